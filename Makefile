@@ -1,0 +1,67 @@
+# scsaned - a SANE network daemon for SCSI scanners.
+#
+#   make          build build/scsaned and build/scsaned-sim
+#   make run      install dependencies, build, serve simulated scanners
+#   make check    install dependencies, build, run every test (plain and
+#                 under ASan+UBSan); ends with "N passed, N failed"
+#   make CC=clang the same with clang
+
+CC      ?= cc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+sysconfdir ?= /etc
+
+WARN    = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+          -Wmissing-prototypes -Wno-missing-field-initializers
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude \
+          -DSYSCONFDIR='"$(sysconfdir)"' -MMD -MP
+LDLIBS  = -lpthread
+
+LIB_SRCS := $(wildcard src/core/*.c src/net/*.c src/scsi/*.c src/drivers/*.c) \
+            $(filter-out src/sim/tool.c,$(wildcard src/sim/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run check test deps clean tests
+all: $(BUILD)/scsaned $(BUILD)/scsaned-sim
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libscsaned.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/scsaned: $(BUILD)/src/main.o $(BUILD)/libscsaned.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/scsaned-sim: $(BUILD)/src/sim/tool.o $(BUILD)/libscsaned.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/vectors.o $(BUILD)/libscsaned.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+
+tests: all $(UNIT_BINS)
+
+deps:
+	@scripts/install-deps
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-demo
+
+# The suite twice: as built, then under AddressSanitizer + UBSan.
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory tests BUILD=build/asan CFLAGS="-O1 -g $(SAN)"
+	@scripts/run-tests build build/asan
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,49 @@
+/*
+ * config.h - scsaned.conf.
+ *
+ * Line oriented: '#' starts a comment, blank lines are ignored, every other
+ * line is a keyword and its arguments separated by blanks:
+ *
+ *	device NAME URI
+ *	data_connect_timeout MILLISECONDS
+ *
+ * Any error names the file and line and nothing is half-applied.
+ */
+#ifndef SCSANED_CONFIG_H
+#define SCSANED_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_NAME_MAX 63
+#define CONFIG_URI_MAX 255
+
+struct config_device {
+	char name[CONFIG_NAME_MAX + 1];
+	char uri[CONFIG_URI_MAX + 1];
+	int line;
+};
+
+struct config {
+	struct config_device *devices;
+	int ndevices;
+	unsigned data_connect_timeout_ms;	/* how long START waits for the data connection */
+	unsigned max_clients;
+};
+
+/* Defaults for every setting, no devices. */
+void config_init(struct config *c);
+
+/*
+ * Parse TEXT (LEN bytes, need not be NUL-terminated) into C, which must
+ * have been config_init()ed.  SOURCE names the text in messages.  Returns 0,
+ * or -1 with "SOURCE:LINE: reason" in ERR.
+ */
+int config_parse(struct config *c, const char *source, const char *text,
+    size_t len, char *err, size_t errlen);
+
+/* Read and parse PATH.  Same contract as config_parse(). */
+int config_load(struct config *c, const char *path, char *err, size_t errlen);
+
+void config_free(struct config *c);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * device.h - the device registry and the SANE-backend-shaped interface that
+ * net/ uses to drive any scanner.
+ *
+ * struct device_ops mirrors the SANE backend API one handle at a time, so a
+ * driver written against it could equally be wrapped as a libsane backend.
+ * net/ never sees what is behind it (SCSI, a simulator, a libsane device).
+ */
+#ifndef SCSANED_DEVICE_H
+#define SCSANED_DEVICE_H
+
+#include <pthread.h>
+#include <sane/sane.h>
+
+struct device;
+
+struct device_ops {
+	/* Open DEV; on success *handle is the driver's per-open state. */
+	SANE_Status (*open)(struct device *dev, void **handle);
+	/* Release everything.  Never called while a read() runs. */
+	void (*close)(void *h);
+	/* Descriptor N, or NULL past the end.  Valid until the next control(). */
+	const SANE_Option_Descriptor *(*option)(void *h, SANE_Int n);
+	/*
+	 * As sane_control_option().  VALUE points to at least the option's
+	 * descriptor size bytes (the caller guarantees this).
+	 */
+	SANE_Status (*control)(void *h, SANE_Int n, SANE_Action a, void *value,
+	    SANE_Int *info);
+	SANE_Status (*parameters)(void *h, SANE_Parameters *p);
+	SANE_Status (*start)(void *h);
+	/*
+	 * Fill up to MAX bytes.  GOOD with *len > 0, or EOF at the end of the
+	 * frame, or an error.  May block on the device; never on the network.
+	 */
+	SANE_Status (*read)(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len);
+	/*
+	 * Stop the scan and return the device to idle.  Called from the thread
+	 * that owns the handle, never concurrently with read().
+	 */
+	void (*cancel)(void *h);
+};
+
+/* A device the daemon serves.  Fields are fixed once the registry is built. */
+struct device {
+	char name[64];		/* the SANE name clients see after "net:host:" */
+	char uri[256];		/* sim:..., sg:..., iscsi://... */
+	char vendor[32];
+	char model[32];
+	char type[32];		/* "flatbed scanner", "film scanner", ... */
+	const char *driver;	/* name of the driver that claimed it */
+	const struct device_ops *ops;
+	const void *driver_data; /* the driver's per-model table, if any */
+
+	/* Owned by the registry; see devreg_acquire(). */
+	int busy;
+};
+
+/* The registry: every device named by the configuration that answered. */
+struct devreg {
+	struct device *devs;
+	int ndevs;
+	pthread_mutex_t lock;
+};
+
+struct config;
+
+/*
+ * Probe every device of CONF and keep those a driver claims.  A device that
+ * cannot be reached or claimed is logged and left out; it never stops the
+ * others.  Returns 0, or -1 only on memory exhaustion.
+ */
+int devreg_build(struct devreg *reg, const struct config *conf);
+void devreg_free(struct devreg *reg);
+
+/* Device by SANE name; "" means the first device.  NULL if none. */
+struct device *devreg_find(struct devreg *reg, const char *name);
+
+/*
+ * Take exclusive ownership of DEV for one open handle.  Returns
+ * SANE_STATUS_GOOD or SANE_STATUS_DEVICE_BUSY.  Thread-safe.
+ */
+SANE_Status devreg_acquire(struct devreg *reg, struct device *dev);
+void devreg_release(struct devreg *reg, struct device *dev);
+
+/* "Device busy" etc.: the text SANE gives each status, without libsane. */
+const char *device_status_string(SANE_Status st);
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * scsi.h - the SCSI layer: one way to send a CDB to a device, whatever
+ * carries it (in-process simulator, Linux sg, iSCSI).
+ *
+ * Drivers call only what is declared here.  A transport is an ops table
+ * selected by the URI scheme ("sim:", later "sg:" and "iscsi://").
+ */
+#ifndef SCSANED_SCSI_H
+#define SCSANED_SCSI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum scsi_dir {
+	SCSI_DIR_NONE,
+	SCSI_DIR_IN,	/* device to host */
+	SCSI_DIR_OUT,	/* host to device */
+};
+
+/* SCSI status bytes we act on. */
+#define SCSI_STATUS_GOOD		0x00
+#define SCSI_STATUS_CHECK_CONDITION	0x02
+#define SCSI_STATUS_BUSY		0x08
+#define SCSI_STATUS_RESERVATION_CONFLICT 0x18
+
+/* Transport errors: the command's fate is unknown or it never ran. */
+enum scsi_transport_error {
+	SCSI_TERR_NONE = 0,
+	SCSI_TERR_TIMEOUT,	/* no answer within the command's timeout */
+	SCSI_TERR_LINK,		/* connection to the device lost */
+	SCSI_TERR_HOST,		/* adapter or initiator reported a failure */
+	SCSI_TERR_INVALID,	/* the request itself was unusable */
+};
+
+#define SCSI_SENSE_MAX 252
+
+struct scsi_result {
+	uint8_t status;			/* SCSI status byte */
+	uint8_t sense[SCSI_SENSE_MAX];	/* raw sense as the device sent it */
+	size_t sense_len;
+	size_t residual;		/* bytes asked for but not transferred */
+	int transport_error;		/* enum scsi_transport_error */
+};
+
+/* Decoded fixed or descriptor format sense. */
+struct scsi_sense {
+	int valid;		/* 1 if the bytes were parseable sense */
+	uint8_t key;		/* sense key, 0..15 */
+	uint8_t asc, ascq;
+	int eom, ili, filemark;
+	int info_valid;
+	uint32_t info;		/* information field (READ residue with ILI) */
+};
+
+struct scsi_target;
+
+/* What every transport implements.  execute() must fill *res completely. */
+struct scsi_transport_ops {
+	const char *scheme;	/* URI prefix including ':' */
+	int (*open)(const char *uri, struct scsi_target **out,
+	    char *err, size_t errlen);
+	int (*execute)(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
+	    enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
+	    struct scsi_result *res);
+	void (*close)(struct scsi_target *t);
+};
+
+/* The common head of every transport's target. */
+struct scsi_target {
+	const struct scsi_transport_ops *ops;
+	char uri[256];
+};
+
+/* The transports (one per file in src/scsi/). */
+extern const struct scsi_transport_ops scsi_sim_transport;
+
+/*
+ * Open the device named by URI.  Returns 0 and *out on success; -1 with a
+ * message in ERR (never NULL-terminated past errlen) when the scheme is
+ * unknown or the device cannot be reached.  Caller closes with scsi_close().
+ */
+int scsi_open(const char *uri, struct scsi_target **out, char *err, size_t errlen);
+void scsi_close(struct scsi_target *t);
+
+/*
+ * Send one command.  Returns 0 when the command completed with GOOD status,
+ * 1 when it completed with another status (see res->status, res->sense),
+ * -1 on a transport error (res->transport_error).  RES is always filled.
+ */
+int scsi_execute(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
+    enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
+    struct scsi_result *res);
+
+/* Parse RES's sense bytes (fixed 70h/71h or descriptor 72h/73h format). */
+void scsi_sense_decode(const uint8_t *sense, size_t len, struct scsi_sense *out);
+
+/* Human-readable "NOT READY: logical unit is becoming ready (2/04/01)". */
+const char *scsi_sense_string(const struct scsi_sense *s, char *buf, size_t len);
+
+/* One line describing a non-GOOD result, for logs. */
+const char *scsi_result_string(const struct scsi_result *r, char *buf, size_t len);
+
+/* Standard INQUIRY data, trimmed strings. */
+struct scsi_inquiry {
+	uint8_t peripheral_type;	/* byte 0 bits 4-0 */
+	uint8_t qualifier;		/* byte 0 bits 7-5 */
+	uint8_t version;
+	char vendor[9];
+	char product[17];
+	char revision[5];
+};
+
+/* INQUIRY with alloc length 36; parsed and space-trimmed into *inq. */
+int scsi_inquiry(struct scsi_target *t, struct scsi_inquiry *inq,
+    struct scsi_result *res);
+
+/* Pure parser of INQUIRY data, for tests and fuzzers.  0, or -1 if too short. */
+int scsi_inquiry_parse(const uint8_t *buf, size_t len, struct scsi_inquiry *inq);
+
+/* INQUIRY with EVPD=1 for PAGE; *got = bytes the device returned. */
+int scsi_inquiry_vpd(struct scsi_target *t, uint8_t page, uint8_t *buf,
+    size_t len, size_t *got, struct scsi_result *res);
+
+int scsi_test_unit_ready(struct scsi_target *t, struct scsi_result *res);
+
+/* REQUEST SENSE into res->sense (for devices that do not autosense). */
+int scsi_request_sense(struct scsi_target *t, struct scsi_result *res);
+
+/* Name of the peripheral device type ("scanner", "processor", ...). */
+const char *scsi_type_name(uint8_t type);
+
+#endif

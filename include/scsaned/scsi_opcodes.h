@@ -1,0 +1,47 @@
+/*
+ * scsi_opcodes.h - SCSI opcode and sense numbers.
+ *
+ * The only header the simulator (device side) and the drivers (host side)
+ * share: numbers from the SCSI-2 standard, no behaviour.
+ */
+#ifndef SCSANED_SCSI_OPCODES_H
+#define SCSANED_SCSI_OPCODES_H
+
+#define SCSI_OP_TEST_UNIT_READY		0x00
+#define SCSI_OP_REQUEST_SENSE		0x03
+#define SCSI_OP_INQUIRY			0x12
+#define SCSI_OP_MODE_SELECT6		0x15
+#define SCSI_OP_RESERVE_UNIT		0x16
+#define SCSI_OP_RELEASE_UNIT		0x17
+#define SCSI_OP_MODE_SENSE6		0x1a
+#define SCSI_OP_SCAN			0x1b
+#define SCSI_OP_SEND_DIAGNOSTIC		0x1d
+#define SCSI_OP_SET_WINDOW		0x24
+#define SCSI_OP_GET_WINDOW		0x25
+#define SCSI_OP_READ10			0x28
+#define SCSI_OP_SEND10			0x2a
+#define SCSI_OP_OBJECT_POSITION		0x31
+#define SCSI_OP_GET_DATA_BUFFER_STATUS	0x34
+
+#define SCSI_TYPE_PROCESSOR		0x03
+#define SCSI_TYPE_SCANNER		0x06
+
+#define SCSI_SK_NO_SENSE		0x0
+#define SCSI_SK_RECOVERED_ERROR		0x1
+#define SCSI_SK_NOT_READY		0x2
+#define SCSI_SK_MEDIUM_ERROR		0x3
+#define SCSI_SK_HARDWARE_ERROR		0x4
+#define SCSI_SK_ILLEGAL_REQUEST		0x5
+#define SCSI_SK_UNIT_ATTENTION		0x6
+#define SCSI_SK_ABORTED_COMMAND		0xb
+
+/* Window descriptor image composition codes (SCSI-2 scanner). */
+#define SCSI_COMP_LINEART		0x00
+#define SCSI_COMP_HALFTONE		0x01
+#define SCSI_COMP_GRAY			0x02
+#define SCSI_COMP_RGB			0x05
+
+/* Mode page: scanning measurement parameters. */
+#define SCSI_MODE_PAGE_MEASUREMENT	0x03
+
+#endif

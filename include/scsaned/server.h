@@ -1,0 +1,54 @@
+/*
+ * server.h - the network side: sessions, the data channel, listeners.
+ *
+ * net/ calls core/ (device.h) only; it never sees a CDB.
+ */
+#ifndef SCSANED_SERVER_H
+#define SCSANED_SERVER_H
+
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+
+#include "device.h"
+#include "config.h"
+
+struct server {
+	struct devreg *reg;
+	const struct config *conf;
+	atomic_uint clients;	/* sessions alive */
+	atomic_int stopping;	/* set by SIGTERM/SIGINT */
+};
+
+/*
+ * Serve one client on connected socket FD until it leaves or breaks the
+ * protocol.  Closes FD.  Every handle it opened is closed and every device
+ * released before it returns.
+ */
+void session_run(struct server *srv, int fd);
+
+/*
+ * Listen on ADDR (NULL: every address) and PORT, and serve each client in
+ * its own thread until srv->stopping.  Returns 0, or -1 if nothing could be
+ * bound.  If ONE_CLIENT, return after the first client is served.
+ */
+int listener_run(struct server *srv, const char *addr, const char *port,
+    int one_client);
+
+/* ---- socket helpers (netio.c) ------------------------------------------ */
+
+/* "a.b.c.d" / "v6addr" of SA; IPv4-mapped IPv6 printed as IPv4. */
+const char *netio_addr_string(const struct sockaddr_storage *sa, char *buf,
+    size_t len);
+
+/* True if A and B are the same host (IPv4-mapped equals plain IPv4). */
+int netio_same_host(const struct sockaddr_storage *a,
+    const struct sockaddr_storage *b);
+
+/*
+ * Write all LEN bytes to FD.  Returns 0, or -1 on error or when the peer
+ * did not take the bytes within TIMEOUT_MS (0 = no limit).
+ */
+int netio_write_all(int fd, const void *buf, size_t len, unsigned timeout_ms);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * config.c - parse scsaned.conf.
+ *
+ * The parser builds into a scratch config and only swaps it in when the
+ * whole text is valid, so a bad line never leaves half a configuration.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scsaned/config.h"
+
+#define CONFIG_MAX_BYTES (1024 * 1024)
+#define CONFIG_MAX_DEVICES 1024
+#define CONFIG_MAX_WORDS 8
+
+void
+config_init(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->data_connect_timeout_ms = 10000;
+	c->max_clients = 64;
+}
+
+void
+config_free(struct config *c)
+{
+	free(c->devices);
+	config_init(c);
+}
+
+static int
+fail(char *err, size_t errlen, const char *src, int line, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "%s:%d: %s", src, line, msg);
+	return -1;
+}
+
+/* Split LINE in place at blanks.  Returns the word count, or -1 if too many. */
+static int
+split(char *line, char **words)
+{
+	int n = 0;
+	char *p = line;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r')
+			*p++ = '\0';
+		if (*p == '\0' || *p == '#')
+			break;
+		if (n == CONFIG_MAX_WORDS)
+			return -1;
+		words[n++] = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\r')
+			p++;
+	}
+	*p = '\0';
+	return n;
+}
+
+/* Device names travel in "net:host:NAME"; keep them printable and simple. */
+static int
+valid_name(const char *s)
+{
+	if (*s == '\0' || strlen(s) > CONFIG_NAME_MAX)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr("-_.+", *s) == NULL)
+			return 0;
+	return 1;
+}
+
+static int
+parse_uint(const char *s, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int
+add_device(struct config *c, char **w, int n, const char *src, int line,
+    char *err, size_t errlen)
+{
+	struct config_device *d;
+	int i;
+
+	if (n != 3)
+		return fail(err, errlen, src, line, "usage: device NAME URI");
+	if (!valid_name(w[1]))
+		return fail(err, errlen, src, line,
+		    "bad device name '%.64s' (letters, digits, - _ . + only; at most %d)",
+		    w[1], CONFIG_NAME_MAX);
+	if (strlen(w[2]) > CONFIG_URI_MAX)
+		return fail(err, errlen, src, line, "URI longer than %d bytes",
+		    CONFIG_URI_MAX);
+	for (i = 0; i < c->ndevices; i++)
+		if (strcmp(c->devices[i].name, w[1]) == 0)
+			return fail(err, errlen, src, line,
+			    "device '%s' already defined on line %d", w[1],
+			    c->devices[i].line);
+	if (c->ndevices == CONFIG_MAX_DEVICES)
+		return fail(err, errlen, src, line, "too many devices");
+	d = realloc(c->devices, (size_t)(c->ndevices + 1) * sizeof(*d));
+	if (d == NULL)
+		return fail(err, errlen, src, line, "out of memory");
+	c->devices = d;
+	d = &c->devices[c->ndevices++];
+	memset(d, 0, sizeof(*d));
+	strcpy(d->name, w[1]);
+	strcpy(d->uri, w[2]);
+	d->line = line;
+	return 0;
+}
+
+static int
+parse_line(struct config *c, char *text, const char *src, int line,
+    char *err, size_t errlen)
+{
+	char *w[CONFIG_MAX_WORDS];
+	int n;
+
+	if ((n = split(text, w)) < 0)
+		return fail(err, errlen, src, line, "too many words");
+	if (n == 0)
+		return 0;
+	if (strcmp(w[0], "device") == 0)
+		return add_device(c, w, n, src, line, err, errlen);
+	if (strcmp(w[0], "data_connect_timeout") == 0) {
+		if (n != 2 || parse_uint(w[1], 3600000, &c->data_connect_timeout_ms) < 0)
+			return fail(err, errlen, src, line,
+			    "usage: data_connect_timeout MILLISECONDS (0-3600000)");
+		return 0;
+	}
+	if (strcmp(w[0], "max_clients") == 0) {
+		if (n != 2 || parse_uint(w[1], 4096, &c->max_clients) < 0 ||
+		    c->max_clients == 0)
+			return fail(err, errlen, src, line,
+			    "usage: max_clients N (1-4096)");
+		return 0;
+	}
+	return fail(err, errlen, src, line, "unknown keyword '%.32s'", w[0]);
+}
+
+int
+config_parse(struct config *c, const char *src, const char *text, size_t len,
+    char *err, size_t errlen)
+{
+	struct config tmp;
+	char buf[1024];
+	size_t i = 0, n;
+	int line = 0;
+
+	tmp = *c;
+	tmp.devices = NULL;
+	tmp.ndevices = 0;
+	while (i < len) {
+		line++;
+		for (n = 0; i + n < len && text[i + n] != '\n'; n++)
+			;
+		if (n >= sizeof(buf)) {
+			free(tmp.devices);
+			return fail(err, errlen, src, line, "line too long");
+		}
+		if (memchr(text + i, '\0', n) != NULL) {
+			free(tmp.devices);
+			return fail(err, errlen, src, line, "NUL byte in line");
+		}
+		memcpy(buf, text + i, n);
+		buf[n] = '\0';
+		i += n + 1;
+		if (parse_line(&tmp, buf, src, line, err, errlen) < 0) {
+			free(tmp.devices);
+			return -1;
+		}
+	}
+	free(c->devices);
+	*c = tmp;
+	return 0;
+}
+
+int
+config_load(struct config *c, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	char *text;
+	ssize_t r;
+	size_t got = 0;
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > CONFIG_MAX_BYTES) {
+		snprintf(err, errlen, "%s: not a regular file of at most %d bytes",
+		    path, CONFIG_MAX_BYTES);
+		close(fd);
+		return -1;
+	}
+	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		close(fd);
+		return -1;
+	}
+	while (got < (size_t)st.st_size &&
+	    (r = read(fd, text + got, (size_t)st.st_size - got)) > 0)
+		got += (size_t)r;
+	close(fd);
+	rc = config_parse(c, path, text, got, err, errlen);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,99 @@
+/*
+ * optutil.c - option value constraints and unit conversion.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "optutil.h"
+
+static SANE_Word
+constrain_range(const SANE_Range *r, SANE_Word v)
+{
+	SANE_Word q;
+
+	if (v < r->min)
+		v = r->min;
+	if (v > r->max)
+		v = r->max;
+	if (r->quant > 0) {
+		q = (SANE_Word)(((int64_t)v - r->min + r->quant / 2) / r->quant);
+		v = (SANE_Word)((int64_t)r->min + (int64_t)q * r->quant);
+		if (v > r->max)
+			v -= r->quant;
+	}
+	return v;
+}
+
+static SANE_Word
+constrain_list(const SANE_Word *wl, SANE_Word v)
+{
+	SANE_Word best = wl[1];
+	int64_t d, bestd = INT64_MAX;
+	SANE_Int i;
+
+	for (i = 1; i <= wl[0]; i++) {
+		d = llabs((int64_t)wl[i] - v);
+		if (d < bestd) {
+			bestd = d;
+			best = wl[i];
+		}
+	}
+	return best;
+}
+
+SANE_Status
+opt_constrain(const SANE_Option_Descriptor *d, void *value, SANE_Int *info)
+{
+	SANE_Word *w = value, nv;
+	const SANE_String_Const *s;
+	size_t i, n;
+
+	switch (d->constraint_type) {
+	case SANE_CONSTRAINT_RANGE:
+	case SANE_CONSTRAINT_WORD_LIST:
+		n = d->type == SANE_TYPE_BOOL || d->type == SANE_TYPE_INT ||
+		    d->type == SANE_TYPE_FIXED ? (size_t)d->size / sizeof(SANE_Word) : 0;
+		for (i = 0; i < n; i++) {
+			nv = d->constraint_type == SANE_CONSTRAINT_RANGE ?
+			    constrain_range(d->constraint.range, w[i]) :
+			    constrain_list(d->constraint.word_list, w[i]);
+			if (nv != w[i]) {
+				w[i] = nv;
+				if (info != NULL)
+					*info |= SANE_INFO_INEXACT;
+			}
+		}
+		return SANE_STATUS_GOOD;
+	case SANE_CONSTRAINT_STRING_LIST:
+		/* The value must be NUL-terminated within the option's size. */
+		if (memchr(value, '\0', (size_t)d->size) == NULL)
+			return SANE_STATUS_INVAL;
+		for (s = d->constraint.string_list; *s != NULL; s++)
+			if (strcmp(*s, value) == 0)
+				return SANE_STATUS_GOOD;
+		return SANE_STATUS_INVAL;
+	default:
+		if (d->type == SANE_TYPE_BOOL && (*w != SANE_FALSE && *w != SANE_TRUE))
+			return SANE_STATUS_INVAL;
+		return SANE_STATUS_GOOD;
+	}
+}
+
+SANE_Int
+opt_mm_to_units(SANE_Fixed mm)
+{
+	/* units = mm * 1200 / 25.4, with SANE_Fixed's 16 fraction bits. */
+	int64_t num = (int64_t)mm * 12000;
+	int64_t den = (int64_t)254 << SANE_FIXED_SCALE_SHIFT;
+
+	return (SANE_Int)((num + den / 2) / den);
+}
+
+SANE_Fixed
+opt_units_to_mm(SANE_Int units)
+{
+	int64_t num = ((int64_t)units * 254) << SANE_FIXED_SCALE_SHIFT;
+
+	return (SANE_Fixed)((num + 6000) / 12000);
+}

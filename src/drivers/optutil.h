@@ -1,0 +1,23 @@
+/*
+ * optutil.h - SANE option bookkeeping every driver needs: checking a value
+ * against its descriptor's constraint, the way sanei_constrain_value does
+ * it for backends.  Private to src/drivers/.
+ */
+#ifndef SCSANED_OPTUTIL_H
+#define SCSANED_OPTUTIL_H
+
+#include <sane/sane.h>
+
+/*
+ * Bring VALUE (d->size bytes) within D's constraint.  Ranges are clamped
+ * and quantised, word lists snap to the nearest entry (both set
+ * SANE_INFO_INEXACT in *info); a string not in its list is INVAL.
+ */
+SANE_Status opt_constrain(const SANE_Option_Descriptor *d, void *value,
+    SANE_Int *info);
+
+/* mm as SANE_Fixed to 1/1200 inch, rounded; and back. */
+SANE_Int opt_mm_to_units(SANE_Fixed mm);
+SANE_Fixed opt_units_to_mm(SANE_Int units);
+
+#endif

@@ -1,0 +1,493 @@
+/*
+ * scsi2.c - drive any scanner that follows the ANSI SCSI-2 scanner command
+ * set: measurement units by MODE SELECT page 03h, one window (id 0) with
+ * the standard 40-byte descriptor, SCAN, READ(10) of data type 00h.
+ *
+ * The window is read back with GET WINDOW after SET WINDOW, and the
+ * parameters reported to the client come from what the device accepted,
+ * so a device that rounds a resolution or an edge is still described
+ * exactly.  READs ask for as many whole lines as fit in XFER_MAX.
+ */
+#include <endian.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "scsaned/driver.h"
+#include "scsaned/log.h"
+#include "scsaned/scsi_opcodes.h"
+#include "scsi2.h"
+
+#define XFER_MAX	(256 * 1024)
+#define TIMEOUT_MS	10000
+#define SCAN_TIMEOUT_MS	60000
+#define READY_WAIT_MS	60000
+#define READY_POLL_MS	50
+
+/* ---- talking to the device ----------------------------------------------- */
+
+static SANE_Status
+sense_status(const struct scsi_result *r)
+{
+	struct scsi_sense s;
+
+	if (r->transport_error != SCSI_TERR_NONE)
+		return SANE_STATUS_IO_ERROR;
+	if (r->status == SCSI_STATUS_BUSY)
+		return SANE_STATUS_DEVICE_BUSY;
+	scsi_sense_decode(r->sense, r->sense_len, &s);
+	if (!s.valid)
+		return SANE_STATUS_IO_ERROR;
+	if (s.asc == 0x3a)
+		return SANE_STATUS_NO_DOCS;
+	switch (s.key) {
+	case SCSI_SK_NOT_READY:
+		return SANE_STATUS_DEVICE_BUSY;
+	case SCSI_SK_MEDIUM_ERROR:
+		return s.asc == 0x53 || s.asc == 0x80 ? SANE_STATUS_JAMMED :
+		    SANE_STATUS_IO_ERROR;
+	case SCSI_SK_ILLEGAL_REQUEST:
+		return SANE_STATUS_INVAL;
+	default:
+		return SANE_STATUS_IO_ERROR;
+	}
+}
+
+/* Run one command; log and map a failure.  WHAT names it in the log. */
+static SANE_Status
+s2_cmd(struct s2 *s, const char *what, const uint8_t *cdb, size_t cdb_len,
+    enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms)
+{
+	struct scsi_result res;
+	char msg[200];
+
+	if (scsi_execute(s->t, cdb, cdb_len, dir, buf, len, timeout_ms, &res) == 0)
+		return SANE_STATUS_GOOD;
+	log_warn("%s: %s: %s", s->dev->name, what,
+	    scsi_result_string(&res, msg, sizeof(msg)));
+	return sense_status(&res);
+}
+
+static void
+sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Poll TEST UNIT READY while the device warms up or reports a reset. */
+static SANE_Status
+s2_wait_ready(struct s2 *s)
+{
+	struct scsi_result res;
+	struct scsi_sense sense;
+	char msg[200];
+	unsigned waited;
+	int rc;
+
+	for (waited = 0; waited <= READY_WAIT_MS; waited += READY_POLL_MS) {
+		rc = scsi_test_unit_ready(s->t, &res);
+		if (rc == 0)
+			return SANE_STATUS_GOOD;
+		if (rc < 0)
+			break;
+		scsi_sense_decode(res.sense, res.sense_len, &sense);
+		if (res.status != SCSI_STATUS_BUSY &&
+		    !(sense.valid && (sense.key == SCSI_SK_NOT_READY ||
+		    sense.key == SCSI_SK_UNIT_ATTENTION) && sense.asc != 0x3a))
+			break;
+		if (waited == 0)
+			log_info("%s: waiting for the device: %s", s->dev->name,
+			    scsi_result_string(&res, msg, sizeof(msg)));
+		sleep_ms(READY_POLL_MS);
+	}
+	log_err("%s: device not ready: %s", s->dev->name,
+	    scsi_result_string(&res, msg, sizeof(msg)));
+	return sense_status(&res);
+}
+
+static uint32_t
+be(const uint8_t *p, size_t n)
+{
+	uint32_t v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | *p++;
+	return v;
+}
+
+static void
+put_be(uint8_t *p, size_t n, uint32_t v)
+{
+	while (n-- > 0) {
+		p[n] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+/* Capabilities from VPD page F0h; conservative defaults without it. */
+static void
+s2_read_caps(struct scsi_target *t, struct s2_caps *c)
+{
+	struct scsi_result res;
+	uint8_t page[32];
+	size_t got;
+
+	c->min_res = 75;
+	c->max_res = 300;
+	c->width_u = 10200;	/* 8.5 x 11 inch, what every flatbed covers */
+	c->length_u = 13200;
+	c->comps = 1u << SCSI_COMP_LINEART | 1u << SCSI_COMP_GRAY;
+	c->depths = 1u << 0 | 1u << 3;
+	if (scsi_inquiry_vpd(t, 0xf0, page, sizeof(page), &got, &res) != 0 ||
+	    got < 28 || page[1] != 0xf0)
+		return;
+	if (be(page + 14, 2) == 0 || be(page + 10, 2) < be(page + 14, 2) ||
+	    be(page + 18, 4) == 0 || be(page + 22, 4) == 0)
+		return;		/* nonsense: keep the defaults */
+	c->min_res = (SANE_Int)be(page + 14, 2);
+	c->max_res = (SANE_Int)be(page + 10, 2);
+	c->width_u = (SANE_Int)(be(page + 18, 4) > 0x7fffff ? 0x7fffff : be(page + 18, 4));
+	c->length_u = (SANE_Int)(be(page + 22, 4) > 0x7fffff ? 0x7fffff : be(page + 22, 4));
+	c->comps = page[26] & (1u << SCSI_COMP_LINEART | 1u << SCSI_COMP_GRAY |
+	    1u << SCSI_COMP_RGB);
+	c->depths = page[27] & (1u << 0 | 1u << 3 | 1u << 4);
+	if (c->comps == 0)
+		c->comps = 1u << SCSI_COMP_GRAY;
+	if (!(c->depths & (1u << 3 | 1u << 4)))
+		c->depths |= 1u << 3;
+}
+
+static SANE_Status
+s2_set_units(struct s2 *s)
+{
+	uint8_t cdb[6] = { SCSI_OP_MODE_SELECT6, 0x10, 0, 0, 12, 0 };
+	uint8_t data[12] = { 0, 0, 0, 0, SCSI_MODE_PAGE_MEASUREMENT, 6, 0, 0 };
+
+	put_be(data + 8, 2, 1200);	/* BMU inch, MUD 1200 */
+	return s2_cmd(s, "MODE SELECT", cdb, sizeof(cdb), SCSI_DIR_OUT, data,
+	    sizeof(data), TIMEOUT_MS);
+}
+
+static SANE_Status
+s2_set_window(struct s2 *s, const struct s2_window *w)
+{
+	uint8_t cdb[10] = { SCSI_OP_SET_WINDOW };
+	uint8_t data[8 + 40];
+	uint8_t *d = data + 8;
+
+	memset(data, 0, sizeof(data));
+	put_be(cdb + 6, 3, sizeof(data));
+	put_be(data + 6, 2, 40);
+	put_be(d + 2, 2, (uint32_t)w->xres);
+	put_be(d + 4, 2, (uint32_t)w->yres);
+	put_be(d + 6, 4, (uint32_t)w->x);
+	put_be(d + 10, 4, (uint32_t)w->y);
+	put_be(d + 14, 4, (uint32_t)w->w);
+	put_be(d + 18, 4, (uint32_t)w->l);
+	d[23] = w->threshold;
+	d[25] = w->comp;
+	d[26] = w->bpp;
+	d[29] = 0x01;		/* RIF 0 (1 = black), pad lines with zeros */
+	return s2_cmd(s, "SET WINDOW", cdb, sizeof(cdb), SCSI_DIR_OUT, data,
+	    sizeof(data), TIMEOUT_MS);
+}
+
+/* Read back the window the device will actually scan. */
+static SANE_Status
+s2_get_window(struct s2 *s, struct s2_window *w)
+{
+	uint8_t cdb[10] = { SCSI_OP_GET_WINDOW, 0x01 };
+	uint8_t data[8 + 40];
+	const uint8_t *d = data + 8;
+	SANE_Status st;
+
+	memset(data, 0, sizeof(data));
+	put_be(cdb + 6, 3, sizeof(data));
+	st = s2_cmd(s, "GET WINDOW", cdb, sizeof(cdb), SCSI_DIR_IN, data,
+	    sizeof(data), TIMEOUT_MS);
+	if (st != SANE_STATUS_GOOD)
+		return st;
+	if (be(data + 6, 2) < 40 || be(data, 2) < 6 + 40) {
+		log_err("%s: GET WINDOW returned a short descriptor", s->dev->name);
+		return SANE_STATUS_IO_ERROR;
+	}
+	w->xres = (SANE_Int)be(d + 2, 2);
+	w->yres = (SANE_Int)be(d + 4, 2);
+	w->x = (SANE_Int)(be(d + 6, 4) & 0x7fffffff);
+	w->y = (SANE_Int)(be(d + 10, 4) & 0x7fffffff);
+	w->w = (SANE_Int)(be(d + 14, 4) & 0x7fffffff);
+	w->l = (SANE_Int)(be(d + 18, 4) & 0x7fffffff);
+	w->threshold = d[23];
+	w->comp = d[25];
+	w->bpp = d[26];
+	return SANE_STATUS_GOOD;
+}
+
+/* The device's window must be one we can convert, and not empty. */
+static int
+s2_window_usable(const struct s2_window *want, const struct s2_window *got)
+{
+	if (got->comp != want->comp || got->bpp != want->bpp)
+		return 0;
+	if (got->xres <= 0 || got->yres <= 0 || got->w <= 0 || got->l <= 0)
+		return 0;
+	return (int64_t)got->w * got->xres / 1200 > 0 &&
+	    (int64_t)got->l * got->yres / 1200 > 0;
+}
+
+/* ---- the device_ops ------------------------------------------------------ */
+
+static SANE_Status
+s2_open(struct device *dev, void **handle)
+{
+	struct s2 *s;
+	char err[256];
+	SANE_Status st;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return SANE_STATUS_NO_MEM;
+	s->dev = dev;
+	if (scsi_open(dev->uri, &s->t, err, sizeof(err)) < 0) {
+		log_err("%s: %s", dev->name, err);
+		free(s);
+		return SANE_STATUS_IO_ERROR;
+	}
+	if ((st = s2_wait_ready(s)) != SANE_STATUS_GOOD) {
+		scsi_close(s->t);
+		free(s);
+		return st;
+	}
+	s2_read_caps(s->t, &s->caps);
+	s2_opts_init(s);
+	*handle = s;
+	return SANE_STATUS_GOOD;
+}
+
+/* Stop an unfinished scan: OBJECT POSITION unload homes the carriage. */
+static void
+s2_cancel(void *h)
+{
+	struct s2 *s = h;
+	uint8_t cdb[10] = { SCSI_OP_OBJECT_POSITION };
+
+	if (s->scanning && s->left > 0)
+		s2_cmd(s, "OBJECT POSITION", cdb, sizeof(cdb), SCSI_DIR_NONE,
+		    NULL, 0, SCAN_TIMEOUT_MS);
+	s->cancelled = s->scanning;
+	s->scanning = 0;
+	s->left = 0;
+	s->buf_len = s->buf_pos = 0;
+}
+
+static void
+s2_close(void *h)
+{
+	struct s2 *s = h;
+
+	s2_cancel(s);
+	scsi_close(s->t);
+	free(s->buf);
+	free(s);
+}
+
+static SANE_Status
+s2_parameters(void *h, SANE_Parameters *p)
+{
+	struct s2 *s = h;
+	struct s2_window w;
+
+	if (s->scanning) {
+		*p = s->params;
+		return SANE_STATUS_GOOD;
+	}
+	s2_window_from_opts(s, &w);
+	s2_params_from_window(&w, p);
+	return SANE_STATUS_GOOD;
+}
+
+static SANE_Status
+s2_start(void *h)
+{
+	struct s2 *s = h;
+	uint8_t cdb[6] = { SCSI_OP_SCAN, 0, 0, 0, 1, 0 };
+	uint8_t ids[1] = { 0 };
+	struct s2_window want, got;
+	SANE_Status st;
+	size_t lines;
+
+	if (s->scanning)
+		return SANE_STATUS_DEVICE_BUSY;
+	s->cancelled = 0;
+	s2_window_from_opts(s, &want);
+	if ((st = s2_wait_ready(s)) != SANE_STATUS_GOOD ||
+	    (st = s2_set_units(s)) != SANE_STATUS_GOOD ||
+	    (st = s2_set_window(s, &want)) != SANE_STATUS_GOOD ||
+	    (st = s2_get_window(s, &got)) != SANE_STATUS_GOOD)
+		return st;
+	if (!s2_window_usable(&want, &got)) {
+		log_err("%s: the device changed the window beyond use", s->dev->name);
+		return SANE_STATUS_IO_ERROR;
+	}
+	s2_params_from_window(&got, &s->params);
+	if (s->buf == NULL && (s->buf = malloc(XFER_MAX)) == NULL)
+		return SANE_STATUS_NO_MEM;
+	st = s2_cmd(s, "SCAN", cdb, sizeof(cdb), SCSI_DIR_OUT, ids, sizeof(ids),
+	    SCAN_TIMEOUT_MS);
+	if (st != SANE_STATUS_GOOD)
+		return st;
+	lines = XFER_MAX / (size_t)s->params.bytes_per_line;
+	s->xfer_max = (lines ? lines : 1) * (size_t)s->params.bytes_per_line;
+	if (s->xfer_max > XFER_MAX)
+		s->xfer_max = XFER_MAX;	/* a line longer than a READ */
+	s->left = (uint64_t)s->params.bytes_per_line * (uint64_t)s->params.lines;
+	s->buf_len = s->buf_pos = 0;
+	s->scanning = 1;
+	log_debug("%s: scanning %dx%d at %d dpi, %d bits, %llu bytes",
+	    s->dev->name, s->params.pixels_per_line, s->params.lines, got.xres,
+	    got.bpp, (unsigned long long)s->left);
+	return SANE_STATUS_GOOD;
+}
+
+/* SANE wants 16-bit samples in host order; SCSI devices send big-endian. */
+static void
+to_host_order(uint8_t *p, size_t n)
+{
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+	uint8_t t;
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		t = p[i];
+		p[i] = p[i + 1];
+		p[i + 1] = t;
+	}
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
+/* One READ(10) of N bytes into DST; *got is what the device delivered. */
+static SANE_Status
+s2_read_device(struct s2 *s, uint8_t *dst, size_t n, size_t *got)
+{
+	uint8_t cdb[10] = { SCSI_OP_READ10 };
+	struct scsi_result res;
+	struct scsi_sense sense;
+	char msg[200];
+	int rc;
+
+	put_be(cdb + 6, 3, (uint32_t)n);
+	rc = scsi_execute(s->t, cdb, sizeof(cdb), SCSI_DIR_IN, dst, n,
+	    SCAN_TIMEOUT_MS, &res);
+	*got = n - res.residual;
+	if (rc == 1) {
+		scsi_sense_decode(res.sense, res.sense_len, &sense);
+		/* End of image before the bytes we expected: keep what came. */
+		if (!sense.valid || sense.key != SCSI_SK_NO_SENSE ||
+		    !(sense.eom || sense.ili)) {
+			log_err("%s: READ: %s", s->dev->name,
+			    scsi_result_string(&res, msg, sizeof(msg)));
+			return sense_status(&res);
+		}
+		if (sense.info_valid && sense.info <= n)
+			*got = n - sense.info;
+		log_warn("%s: image ended %llu bytes early", s->dev->name,
+		    (unsigned long long)(s->left - *got));
+		s->left = *got;
+	} else if (rc < 0) {
+		log_err("%s: READ: %s", s->dev->name,
+		    scsi_result_string(&res, msg, sizeof(msg)));
+		return SANE_STATUS_IO_ERROR;
+	}
+	if (*got > s->left)
+		*got = (size_t)s->left;
+	s->left -= *got;
+	if (s->params.depth == 16)
+		to_host_order(dst, *got);
+	return SANE_STATUS_GOOD;
+}
+
+static SANE_Status
+s2_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
+{
+	struct s2 *s = h;
+	size_t n, bpl, got;
+	SANE_Status st;
+
+	*len = 0;
+	if (!s->scanning)
+		return s->cancelled ? SANE_STATUS_CANCELLED : SANE_STATUS_EOF;
+	if (max <= 0)
+		return SANE_STATUS_GOOD;
+	if (s->buf_pos < s->buf_len) {
+		n = s->buf_len - s->buf_pos;
+		if (n > (size_t)max)
+			n = (size_t)max;
+		memcpy(buf, s->buf + s->buf_pos, n);
+		s->buf_pos += n;
+		*len = (SANE_Int)n;
+		return SANE_STATUS_GOOD;
+	}
+	if (s->left == 0) {
+		s->scanning = 0;
+		return SANE_STATUS_EOF;
+	}
+	bpl = (size_t)s->params.bytes_per_line;
+	n = s->left < s->xfer_max ? (size_t)s->left : s->xfer_max;
+	if ((size_t)max >= bpl && (size_t)max >= n) {
+		/* The caller's buffer takes a whole READ: no copy. */
+		st = s2_read_device(s, buf, n, &got);
+		*len = (SANE_Int)got;
+		return st;
+	}
+	if ((size_t)max >= bpl) {
+		n = (size_t)max / bpl * bpl;
+		st = s2_read_device(s, buf, n, &got);
+		*len = (SANE_Int)got;
+		return st;
+	}
+	st = s2_read_device(s, s->buf, n, &got);
+	if (st != SANE_STATUS_GOOD)
+		return st;
+	s->buf_len = got;
+	s->buf_pos = 0;
+	return s2_read(s, buf, max, len);
+}
+
+static int
+s2_claims(const struct scsi_inquiry *inq)
+{
+	return inq->peripheral_type == SCSI_TYPE_SCANNER ? 1 : 0;
+}
+
+static int
+s2_describe(struct device *dev, struct scsi_target *t,
+    const struct scsi_inquiry *inq)
+{
+	(void)t;
+	(void)inq;
+	snprintf(dev->type, sizeof(dev->type), "flatbed scanner");
+	return 0;
+}
+
+static const struct device_ops s2_ops = {
+	.open = s2_open,
+	.close = s2_close,
+	.option = s2_option,
+	.control = s2_control,
+	.parameters = s2_parameters,
+	.start = s2_start,
+	.read = s2_read,
+	.cancel = s2_cancel,
+};
+
+const struct driver driver_scsi2 = {
+	.name = "scsi2",
+	.claims = s2_claims,
+	.describe = s2_describe,
+	.ops = &s2_ops,
+};

@@ -1,0 +1,146 @@
+/*
+ * main.c - scsaned: command line, configuration, and the chosen mode.
+ *
+ * Flags follow saned's where saned has them: -l standalone, -b address,
+ * -p port, -d debug level, -o one client; without -l the client
+ * connection is expected on stdin (inetd).
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scsaned/config.h"
+#include "scsaned/device.h"
+#include "scsaned/log.h"
+#include "scsaned/server.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG SYSCONFDIR "/scsaned/scsaned.conf"
+
+static struct server server;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: scsaned [-l] [-o] [-b ADDRESS] [-p PORT] [-d LEVEL] [-c FILE] [-L]\n"
+	    "  -l          standalone: listen for clients (default: inetd, client on stdin)\n"
+	    "  -o          standalone, serve one client, then exit\n"
+	    "  -b ADDRESS  listen on ADDRESS only (default: all)\n"
+	    "  -p PORT     listen on PORT (default: sane-port, 6566)\n"
+	    "  -d LEVEL    log level: 0 errors .. 4 trace (default 2)\n"
+	    "  -c FILE     configuration (default " DEFAULT_CONFIG ")\n"
+	    "  -L          list the devices that would be served, then exit\n");
+}
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	atomic_store(&server.stopping, 1);
+}
+
+static void
+list_devices(const struct devreg *reg)
+{
+	int i;
+
+	for (i = 0; i < reg->ndevs; i++)
+		printf("%s\t%s\t%s\t%s\t%s\n", reg->devs[i].name,
+		    reg->devs[i].vendor, reg->devs[i].model, reg->devs[i].type,
+		    reg->devs[i].uri);
+}
+
+/* inetd: the client is on fd 0; keep stray output off the protocol. */
+static void
+run_inetd(void)
+{
+	int fd = dup(0), null;
+
+	if (fd < 0) {
+		log_err("inetd mode: no connection on stdin");
+		return;
+	}
+	if ((null = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		if (null > 2)
+			close(null);
+	}
+	session_run(&server, fd);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *conffile = DEFAULT_CONFIG, *addr = NULL, *port = "6566";
+	int c, standalone = 0, one = 0, list = 0, rc = 0;
+	struct sigaction sa;
+	struct config conf;
+	struct devreg reg;
+	char err[512];
+	char *end;
+	long lvl;
+
+	while ((c = getopt(argc, argv, "lob:p:d:c:Lh")) != -1) {
+		switch (c) {
+		case 'l': standalone = 1; break;
+		case 'o': standalone = one = 1; break;
+		case 'b': addr = optarg; break;
+		case 'p': port = optarg; break;
+		case 'c': conffile = optarg; break;
+		case 'L': list = 1; break;
+		case 'd':
+			lvl = strtol(optarg, &end, 10);
+			if (*end != '\0' || lvl < 0 || lvl > 255) {
+				fprintf(stderr, "scsaned: bad debug level '%s'\n", optarg);
+				return 2;
+			}
+			log_set_level((int)lvl);
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);	/* a vanished client is an EPIPE, not a death */
+	sa.sa_handler = on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	config_init(&conf);
+	if (config_load(&conf, conffile, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return 1;
+	}
+	if (devreg_build(&reg, &conf) < 0) {
+		log_err("out of memory building the device list");
+		config_free(&conf);
+		return 1;
+	}
+	server.reg = &reg;
+	server.conf = &conf;
+	if (list)
+		list_devices(&reg);
+	else if (standalone)
+		rc = listener_run(&server, addr, port, one) < 0 ? 1 : 0;
+	else
+		run_inetd();
+	/* Give sessions still running a moment to release their devices. */
+	for (c = 0; c < 200 && atomic_load(&server.clients) > 0; c++)
+		usleep(10000);
+	devreg_free(&reg);
+	config_free(&conf);
+	return rc;
+}

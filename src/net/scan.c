@@ -1,0 +1,264 @@
+/*
+ * scan.c - accept the data connection and stream one image.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scsaned/log.h"
+#include "scsaned/server.h"
+#include "scsaned/wire.h"
+#include "scan.h"
+
+#define RECORD_MAX	(256 * 1024)	/* payload bytes per record */
+#define STALL_MS	(5 * 60 * 1000)	/* a client that reads nothing this long is gone */
+
+struct scan *
+scan_listen(int ctl_fd, int *port)
+{
+	struct sockaddr_storage local;
+	socklen_t len = sizeof(local);
+	struct scan *sc;
+	int fd, one = 1;
+
+	if (getsockname(ctl_fd, (struct sockaddr *)&local, &len) < 0)
+		return NULL;
+	if (local.ss_family == AF_INET)
+		((struct sockaddr_in *)&local)->sin_port = 0;
+	else if (local.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&local)->sin6_port = 0;
+	else
+		return NULL;
+	if ((sc = calloc(1, sizeof(*sc))) == NULL)
+		return NULL;
+	sc->wake[0] = sc->wake[1] = -1;
+	/* The client dials the address it reached us on: listen right there. */
+	fd = socket(local.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	sc->listen_fd = fd;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&local, len) < 0 || listen(fd, 1) < 0)
+		goto fail;
+	len = sizeof(local);
+	if (getsockname(fd, (struct sockaddr *)&local, &len) < 0)
+		goto fail;
+	*port = ntohs(local.ss_family == AF_INET ?
+	    ((struct sockaddr_in *)&local)->sin_port :
+	    ((struct sockaddr_in6 *)&local)->sin6_port);
+	if (pipe2(sc->wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		goto fail;
+	return sc;
+fail:
+	log_err("data channel: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(sc);
+	return NULL;
+}
+
+/* Wait for the client's data connection from the control peer's host. */
+static int
+pump_accept(struct scan *sc)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = sc->listen_fd, .events = POLLIN },
+		{ .fd = sc->wake[0], .events = POLLIN },
+	};
+	struct sockaddr_storage peer;
+	struct timespec t0, now;
+	socklen_t len;
+	char a[64], b[64];
+	int fd, left, r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (int)sc->connect_timeout_ms -
+		    (int)((now.tv_sec - t0.tv_sec) * 1000 +
+		    (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (sc->connect_timeout_ms == 0)
+			left = -1;
+		else if (left <= 0) {
+			log_warn("%s: no data connection within %u ms; scan cancelled",
+			    sc->what, sc->connect_timeout_ms);
+			return -1;
+		}
+		r = poll(pfd, 2, left);
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (atomic_load(&sc->stop))
+			return -1;
+		if (r <= 0 || !(pfd[0].revents & POLLIN))
+			continue;
+		len = sizeof(peer);
+		fd = accept4(sc->listen_fd, (struct sockaddr *)&peer, &len,
+		    SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0)
+			continue;
+		if (netio_same_host(&peer, &sc->peer))
+			return fd;
+		log_warn("%s: data connection from %s, control from %s: refused",
+		    sc->what, netio_addr_string(&peer, a, sizeof(a)),
+		    netio_addr_string(&sc->peer, b, sizeof(b)));
+		close(fd);
+	}
+}
+
+/* Send IOV fully, waking for stop.  0, or -1 if the client is gone. */
+static int
+pump_send(struct scan *sc, int fd, struct iovec *iov, int iovcnt)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = fd, .events = POLLOUT },
+		{ .fd = sc->wake[0], .events = POLLIN },
+	};
+	ssize_t r;
+	size_t n;
+	int pr;
+
+	while (iovcnt > 0) {
+		if (atomic_load(&sc->stop))
+			return -1;
+		r = writev(fd, iov, iovcnt);
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			return -1;
+		for (n = r > 0 ? (size_t)r : 0; iovcnt > 0 && n >= iov->iov_len; iovcnt--)
+			n -= (iov++)->iov_len;
+		if (iovcnt > 0 && n > 0) {
+			iov->iov_base = (char *)iov->iov_base + n;
+			iov->iov_len -= n;
+		}
+		if (iovcnt == 0)
+			return 0;
+		if (r > 0)
+			continue;
+		pr = poll(pfd, 2, STALL_MS);
+		if (pr == 0) {
+			log_warn("%s: client took no data for %d s", sc->what,
+			    STALL_MS / 1000);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+put_u32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* Driver to client until the end of the frame, an error or a stop. */
+static void
+pump_stream(struct scan *sc, int fd, uint8_t *buf)
+{
+	uint8_t hdr[5];
+	struct iovec iov[2];
+	SANE_Status st;
+	SANE_Int len;
+
+	for (;;) {
+		if (atomic_load(&sc->stop)) {
+			sc->status = SANE_STATUS_CANCELLED;
+			return;		/* cancelled: no marker, as saned */
+		}
+		len = 0;
+		pthread_mutex_lock(sc->drv_lock);
+		st = sc->ops->read(sc->drv, buf, RECORD_MAX, &len);
+		pthread_mutex_unlock(sc->drv_lock);
+		if (st != SANE_STATUS_GOOD)
+			break;
+		if (len <= 0 || len > RECORD_MAX)
+			continue;
+		put_u32(hdr, (uint32_t)len);
+		iov[0].iov_base = hdr;
+		iov[0].iov_len = 4;
+		iov[1].iov_base = buf;
+		iov[1].iov_len = (size_t)len;
+		if (pump_send(sc, fd, iov, 2) < 0) {
+			sc->status = SANE_STATUS_CANCELLED;
+			return;
+		}
+		sc->bytes += (uint64_t)len;
+	}
+	/* The end: the marker and exactly one status byte, nothing after. */
+	sc->status = st;
+	put_u32(hdr, WIRE_DATA_END);
+	hdr[4] = (uint8_t)st;
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = 5;
+	pump_send(sc, fd, iov, 1);
+}
+
+static void *
+pump(void *arg)
+{
+	struct scan *sc = arg;
+	uint8_t *buf;
+	int fd;
+
+	fd = pump_accept(sc);
+	close(sc->listen_fd);
+	sc->listen_fd = -1;
+	if (fd < 0 || (buf = malloc(RECORD_MAX)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		sc->status = SANE_STATUS_CANCELLED;
+	} else {
+		pump_stream(sc, fd, buf);
+		free(buf);
+		close(fd);
+	}
+	if (sc->status != SANE_STATUS_EOF) {
+		/* Leave the device idle at once: nobody may come to cancel. */
+		pthread_mutex_lock(sc->drv_lock);
+		sc->ops->cancel(sc->drv);
+		pthread_mutex_unlock(sc->drv_lock);
+		sc->driver_cancelled = 1;
+	}
+	atomic_store(&sc->done, 1);
+	return NULL;
+}
+
+int
+scan_begin(struct scan *sc)
+{
+	if (pthread_create(&sc->thread, NULL, pump, sc) != 0) {
+		log_err("%s: cannot start the data thread", sc->what);
+		return -1;
+	}
+	sc->started = 1;
+	return 0;
+}
+
+void
+scan_free(struct scan *sc)
+{
+	char c = 1;
+
+	if (sc == NULL)
+		return;
+	if (sc->wake[1] >= 0) {
+		atomic_store(&sc->stop, 1);
+		if (write(sc->wake[1], &c, 1) < 0 && errno != EAGAIN)
+			log_debug("%s: wake: %s", sc->what, strerror(errno));
+	}
+	if (sc->started)
+		pthread_join(sc->thread, NULL);
+	if (sc->listen_fd >= 0)
+		close(sc->listen_fd);
+	if (sc->wake[0] >= 0)
+		close(sc->wake[0]);
+	if (sc->wake[1] >= 0)
+		close(sc->wake[1]);
+	free(sc);
+}

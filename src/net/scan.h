@@ -1,0 +1,54 @@
+/*
+ * scan.h - the data channel of one scan.  Private to src/net/.
+ *
+ * START opens a listener on the control connection's local address; a
+ * thread then accepts the client's data connection and pumps image data
+ * from the driver into length-prefixed records, ending with the marker
+ * FF FF FF FF and one status byte.  The session thread keeps serving the
+ * control connection meanwhile; it stops the pump with scan_stop().
+ */
+#ifndef SCSANED_NET_SCAN_H
+#define SCSANED_NET_SCAN_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "scsaned/device.h"
+
+struct scan {
+	pthread_t thread;
+	int started;		/* THREAD exists and must be joined */
+	int listen_fd;
+	int wake[2];		/* a byte here interrupts the pump's waits */
+	atomic_int stop;
+	atomic_int done;	/* the pump has finished (joinable at once) */
+
+	/* Borrowed from the session for the scan's lifetime. */
+	const struct device_ops *ops;
+	void *drv;
+	pthread_mutex_t *drv_lock;	/* held around every driver call */
+	struct sockaddr_storage peer;	/* control peer: the data peer must match */
+	unsigned connect_timeout_ms;
+	char what[160];			/* "device for client", for logs */
+
+	/* Results, read after the join. */
+	SANE_Status status;
+	uint64_t bytes;
+	int driver_cancelled;	/* the pump cancelled the driver itself */
+};
+
+/*
+ * Open the data listener on CTL_FD's local address.  On success fills
+ * *port and returns a scan to hand to scan_begin(); NULL on failure.
+ */
+struct scan *scan_listen(int ctl_fd, int *port);
+
+/* Start the pump thread.  0, or -1 (then call scan_free). */
+int scan_begin(struct scan *sc);
+
+/* Stop the pump if it runs, wait for it, and free SC. */
+void scan_free(struct scan *sc);
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * scsi.c - transport selection and the few commands every driver needs.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "scsaned/scsi.h"
+#include "scsaned/scsi_opcodes.h"
+
+
+
+/* Transports by URI scheme.  sg: and iscsi:// join here. */
+static const struct scsi_transport_ops *const transports[] = {
+	&scsi_sim_transport,
+};
+
+int
+scsi_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
+{
+	size_t i, n;
+
+	*out = NULL;
+	for (i = 0; i < sizeof(transports) / sizeof(transports[0]); i++) {
+		n = strlen(transports[i]->scheme);
+		if (strncmp(uri, transports[i]->scheme, n) == 0)
+			return transports[i]->open(uri, out, err, errlen);
+	}
+	snprintf(err, errlen, "unknown URI scheme in '%.200s' (known: sim:)", uri);
+	return -1;
+}
+
+void
+scsi_close(struct scsi_target *t)
+{
+	if (t != NULL)
+		t->ops->close(t);
+}
+
+int
+scsi_execute(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
+    enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
+    struct scsi_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (cdb_len == 0 || cdb_len > 16 || (len > 0 && buf == NULL) ||
+	    (dir == SCSI_DIR_NONE && len != 0)) {
+		res->transport_error = SCSI_TERR_INVALID;
+		return -1;
+	}
+	if (t->ops->execute(t, cdb, cdb_len, dir, buf, len, timeout_ms, res) < 0 ||
+	    res->transport_error != SCSI_TERR_NONE) {
+		if (res->transport_error == SCSI_TERR_NONE)
+			res->transport_error = SCSI_TERR_HOST;
+		return -1;
+	}
+	if (res->residual > len)
+		res->residual = len;
+	return res->status == SCSI_STATUS_GOOD ? 0 : 1;
+}
+
+static void
+trim_copy(char *dst, const uint8_t *src, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		dst[i] = (src[i] >= 0x20 && src[i] < 0x7f) ? (char)src[i] : ' ';
+	while (n > 0 && dst[n - 1] == ' ')
+		n--;
+	dst[n] = '\0';
+}
+
+int
+scsi_inquiry_parse(const uint8_t *buf, size_t len, struct scsi_inquiry *inq)
+{
+	memset(inq, 0, sizeof(*inq));
+	if (len < 36)
+		return -1;
+	inq->peripheral_type = buf[0] & 0x1f;
+	inq->qualifier = buf[0] >> 5;
+	inq->version = buf[2] & 0x07;
+	trim_copy(inq->vendor, buf + 8, 8);
+	trim_copy(inq->product, buf + 16, 16);
+	trim_copy(inq->revision, buf + 32, 4);
+	return 0;
+}
+
+int
+scsi_inquiry(struct scsi_target *t, struct scsi_inquiry *inq,
+    struct scsi_result *res)
+{
+	uint8_t cdb[6] = { SCSI_OP_INQUIRY, 0, 0, 0, 36, 0 };
+	uint8_t buf[36];
+	int rc;
+
+	memset(buf, 0, sizeof(buf));
+	rc = scsi_execute(t, cdb, sizeof(cdb), SCSI_DIR_IN, buf, sizeof(buf),
+	    5000, res);
+	if (rc != 0)
+		return rc;
+	if (scsi_inquiry_parse(buf, sizeof(buf) - res->residual, inq) < 0)
+		return 1;
+	return 0;
+}
+
+int
+scsi_inquiry_vpd(struct scsi_target *t, uint8_t page, uint8_t *buf, size_t len,
+    size_t *got, struct scsi_result *res)
+{
+	uint8_t cdb[6] = { SCSI_OP_INQUIRY, 1, page, 0, 0, 0 };
+	int rc;
+
+	if (len > 255)
+		len = 255;
+	cdb[4] = (uint8_t)len;
+	memset(buf, 0, len);
+	rc = scsi_execute(t, cdb, sizeof(cdb), SCSI_DIR_IN, buf, len, 5000, res);
+	*got = rc == 0 ? len - res->residual : 0;
+	return rc;
+}
+
+int
+scsi_test_unit_ready(struct scsi_target *t, struct scsi_result *res)
+{
+	uint8_t cdb[6] = { SCSI_OP_TEST_UNIT_READY, 0, 0, 0, 0, 0 };
+
+	return scsi_execute(t, cdb, sizeof(cdb), SCSI_DIR_NONE, NULL, 0, 5000, res);
+}
+
+int
+scsi_request_sense(struct scsi_target *t, struct scsi_result *res)
+{
+	uint8_t cdb[6] = { SCSI_OP_REQUEST_SENSE, 0, 0, 0, 18, 0 };
+	uint8_t buf[18];
+	int rc;
+
+	memset(buf, 0, sizeof(buf));
+	rc = scsi_execute(t, cdb, sizeof(cdb), SCSI_DIR_IN, buf, sizeof(buf),
+	    5000, res);
+	if (rc == 0) {
+		memcpy(res->sense, buf, sizeof(buf) - res->residual);
+		res->sense_len = sizeof(buf) - res->residual;
+	}
+	return rc;
+}
+
+const char *
+scsi_type_name(uint8_t type)
+{
+	switch (type) {
+	case 0x00: return "disk";
+	case 0x01: return "tape";
+	case 0x02: return "printer";
+	case SCSI_TYPE_PROCESSOR: return "processor";
+	case 0x05: return "cd/dvd";
+	case SCSI_TYPE_SCANNER: return "scanner";
+	default: return "other";
+	}
+}

@@ -1,0 +1,53 @@
+/*
+ * sim_int.h - what a simulated model implements, and the helpers the
+ * simulator core gives it.  Private to src/sim/.
+ */
+#ifndef SCSANED_SIM_INT_H
+#define SCSANED_SIM_INT_H
+
+#include "scsaned/sim.h"
+
+struct sim_model {
+	const char *name;
+	void *(*create)(void);
+	/* A model-specific key=value from the spec: 0, or -1 if unknown/bad. */
+	int (*option)(void *st, const char *key, const char *val);
+	void (*command)(struct sim_device *d, void *st, struct sim_io *io);
+	void (*destroy)(void *st);
+	int (*render)(const char *window, FILE *out, char *err, size_t errlen);
+};
+
+extern const struct sim_model sim_model_scsi2_flatbed;
+
+/* End IO with CHECK CONDITION and fixed-format sense KEY/ASC/ASCQ. */
+void sim_check(struct sim_io *io, uint8_t key, uint8_t asc, uint8_t ascq);
+
+/*
+ * As sim_check, with the EOM/ILI bits (0x40/0x20 of byte 2) and a valid
+ * information field: what a scanner reports when a READ ends short.
+ */
+void sim_check_info(struct sim_io *io, uint8_t key, uint8_t flags,
+    uint32_t info);
+
+/*
+ * Move data-in: at most N bytes of DATA, limited by the CDB allocation
+ * length ALLOC and the initiator's buffer.  Returns the bytes moved.
+ */
+size_t sim_data_in(struct sim_io *io, const void *data, size_t n, size_t alloc);
+
+/* Append a line to the device's trace file, if it has one. */
+void sim_trace(struct sim_device *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Big-endian field helpers for CDBs and parameter data. */
+uint32_t sim_be(const uint8_t *p, size_t n);
+void sim_put_be(uint8_t *p, size_t n, uint32_t v);
+
+/* Parse "key=value key=value" (blank separated); calls FN for each pair. */
+int sim_kv_parse(const char *text, char sep,
+    int (*fn)(void *arg, const char *key, const char *val), void *arg);
+
+/* The test chart: 16-bit RGB at (X, Y) in 1/1200 inch from the origin. */
+void sim_chart_rgb16(uint32_t x, uint32_t y, uint16_t rgb[3]);
+
+#endif
