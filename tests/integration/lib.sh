@@ -1,0 +1,114 @@
+# lib.sh - shared helpers for integration tests.  Source it, then set ADDR
+# (a loopback address of the test's own: the net backend always dials
+# port 6566, so every server needs an address to itself).
+#
+# Every process started through these helpers is stopped on exit, also on
+# failure.  Every wait is bounded.
+set -u
+BUILD=${BUILD:-build}
+NAME=$(basename "$0" .sh)
+TMP=$(mktemp -d)
+PIDS=()
+FAILED=0
+
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+pass() { echo "PASS: $NAME: $*"; }
+fail() { echo "FAIL: $NAME: $*"; FAILED=1; }
+
+# check DESCRIPTION COMMAND...: pass if the command succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+
+# wait_for SECONDS COMMAND...: poll until the command succeeds.
+wait_for() {
+	local limit=$(( $1 * 20 )) i
+	shift
+	for ((i = 0; i < limit; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# A SANE_CONFIG_DIR whose net backend talks to $ADDR only.
+sane_dir() {
+	mkdir -p "$TMP/sane"
+	echo net > "$TMP/sane/dll.conf"
+	echo "$ADDR" > "$TMP/sane/net.conf"
+	echo "$TMP/sane"
+}
+
+# The scanimage of Debian's sane-utils, pointed at our server.
+scan() {
+	SANE_CONFIG_DIR=$(sane_dir) timeout 120 scanimage "$@"
+}
+
+# start_server CONF [extra flags]: run scsaned on $ADDR, wait until it listens.
+SERVER_LOG=$TMP/server.log
+start_server() {
+	local conf=$1
+	shift
+	"$BUILD/scsaned" -l -b "$ADDR" -c "$conf" -d 3 "$@" 2> "$SERVER_LOG" &
+	SERVER_PID=$!
+	PIDS+=("$SERVER_PID")
+	if ! wait_for 20 grep -q "listening on $ADDR" "$SERVER_LOG"; then
+		fail "server did not start"
+		cat "$SERVER_LOG"
+		exit 1
+	fi
+}
+
+# stop_server: SIGTERM, then require a clean exit and no sanitizer report.
+stop_server() {
+	local rc
+	kill -TERM "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID"
+	rc=$?
+	if [ "$rc" -eq 0 ] && ! grep -qE 'runtime error|Sanitizer' "$SERVER_LOG"; then
+		pass "server exited cleanly"
+	else
+		fail "server exit status $rc or sanitizer report"
+		tail -40 "$SERVER_LOG"
+	fi
+}
+
+# The last window line of a simulator trace, without the word "window".
+last_window() {
+	grep '^window ' "$1" | tail -1 | sed 's/^window //'
+}
+
+# window_field WINDOW KEY: one value from a trace window line.
+window_field() {
+	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# pnm_size FILE: "WIDTH HEIGHT DATABYTES" from a PNM header (P4, P5, P6).
+pnm_size() {
+	head -c 200 "$1" | tr -d '\0' | sed 's/#.*//' | tr -s ' \n' '  ' |
+	    awk '{ t = $1; w = $2; h = $3; m = $4;
+		if (t == "P4") b = int((w + 7) / 8) * h;
+		else b = w * h * (t == "P6" ? 3 : 1) * (m > 255 ? 2 : 1);
+		print w, h, b }'
+}
+
+# The pixel bytes of a PNM (everything after the header), to stdout.
+pnm_data() {
+	local n
+	n=$(pnm_size "$1" | awk '{ print $3 }')
+	[ -n "$n" ] && [ "$n" -gt 0 ] && tail -c "$n" "$1"
+}
+
+finish() {
+	exit "$FAILED"
+}
