@@ -199,13 +199,26 @@ pump_stream(struct scan *sc, int fd, uint8_t *buf)
 	pump_send(sc, fd, iov, 1);
 }
 
+static double
+elapsed_s(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static void *
 pump(void *arg)
 {
 	struct scan *sc = arg;
+	struct timespec t0;
 	uint8_t *buf;
+	double secs;
 	int fd;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	fd = pump_accept(sc);
 	close(sc->listen_fd);
 	sc->listen_fd = -1;
@@ -225,6 +238,11 @@ pump(void *arg)
 		pthread_mutex_unlock(sc->drv_lock);
 		sc->driver_cancelled = 1;
 	}
+	secs = elapsed_s(&t0);
+	log_info("%s: scan ended: %s, %llu bytes in %.2f s (%.1f MB/s)",
+	    sc->what, sc->status == SANE_STATUS_EOF ? "complete" :
+	    device_status_string(sc->status), (unsigned long long)sc->bytes,
+	    secs, secs > 0 ? (double)sc->bytes / secs / 1e6 : 0.0);
 	atomic_store(&sc->done, 1);
 	return NULL;
 }

@@ -449,6 +449,9 @@ start_scan(struct session *s, struct handle *hd, SANE_Word *port)
 	}
 	hd->scan = sc;
 	*port = p;
+	log_info("%s: scan started: %dx%d, %d bits, %s", sc->what,
+	    hd->params.pixels_per_line, hd->params.lines, hd->params.depth,
+	    hd->params.format == SANE_FRAME_RGB ? "colour" : "gray");
 	return SANE_STATUS_GOOD;
 }
 

