@@ -1,0 +1,104 @@
+/*
+ * test_config.c - scsaned.conf parsing: what is accepted, and that every
+ * error names the line.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "scsaned/config.h"
+
+static void
+test_valid(void **state)
+{
+	const char *text =
+	    "# comment\n"
+	    "\n"
+	    "device flatbed   sim:scsi2-flatbed   # trailing comment\n"
+	    "\tdevice film-1 sim:scsi2-flatbed?warmup=3\r\n"
+	    "data_connect_timeout 2500\n"
+	    "max_clients 8";
+	struct config c;
+	char err[256];
+
+	(void)state;
+	config_init(&c);
+	assert_int_equal(config_parse(&c, "t.conf", text, strlen(text), err,
+	    sizeof(err)), 0);
+	assert_int_equal(c.ndevices, 2);
+	assert_string_equal(c.devices[0].name, "flatbed");
+	assert_string_equal(c.devices[0].uri, "sim:scsi2-flatbed");
+	assert_int_equal(c.devices[0].line, 3);
+	assert_string_equal(c.devices[1].name, "film-1");
+	assert_string_equal(c.devices[1].uri, "sim:scsi2-flatbed?warmup=3");
+	assert_int_equal(c.data_connect_timeout_ms, 2500);
+	assert_int_equal(c.max_clients, 8);
+	config_free(&c);
+}
+
+static void
+expect_error_n(const char *text, size_t len, const char *want)
+{
+	struct config c;
+	char err[256] = "";
+
+	config_init(&c);
+	assert_int_equal(config_parse(&c, "t.conf", text, len, err,
+	    sizeof(err)), -1);
+	if (strstr(err, want) == NULL)
+		fail_msg("error '%s' does not contain '%s'", err, want);
+	/* Nothing half-applied. */
+	assert_int_equal(c.ndevices, 0);
+	config_free(&c);
+}
+
+#define expect_error(text, want) expect_error_n(text, strlen(text), want)
+
+static void
+test_errors_name_the_line(void **state)
+{
+	char longline[1200];
+
+	(void)state;
+	expect_error("device a sim:x\nfrobnicate 1\n", "t.conf:2: unknown keyword 'frobnicate'");
+	expect_error("device onlyname\n", "t.conf:1: usage: device NAME URI");
+	expect_error("device a b c\n", "t.conf:1: usage: device NAME URI");
+	expect_error("\n\ndevice bad:name sim:x\n", "t.conf:3: bad device name");
+	expect_error("device a sim:x\ndevice a sim:y\n", "t.conf:2: device 'a' already defined on line 1");
+	expect_error("data_connect_timeout -1\n", "t.conf:1: usage: data_connect_timeout");
+	expect_error("data_connect_timeout 99999999999\n", "t.conf:1:");
+	expect_error("max_clients 0\n", "t.conf:1: usage: max_clients");
+	expect_error_n("device a sim:x\ndevice b\0c sim:y\n", 31, "t.conf:2: NUL byte");
+	memset(longline, 'x', sizeof(longline) - 1);
+	longline[sizeof(longline) - 1] = '\0';
+	expect_error(longline, "t.conf:1: line too long");
+}
+
+static void
+test_missing_file(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	config_init(&c);
+	assert_int_equal(config_load(&c, "/nonexistent/scsaned.conf", err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/scsaned.conf: No such file"));
+	config_free(&c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_errors_name_the_line),
+		cmocka_unit_test(test_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,235 @@
+/*
+ * test_sim.c - the scsi2-flatbed model answers as the SCSI-2 standard
+ * says a scanner does, including what it must reject.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "scsaned/sim.h"
+
+static struct sim_device *
+dev(const char *spec)
+{
+	char err[256];
+	struct sim_device *d = sim_open(spec, err, sizeof(err));
+
+	if (d == NULL)
+		fail_msg("sim_open(%s): %s", spec, err);
+	return d;
+}
+
+static void
+cmd(struct sim_device *d, const uint8_t *cdb, size_t cdb_len, enum sim_dir dir,
+    void *buf, size_t len, struct sim_io *io)
+{
+	memset(io, 0, sizeof(*io));
+	io->cdb = cdb;
+	io->cdb_len = cdb_len;
+	io->dir = dir;
+	io->buf = buf;
+	io->buflen = len;
+	sim_command(d, io);
+}
+
+static void
+assert_sense(const struct sim_io *io, uint8_t key, uint8_t asc, uint8_t ascq)
+{
+	assert_int_equal(io->status, 0x02);
+	assert_int_equal(io->sense_len, 18);
+	assert_int_equal(io->sense[0] & 0x7f, 0x70);
+	assert_int_equal(io->sense[2] & 0x0f, key);
+	assert_int_equal(io->sense[12], asc);
+	assert_int_equal(io->sense[13], ascq);
+}
+
+static void
+set_window(struct sim_device *d, unsigned res, uint32_t x, uint32_t y,
+    uint32_t w, uint32_t l, uint8_t comp, uint8_t bpp, struct sim_io *io)
+{
+	uint8_t cdb[10] = { 0x24, 0, 0, 0, 0, 0, 0, 0, 48, 0 };
+	uint8_t p[48] = { 0, 0, 0, 0, 0, 0, 0, 40 };
+	uint8_t *q = p + 8;
+
+	q[2] = (uint8_t)(res >> 8); q[3] = (uint8_t)res;
+	q[4] = (uint8_t)(res >> 8); q[5] = (uint8_t)res;
+	q[6] = (uint8_t)(x >> 24); q[7] = (uint8_t)(x >> 16); q[8] = (uint8_t)(x >> 8); q[9] = (uint8_t)x;
+	q[10] = (uint8_t)(y >> 24); q[11] = (uint8_t)(y >> 16); q[12] = (uint8_t)(y >> 8); q[13] = (uint8_t)y;
+	q[14] = (uint8_t)(w >> 24); q[15] = (uint8_t)(w >> 16); q[16] = (uint8_t)(w >> 8); q[17] = (uint8_t)w;
+	q[18] = (uint8_t)(l >> 24); q[19] = (uint8_t)(l >> 16); q[20] = (uint8_t)(l >> 8); q[21] = (uint8_t)l;
+	q[25] = comp;
+	q[26] = bpp;
+	cmd(d, cdb, sizeof(cdb), SIM_DIR_OUT, p, sizeof(p), io);
+}
+
+static void
+test_inquiry(void **state)
+{
+	struct sim_device *d = dev("scsi2-flatbed");
+	uint8_t cdb[6] = { 0x12, 0, 0, 0, 36, 0 }, buf[96];
+	uint8_t bad[6] = { 0x12, 0, 0x80, 0, 36, 0 };
+	uint8_t vpd[6] = { 0x12, 1, 0xf0, 0, 32, 0 };
+	struct sim_io io;
+
+	(void)state;
+	cmd(d, cdb, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);
+	assert_int_equal(io.xfer, 36);
+	assert_int_equal(buf[0], 0x06);		/* scanner */
+	assert_memory_equal(buf + 8, "SCSANED SCSI2 FLATBED   ", 24);
+	cdb[4] = 5;				/* allocation length rules */
+	cmd(d, cdb, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.xfer, 5);
+	cmd(d, bad, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_sense(&io, 5, 0x24, 0x00);	/* page without EVPD */
+	cmd(d, vpd, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);
+	assert_int_equal(buf[1], 0xf0);
+	assert_int_equal(buf[10] << 8 | buf[11], 1200);	/* max dpi */
+	assert_int_equal(buf[14] << 8 | buf[15], 50);	/* min dpi */
+	sim_close(d);
+}
+
+static void
+test_rejects(void **state)
+{
+	struct sim_device *d = dev("scsi2-flatbed");
+	uint8_t badop[10] = { 0xe7 }, read[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 16, 0 };
+	uint8_t rs[6] = { 0x03, 0, 0, 0, 18, 0 }, buf[64];
+	struct sim_io io;
+
+	(void)state;
+	cmd(d, badop, 10, SIM_DIR_NONE, NULL, 0, &io);
+	assert_sense(&io, 5, 0x20, 0x00);
+	cmd(d, read, 10, SIM_DIR_IN, buf, 16, &io);
+	assert_sense(&io, 5, 0x2c, 0x00);	/* READ before SCAN */
+	/* REQUEST SENSE returns the last sense once. */
+	cmd(d, rs, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);
+	assert_int_equal(buf[2] & 0x0f, 5);
+	assert_int_equal(buf[12], 0x2c);
+	cmd(d, rs, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(buf[2] & 0x0f, 0);
+	/* Out-of-range windows: resolution, area, composition, depth. */
+	set_window(d, 49, 0, 0, 1200, 1200, 2, 8, &io);
+	assert_sense(&io, 5, 0x26, 0x00);
+	set_window(d, 1201, 0, 0, 1200, 1200, 2, 8, &io);
+	assert_sense(&io, 5, 0x26, 0x00);
+	set_window(d, 300, 10000, 0, 1200, 1200, 2, 8, &io);
+	assert_sense(&io, 5, 0x26, 0x00);
+	set_window(d, 300, 0, 0, 1200, 1200, 7, 8, &io);
+	assert_sense(&io, 5, 0x26, 0x00);
+	set_window(d, 300, 0, 0, 1200, 1200, 0, 8, &io);
+	assert_sense(&io, 5, 0x26, 0x00);
+	set_window(d, 300, 0, 0, 1200, 1200, 5, 16, &io);
+	assert_int_equal(io.status, 0);
+	sim_close(d);
+}
+
+static void
+test_warmup(void **state)
+{
+	struct sim_device *d = dev("scsi2-flatbed?warmup=2");
+	uint8_t tur[6] = { 0 }, inq[6] = { 0x12, 0, 0, 0, 36, 0 }, buf[36];
+	struct sim_io io;
+
+	(void)state;
+	cmd(d, inq, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);		/* INQUIRY works while warming */
+	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	assert_sense(&io, 2, 0x04, 0x01);
+	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	assert_sense(&io, 2, 0x04, 0x01);
+	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	assert_int_equal(io.status, 0);
+	sim_close(d);
+}
+
+/* The image ends with a short READ: EOM + ILI and the residue in INFO. */
+static void
+test_end_of_image(void **state)
+{
+	struct sim_device *d = dev("scsi2-flatbed");
+	uint8_t scan[6] = { 0x1b, 0, 0, 0, 1, 0 }, id = 0;
+	uint8_t read[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0x10, 0x00, 0 };
+	uint8_t buf[4096];
+	struct sim_io io;
+	uint32_t info;
+
+	(void)state;
+	/* 10 x 10 pixels of 8-bit gray at 100 dpi: 100 bytes. */
+	set_window(d, 100, 0, 0, 120, 120, 2, 8, &io);
+	assert_int_equal(io.status, 0);
+	cmd(d, scan, 6, SIM_DIR_OUT, &id, 1, &io);
+	assert_int_equal(io.status, 0);
+	cmd(d, read, 10, SIM_DIR_IN, buf, 4096, &io);
+	assert_int_equal(io.status, 0x02);
+	assert_int_equal(io.xfer, 100);
+	assert_int_equal(io.sense[2] & 0x0f, 0);
+	assert_true(io.sense[2] & 0x40);	/* EOM */
+	assert_true(io.sense[2] & 0x20);	/* ILI */
+	assert_true(io.sense[0] & 0x80);	/* information valid */
+	info = (uint32_t)io.sense[3] << 24 | (uint32_t)io.sense[4] << 16 |
+	    (uint32_t)io.sense[5] << 8 | io.sense[6];
+	assert_int_equal(info, 4096 - 100);
+	cmd(d, read, 10, SIM_DIR_IN, buf, 4096, &io);
+	assert_sense(&io, 5, 0x2c, 0x00);	/* the scan is over */
+	sim_close(d);
+}
+
+static void
+test_mode_pages(void **state)
+{
+	struct sim_device *d = dev("scsi2-flatbed");
+	uint8_t sel[6] = { 0x15, 0x10, 0, 0, 12, 0 };
+	uint8_t page[12] = { 0, 0, 0, 0, 0x03, 6, 0, 0, 0x02, 0x58, 0, 0 };
+	uint8_t sense[6] = { 0x1a, 0, 0x03, 0, 12, 0 }, buf[12];
+	uint8_t badpage[12] = { 0, 0, 0, 0, 0x20, 6, 0, 0, 0, 0, 0, 0 };
+	struct sim_io io;
+
+	(void)state;
+	cmd(d, sel, 6, SIM_DIR_OUT, page, sizeof(page), &io);	/* MUD 600 */
+	assert_int_equal(io.status, 0);
+	cmd(d, sense, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);
+	assert_int_equal(buf[8] << 8 | buf[9], 600);
+	cmd(d, sel, 6, SIM_DIR_OUT, badpage, sizeof(badpage), &io);
+	assert_sense(&io, 5, 0x26, 0x00);
+	sel[4] = 3;						/* too short */
+	cmd(d, sel, 6, SIM_DIR_OUT, page, sizeof(page), &io);
+	assert_sense(&io, 5, 0x1a, 0x00);
+	sim_close(d);
+}
+
+static void
+test_bad_specs(void **state)
+{
+	char err[256];
+
+	(void)state;
+	assert_null(sim_open("no-such-model", err, sizeof(err)));
+	assert_non_null(strstr(err, "unknown simulator model"));
+	assert_null(sim_open("scsi2-flatbed?warmup=lots", err, sizeof(err)));
+	assert_non_null(strstr(err, "warmup"));
+	assert_null(sim_open("scsi2-flatbed?colour=blue", err, sizeof(err)));
+	assert_null(sim_open("scsi2-flatbed?lps", err, sizeof(err)));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_inquiry),
+		cmocka_unit_test(test_rejects),
+		cmocka_unit_test(test_warmup),
+		cmocka_unit_test(test_end_of_image),
+		cmocka_unit_test(test_mode_pages),
+		cmocka_unit_test(test_bad_specs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
