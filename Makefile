@@ -24,6 +24,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
+
 .PHONY: all run check test deps clean tests
 all: $(BUILD)/scsaned $(BUILD)/scsaned-sim
 
@@ -45,7 +46,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/vectors.o $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
-tests: all $(UNIT_BINS)
+$(BUILD)/tests/mini_inetd: $(BUILD)/tests/tools/mini_inetd.o
+	$(CC) $(CFLAGS) -o $@ $^
+
+tests: all $(UNIT_BINS) $(BUILD)/tests/mini_inetd
 
 deps:
 	@scripts/install-deps
