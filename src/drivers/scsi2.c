@@ -438,18 +438,15 @@ s2_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 	}
 	bpl = (size_t)s->params.bytes_per_line;
 	n = s->left < s->xfer_max ? (size_t)s->left : s->xfer_max;
-	if ((size_t)max >= bpl && (size_t)max >= n) {
-		/* The caller's buffer takes a whole READ: no copy. */
-		st = s2_read_device(s, buf, n, &got);
-		*len = (SANE_Int)got;
-		return st;
-	}
 	if ((size_t)max >= bpl) {
-		n = (size_t)max / bpl * bpl;
+		/* Whole lines straight into the caller's buffer: no copy. */
+		if ((size_t)max < n)
+			n = (size_t)max / bpl * bpl;
 		st = s2_read_device(s, buf, n, &got);
 		*len = (SANE_Int)got;
 		return st;
 	}
+	/* A caller asking for less than a line reads through our buffer. */
 	st = s2_read_device(s, s->buf, n, &got);
 	if (st != SANE_STATUS_GOOD)
 		return st;

@@ -50,23 +50,30 @@ struct session {
 
 /* ---- plumbing -------------------------------------------------------------- */
 
+/* Send the reply encoded in s->out. */
 static int
-send_reply(struct session *s, const struct wire_reply *rep)
+send_encoded(struct session *s, SANE_Word proc)
 {
-	wire_wr_reset(&s->out);
-	wire_encode_reply(&s->out, rep);
 	if (s->out.oom) {
 		log_err("%s: out of memory encoding %s reply", s->peername,
-		    wire_proc_name(rep->proc));
+		    wire_proc_name(proc));
 		return -1;
 	}
 	/* One write per reply: the START reply must be one segment. */
 	if (netio_write_all(s->fd, s->out.buf, s->out.len, REPLY_TIMEOUT_MS) < 0) {
 		log_info("%s: cannot send %s reply: %s", s->peername,
-		    wire_proc_name(rep->proc), strerror(errno));
+		    wire_proc_name(proc), strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+static int
+send_reply(struct session *s, const struct wire_reply *rep)
+{
+	wire_wr_reset(&s->out);
+	wire_encode_reply(&s->out, rep);
+	return send_encoded(s, rep->proc);
 }
 
 /* 0 with *req filled, or -1 when the client left or sent garbage. */
@@ -271,7 +278,6 @@ rpc_get_option_descriptors(struct session *s, struct wire_request *q)
 	const SANE_Option_Descriptor *opts[512];
 	struct handle *hd = get_handle(s, q->handle, "GET_OPTION_DESCRIPTORS");
 	SANE_Word n = 0;
-	int rc;
 
 	/* This reply has no status word: an invalid handle gets no options. */
 	if (hd != NULL) {
@@ -286,9 +292,11 @@ rpc_get_option_descriptors(struct session *s, struct wire_request *q)
 				break;
 		}
 		rep.opts = opts;
-		rc = send_reply(s, &rep);
+		/* Encode under the lock; send without it (the client may be slow). */
+		wire_wr_reset(&s->out);
+		wire_encode_reply(&s->out, &rep);
 		pthread_mutex_unlock(&hd->lock);
-		return rc;
+		return send_encoded(s, rep.proc);
 	}
 	return send_reply(s, &rep);
 }

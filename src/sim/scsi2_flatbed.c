@@ -236,7 +236,8 @@ fb_mode_select(struct flatbed *fb, struct sim_io *io)
 	}
 	io->xfer = pll;
 	for (pos = 4 + (size_t)p[3]; pos < pll; pos += 2 + plen) {
-		if (pll - pos < 2 || (plen = p[pos + 1], pll - pos - 2 < plen)) {
+		plen = pll - pos >= 2 ? p[pos + 1] : 0;
+		if (pll - pos < 2 || pll - pos - 2 < plen) {
 			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x1a, 0x00);
 			return;
 		}
