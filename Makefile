@@ -18,15 +18,26 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude \
           -DSYSCONFDIR='"$(sysconfdir)"' -MMD -MP
 LDLIBS  = -lpthread
 
-LIB_SRCS := $(wildcard src/core/*.c src/net/*.c src/scsi/*.c src/drivers/*.c) \
-            $(filter-out src/sim/tool.c,$(wildcard src/sim/*.c))
+SIM_SRCS := $(filter-out src/sim/tool.c src/sim/sgshim.c,$(wildcard src/sim/*.c))
+LIB_SRCS := $(wildcard src/core/*.c src/net/*.c src/scsi/*.c src/drivers/*.c) $(SIM_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 
 .PHONY: all run check test deps clean tests
-all: $(BUILD)/scsaned $(BUILD)/scsaned-sim
+all: $(BUILD)/scsaned $(BUILD)/scsaned-sim $(BUILD)/libsgsim.so
+
+# The sg shim is preloaded into programs we do not build (tgtd, sg3_utils,
+# SANE backends), so it is never built with sanitizers: their runtimes
+# must come first in a process, which a preloaded library cannot arrange.
+SHIM_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -fPIC -Iinclude -MMD -MP
+SHIM_OBJS := $(patsubst %.c,$(BUILD)/pic/%.o,$(SIM_SRCS) src/sim/sgshim.c)
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(SHIM_CFLAGS) -c -o $@ $<
+$(BUILD)/libsgsim.so: $(SHIM_OBJS)
+	$(CC) -shared -o $@ $^ -ldl -lpthread
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
