@@ -73,6 +73,7 @@ struct scsi_target {
 
 /* The transports (one per file in src/scsi/). */
 extern const struct scsi_transport_ops scsi_sim_transport;
+extern const struct scsi_transport_ops scsi_sg_transport;
 
 /*
  * Open the device named by URI.  Returns 0 and *out on success; -1 with a

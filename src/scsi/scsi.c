@@ -9,9 +9,10 @@
 
 
 
-/* Transports by URI scheme.  sg: and iscsi:// join here. */
+/* Transports by URI scheme.  iscsi:// joins here. */
 static const struct scsi_transport_ops *const transports[] = {
 	&scsi_sim_transport,
+	&scsi_sg_transport,
 };
 
 int
@@ -25,7 +26,7 @@ scsi_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 		if (strncmp(uri, transports[i]->scheme, n) == 0)
 			return transports[i]->open(uri, out, err, errlen);
 	}
-	snprintf(err, errlen, "unknown URI scheme in '%.200s' (known: sim:)", uri);
+	snprintf(err, errlen, "unknown URI scheme in '%.200s' (known: sim:, sg:)", uri);
 	return -1;
 }
 

@@ -16,9 +16,13 @@
  *     command, the fd (an eventfd underneath) becomes readable, read()
  *     returns the completed header.  poll/epoll work on it unchanged.
  * One simulated device per path lives from its first open to process exit,
- * as a scanner stays powered between opens.  Nothing is parsed, allocated
- * or connected before the first intercepted call: SANE backends fork and
- * spawn shells with this library loaded.
+ * as a scanner stays powered between opens.  The open rules hold across
+ * processes, as the kernel's do: every open takes a flock() on a lock file
+ * per node (in $SGSIM_LOCKDIR, default /tmp), exclusive for O_EXCL and
+ * shared otherwise, which conflict exactly as sg opens do.
+ *
+ * Nothing is parsed, allocated or connected before the first intercepted
+ * call: SANE backends fork and spawn shells with this library loaded.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -32,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -54,8 +59,6 @@ struct sgs_dev {
 	int have_stat;
 	struct sim_device *sim;	/* created at first open */
 	uint8_t type;		/* peripheral type, from the model's INQUIRY */
-	int opens;
-	int excl;		/* an O_EXCL open holds it */
 	int reserved;		/* SG_SET_RESERVED_SIZE */
 	pthread_mutex_t cmd;	/* the simulator runs one command at a time */
 };
@@ -65,6 +68,7 @@ struct sgs_fd {
 	struct sgs_dev *dev;
 	int flags;
 	int excl;
+	int lockfd;		/* holds the cross-process open rule */
 	int timeout;		/* SG_SET_TIMEOUT, in jiffies as the kernel keeps it */
 	sg_io_hdr_t done[SGS_QUEUE];	/* completed, not yet read */
 	int ndone;
@@ -300,25 +304,45 @@ execute(struct sgs_dev *d, sg_io_hdr_t *h)
 
 /* ---- open and close --------------------------------------------------- */
 
+/*
+ * Take the node's open lock: exclusive for O_EXCL, shared otherwise.  A
+ * conflict is EBUSY, as sg answers a non-blocking open (we never wait).
+ */
+static int
+take_open_lock(const struct sgs_dev *d, int excl)
+{
+	const char *dir = getenv("SGSIM_LOCKDIR");
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/sgsim-%lu-%lu.lock", dir ? dir : "/tmp",
+	    (unsigned long)d->st_dev, (unsigned long)d->st_ino);
+	if ((fd = real_open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return -1;
+	if (flock(fd, (excl ? LOCK_EX : LOCK_SH) | LOCK_NB) < 0) {
+		real_close(fd);
+		errno = EBUSY;
+		return -1;
+	}
+	return fd;
+}
+
 static int
 fake_open(struct sgs_dev *d, int flags)
 {
 	struct sgs_fd *f = NULL;
-	int i, fd, acc = flags & O_ACCMODE;
+	int i, fd, lockfd, acc = flags & O_ACCMODE;
 
 	if ((flags & O_EXCL) && acc == O_RDONLY) {
 		errno = EPERM;
 		return -1;
 	}
-	pthread_mutex_lock(&lock);
-	/* The kernel's rules; we never wait where it would block. */
-	if (d->excl || ((flags & O_EXCL) && d->opens > 0)) {
-		pthread_mutex_unlock(&lock);
-		errno = EBUSY;
+	if ((lockfd = take_open_lock(d, !!(flags & O_EXCL))) < 0)
 		return -1;
-	}
+	pthread_mutex_lock(&lock);
 	if (power_on(d) < 0) {
 		pthread_mutex_unlock(&lock);
+		real_close(lockfd);
 		errno = ENXIO;
 		return -1;
 	}
@@ -329,6 +353,7 @@ fake_open(struct sgs_dev *d, int flags)
 	    ((flags & O_CLOEXEC) ? EFD_CLOEXEC : 0)) : -1;
 	if (fd < 0) {
 		pthread_mutex_unlock(&lock);
+		real_close(lockfd);
 		errno = ENFILE;
 		return -1;
 	}
@@ -337,9 +362,8 @@ fake_open(struct sgs_dev *d, int flags)
 	f->dev = d;
 	f->flags = flags;
 	f->excl = !!(flags & O_EXCL);
+	f->lockfd = lockfd;
 	f->timeout = 60 * 100;
-	d->opens++;
-	d->excl |= f->excl;
 	pthread_mutex_unlock(&lock);
 	return fd;
 }
@@ -439,9 +463,7 @@ close(int fd)
 	pthread_once(&once, init);
 	pthread_mutex_lock(&lock);
 	if ((f = fd_entry(fd)) != NULL) {
-		f->dev->opens--;
-		if (f->excl)
-			f->dev->excl = 0;
+		real_close(f->lockfd);
 		f->dev = NULL;
 	}
 	pthread_mutex_unlock(&lock);
