@@ -15,6 +15,7 @@
 #include "scsaned/config.h"
 #include "scsaned/device.h"
 #include "scsaned/log.h"
+#include "scsaned/scsi.h"
 #include "scsaned/server.h"
 
 #ifndef SYSCONFDIR
@@ -48,12 +49,13 @@ on_stop(int sig)
 static void
 list_devices(const struct devreg *reg)
 {
+	char shown[256];
 	int i;
 
 	for (i = 0; i < reg->ndevs; i++)
 		printf("%s\t%s\t%s\t%s\t%s\n", reg->devs[i].name,
 		    reg->devs[i].vendor, reg->devs[i].model, reg->devs[i].type,
-		    reg->devs[i].uri);
+		    scsi_uri_display(reg->devs[i].uri, shown, sizeof(shown)));
 }
 
 /* inetd: the client is on fd 0; keep stray output off the protocol. */

@@ -43,7 +43,7 @@ struct scsi_result {
 };
 
 /* Decoded fixed or descriptor format sense. */
-struct scsi_sense {
+struct scsi_sense_data {
 	int valid;		/* 1 if the bytes were parseable sense */
 	uint8_t key;		/* sense key, 0..15 */
 	uint8_t asc, ascq;
@@ -74,6 +74,7 @@ struct scsi_target {
 /* The transports (one per file in src/scsi/). */
 extern const struct scsi_transport_ops scsi_sim_transport;
 extern const struct scsi_transport_ops scsi_sg_transport;
+extern const struct scsi_transport_ops scsi_iscsi_transport;
 
 /*
  * Open the device named by URI.  Returns 0 and *out on success; -1 with a
@@ -82,6 +83,12 @@ extern const struct scsi_transport_ops scsi_sg_transport;
  */
 int scsi_open(const char *uri, struct scsi_target **out, char *err, size_t errlen);
 void scsi_close(struct scsi_target *t);
+
+/*
+ * URI as it may be shown in logs and listings: a password in the user
+ * part of an iscsi:// URI (and in target_password=) becomes "****".
+ */
+const char *scsi_uri_display(const char *uri, char *out, size_t len);
 
 /*
  * Send one command.  Returns 0 when the command completed with GOOD status,
@@ -93,10 +100,10 @@ int scsi_execute(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
     struct scsi_result *res);
 
 /* Parse RES's sense bytes (fixed 70h/71h or descriptor 72h/73h format). */
-void scsi_sense_decode(const uint8_t *sense, size_t len, struct scsi_sense *out);
+void scsi_sense_decode(const uint8_t *sense, size_t len, struct scsi_sense_data *out);
 
 /* Human-readable "NOT READY: logical unit is becoming ready (2/04/01)". */
-const char *scsi_sense_string(const struct scsi_sense *s, char *buf, size_t len);
+const char *scsi_sense_string(const struct scsi_sense_data *s, char *buf, size_t len);
 
 /* One line describing a non-GOOD result, for logs. */
 const char *scsi_result_string(const struct scsi_result *r, char *buf, size_t len);

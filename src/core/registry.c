@@ -11,12 +11,13 @@
 #include "scsaned/device.h"
 #include "scsaned/driver.h"
 #include "scsaned/log.h"
+#include "scsaned/scsi.h"
 
 int
 devreg_build(struct devreg *reg, const struct config *conf)
 {
 	struct device *dev;
-	char err[256];
+	char err[256], shown[256];
 	int i;
 
 	memset(reg, 0, sizeof(*reg));
@@ -31,13 +32,14 @@ devreg_build(struct devreg *reg, const struct config *conf)
 		memset(dev, 0, sizeof(*dev));
 		strcpy(dev->name, conf->devices[i].name);
 		strcpy(dev->uri, conf->devices[i].uri);
+		scsi_uri_display(dev->uri, shown, sizeof(shown));
 		if (driver_probe(dev, err, sizeof(err)) < 0) {
 			log_err("device %s (%s): %s; not served", dev->name,
-			    dev->uri, err);
+			    shown, err);
 			continue;
 		}
 		log_info("device %s: %s %s (%s) at %s, driver %s", dev->name,
-		    dev->vendor, dev->model, dev->type, dev->uri, dev->driver);
+		    dev->vendor, dev->model, dev->type, shown, dev->driver);
 		reg->ndevs++;
 	}
 	return 0;

@@ -30,7 +30,7 @@
 static SANE_Status
 sense_status(const struct scsi_result *r)
 {
-	struct scsi_sense s;
+	struct scsi_sense_data s;
 
 	if (r->transport_error != SCSI_TERR_NONE)
 		return SANE_STATUS_IO_ERROR;
@@ -82,7 +82,7 @@ static SANE_Status
 s2_wait_ready(struct s2 *s)
 {
 	struct scsi_result res;
-	struct scsi_sense sense;
+	struct scsi_sense_data sense;
 	char msg[200];
 	unsigned waited;
 	int rc;
@@ -376,7 +376,7 @@ s2_read_device(struct s2 *s, uint8_t *dst, size_t n, size_t *got)
 {
 	uint8_t cdb[10] = { SCSI_OP_READ10 };
 	struct scsi_result res;
-	struct scsi_sense sense;
+	struct scsi_sense_data sense;
 	char msg[200];
 	int rc;
 

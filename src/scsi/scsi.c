@@ -9,10 +9,11 @@
 
 
 
-/* Transports by URI scheme.  iscsi:// joins here. */
+/* Transports by URI scheme. */
 static const struct scsi_transport_ops *const transports[] = {
 	&scsi_sim_transport,
 	&scsi_sg_transport,
+	&scsi_iscsi_transport,
 };
 
 int
@@ -26,8 +27,36 @@ scsi_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 		if (strncmp(uri, transports[i]->scheme, n) == 0)
 			return transports[i]->open(uri, out, err, errlen);
 	}
-	snprintf(err, errlen, "unknown URI scheme in '%.200s' (known: sim:, sg:)", uri);
+	snprintf(err, errlen, "unknown URI scheme in '%.200s' (known: sim:, sg:, iscsi://)", uri);
 	return -1;
+}
+
+const char *
+scsi_uri_display(const char *uri, char *out, size_t len)
+{
+	const char *auth = uri + 8, *at, *end, *pct, *tp;
+	size_t n;
+
+	if (strncmp(uri, "iscsi://", 8) != 0) {
+		snprintf(out, len, "%s", uri);
+		return out;
+	}
+	/* user%password@ : the first '@' ends the user part (libiscsi's rule). */
+	end = auth + strcspn(auth, "/");
+	at = memchr(auth, '@', (size_t)(end - auth));
+	pct = at ? memchr(auth, '%', (size_t)(at - auth)) : NULL;
+	if (pct != NULL)
+		snprintf(out, len, "%.*s%%****%s", (int)(pct - uri), uri, at);
+	else
+		snprintf(out, len, "%s", uri);
+	/* Mutual CHAP: target_password=... up to the next '&'. */
+	if ((tp = strstr(out, "target_password=")) != NULL) {
+		tp += strlen("target_password=");
+		n = strcspn(tp, "&");
+		memmove((char *)tp + 4, tp + n, strlen(tp + n) + 1);
+		memcpy((char *)tp, "****", 4);
+	}
+	return out;
 }
 
 void

@@ -10,7 +10,7 @@
 #include "scsaned/scsi.h"
 
 static void
-decode_fixed(const uint8_t *s, size_t len, struct scsi_sense *out)
+decode_fixed(const uint8_t *s, size_t len, struct scsi_sense_data *out)
 {
 	size_t avail = len;
 
@@ -36,7 +36,7 @@ decode_fixed(const uint8_t *s, size_t len, struct scsi_sense *out)
 }
 
 static void
-decode_descriptor(const uint8_t *s, size_t len, struct scsi_sense *out)
+decode_descriptor(const uint8_t *s, size_t len, struct scsi_sense_data *out)
 {
 	size_t pos, end, dlen;
 
@@ -67,7 +67,7 @@ decode_descriptor(const uint8_t *s, size_t len, struct scsi_sense *out)
 }
 
 void
-scsi_sense_decode(const uint8_t *sense, size_t len, struct scsi_sense *out)
+scsi_sense_decode(const uint8_t *sense, size_t len, struct scsi_sense_data *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (sense == NULL || len == 0)
@@ -136,7 +136,7 @@ asc_name(uint8_t asc, uint8_t ascq)
 }
 
 const char *
-scsi_sense_string(const struct scsi_sense *s, char *buf, size_t len)
+scsi_sense_string(const struct scsi_sense_data *s, char *buf, size_t len)
 {
 	if (!s->valid) {
 		snprintf(buf, len, "no usable sense data");
@@ -155,7 +155,7 @@ scsi_result_string(const struct scsi_result *r, char *buf, size_t len)
 		"no error", "command timed out", "connection to device lost",
 		"host adapter error", "invalid request",
 	};
-	struct scsi_sense s;
+	struct scsi_sense_data s;
 	char sb[160];
 
 	if (r->transport_error != SCSI_TERR_NONE) {

@@ -11,10 +11,19 @@ TMP=$(mktemp -d)
 PIDS=()
 FAILED=0
 
+# SIGTERM, then SIGKILL for whatever is still there after 5 s (tgtd
+# ignores SIGTERM while it has targets).
 cleanup() {
-	local p
+	local p i
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT

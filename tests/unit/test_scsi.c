@@ -18,7 +18,7 @@ test_fixed_sense(void **state)
 	const uint8_t s[18] = { 0xf0, 0, 0x60, 0, 0, 0x0f, 0xa0, 10, 0, 0, 0, 0,
 	    0x00, 0x00 };
 	const uint8_t nr[18] = { 0x70, 0, 0x02, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x04, 0x01 };
-	struct scsi_sense d;
+	struct scsi_sense_data d;
 	char buf[160];
 
 	(void)state;
@@ -42,7 +42,7 @@ static void
 test_truncated_sense(void **state)
 {
 	const uint8_t s[18] = { 0x70, 0, 0x05, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0x24, 0 };
-	struct scsi_sense d;
+	struct scsi_sense_data d;
 	char buf[160];
 
 	(void)state;
@@ -66,7 +66,7 @@ test_descriptor_sense(void **state)
 	const uint8_t s[] = { 0x72, 0x05, 0x24, 0x00, 0, 0, 0, 14,
 	    0x00, 10, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0x10, /* information = 16 */
 	    0x04, 60 };				/* a descriptor running off the end */
-	struct scsi_sense d;
+	struct scsi_sense_data d;
 
 	(void)state;
 	scsi_sense_decode(s, sizeof(s), &d);
@@ -126,6 +126,25 @@ test_sim_transport(void **state)
 	scsi_close(t);
 }
 
+static void
+test_uri_display(void **state)
+{
+	char b[256];
+
+	(void)state;
+	assert_string_equal(scsi_uri_display("iscsi://u%secret@h:3261/iqn.x:y/1", b,
+	    sizeof(b)), "iscsi://u%****@h:3261/iqn.x:y/1");
+	assert_string_equal(scsi_uri_display("iscsi://h/iqn.x:y/1?target_user=t&"
+	    "target_password=pw&header_digest=crc32c", b, sizeof(b)),
+	    "iscsi://h/iqn.x:y/1?target_user=t&target_password=****&header_digest=crc32c");
+	assert_string_equal(scsi_uri_display("iscsi://user@h/iqn/1", b, sizeof(b)),
+	    "iscsi://user@h/iqn/1");
+	assert_string_equal(scsi_uri_display("sg:/dev/sg3", b, sizeof(b)), "sg:/dev/sg3");
+	/* An '@' in the path is not a user part. */
+	assert_string_equal(scsi_uri_display("iscsi://h/iqn%40x/1", b, sizeof(b)),
+	    "iscsi://h/iqn%40x/1");
+}
+
 int
 main(void)
 {
@@ -135,6 +154,7 @@ main(void)
 		cmocka_unit_test(test_descriptor_sense),
 		cmocka_unit_test(test_inquiry_parse),
 		cmocka_unit_test(test_sim_transport),
+		cmocka_unit_test(test_uri_display),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

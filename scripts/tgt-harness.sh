@@ -1,0 +1,54 @@
+# tgt-harness.sh - a private tgtd for tests, exporting a simulated scanner
+# as an iSCSI passthrough LUN, the way a scanner host exports a real one.
+# Source it from a test that has sourced tests/integration/lib.sh (for
+# $TMP, $BUILD, PIDS and wait_for); every tgtd it starts is stopped by the
+# test's exit trap.
+#
+#   tgt_start CTLPORT PORTAL NODE SPEC IQN [INITIATOR_ADDRESS]
+#       tgtd with its own control port and portal (PORTAL:3260); NODE, a
+#       mknod'ed sg node, backed by libsgsim.so with model SPEC, becomes
+#       LUN 1 of target IQN (tid 1), bound to INITIATOR_ADDRESS only
+#       (default 127.0.0.1; never ALL)
+#   tgt_chap USER PASSWORD      require CHAP on tid 1
+#   tgt_stop                    kill that tgtd (SIGKILL to its pid: tgtd
+#                               ignores SIGTERM while it has targets)
+
+tgt_ctl() {
+	tgtadm -C "$TGT_CTL" "$@"
+}
+
+tgt_up() {
+	tgt_ctl --op show --mode sys > /dev/null 2>&1
+}
+
+tgt_start() {
+	TGT_CTL=$1
+	TGT_PORTAL=$2
+	TGT_NODE=$3
+	TGT_SPEC=$4
+	TGT_IQN=$5
+	TGT_ALLOW=${6:-127.0.0.1}
+	[ -e "$TGT_NODE" ] || mknod "$TGT_NODE" c 21 $((200 + TGT_CTL % 50)) || return 1
+	SGSIM_DEVICES="$TGT_NODE=$TGT_SPEC" SGSIM_LOCKDIR=$TMP \
+	    LD_PRELOAD=$BUILD/libsgsim.so \
+	    tgtd -f -C "$TGT_CTL" --iscsi "portal=$TGT_PORTAL:3260" \
+	    >> "$TMP/tgtd.$TGT_CTL.log" 2>&1 &
+	TGT_PID=$!
+	PIDS+=("$TGT_PID")
+	wait_for 10 tgt_up || return 1
+	tgt_ctl --lld iscsi --op new --mode target --tid 1 -T "$TGT_IQN" &&
+	    tgt_ctl --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 \
+		--bstype=sg --device-type=pt -b "$TGT_NODE" &&
+	    tgt_ctl --lld iscsi --op bind --mode target --tid 1 -I "$TGT_ALLOW"
+}
+
+tgt_chap() {
+	tgt_ctl --lld iscsi --op new --mode account --user "$1" --password "$2" &&
+	    tgt_ctl --lld iscsi --op bind --mode account --tid 1 --user "$1"
+}
+
+tgt_stop() {
+	kill -KILL "$TGT_PID" 2>/dev/null
+	wait "$TGT_PID" 2>/dev/null
+	return 0
+}

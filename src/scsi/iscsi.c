@@ -1,0 +1,339 @@
+/*
+ * scsi/iscsi.c - the iscsi:// transport: a LUN behind an iSCSI target
+ * (tgt exporting a passthrough scanner), through libiscsi's async API.
+ *
+ * URI: libiscsi's own, iscsi://[user[%password]@]host[:port]/target-iqn/lun
+ * (with ?target_user=&target_password= for mutual CHAP, ?header_digest=),
+ * so a user can try the same string with iscsi-inq.
+ *
+ * Choices that follow from libiscsi 1.19 and tgt (hw-notes/tgt-passthrough.md):
+ *   - our own poll() loop, fd and events re-read every turn, and every
+ *     command's state on the heap: the 1.19 sync API can leave PDUs
+ *     pointing into dead stack frames after a failure;
+ *   - automatic reconnect off: libiscsi would re-send an in-flight READ
+ *     on the new session and the scanner would return the next block of
+ *     the image.  A lost session fails the command and marks the target
+ *     broken; the next open logs in again;
+ *   - login with LUN -1, so a scanner answering NOT READY while its lamp
+ *     warms up does not fail the login; the driver polls readiness;
+ *   - data-in lands in the caller's buffer, so data that arrives with
+ *     CHECK CONDITION (end of image: EOM/ILI) is kept; the raw sense is
+ *     passed up;
+ *   - a local timeout cannot abort the command at the target (tgt cannot
+ *     abort passthrough commands), so it also marks the session broken.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <iscsi/iscsi.h>
+#include <iscsi/scsi-lowlevel.h>
+
+#include "scsaned/log.h"
+#include "scsaned/scsi.h"
+
+#define LOGIN_TIMEOUT_MS 10000
+#define LOGOUT_TIMEOUT_MS 2000
+#define INITIATOR_IQN	"iqn.2026-11.org.scsaned:initiator"
+
+struct iscsi_target {
+	struct scsi_target head;	/* first: the scsi_target cast */
+	struct iscsi_context *ctx;
+	int lun;
+	char display[256];		/* the URI without its password */
+	struct login *login;		/* lives as long as the context */
+	int broken;			/* session lost: reopen to recover */
+};
+
+/* The connect callback may fire again much later, when the session dies. */
+struct login {
+	int done;
+	int status;
+	struct iscsi_target *t;
+};
+
+/* One command in flight; freed by whoever finishes last. */
+struct command {
+	int done;
+	int abandoned;		/* the caller gave up; the callback frees */
+	int status;
+	uint8_t sense[SCSI_SENSE_MAX];
+	size_t sense_len;
+	size_t residual;
+};
+
+static void
+log_from_libiscsi(int level, const char *msg)
+{
+	log_debug("libiscsi[%d]: %s", level, msg);
+}
+
+static long
+ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+static void
+deadline_in(struct timespec *d, unsigned ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, d);
+	d->tv_sec += ms / 1000;
+	d->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (d->tv_nsec >= 1000000000L) {
+		d->tv_sec++;
+		d->tv_nsec -= 1000000000L;
+	}
+}
+
+/*
+ * Run the context until *DONE or the deadline.  0 when done, 1 on
+ * timeout, -1 when the connection failed.
+ */
+static int
+run_until(struct iscsi_context *ctx, const int *done,
+    const struct timespec *deadline)
+{
+	struct pollfd pfd;
+	long left;
+
+	while (!*done) {
+		if ((left = ms_left(deadline)) <= 0)
+			return 1;
+		/* libiscsi may switch fds; and timeouts are checked in service. */
+		pfd.fd = iscsi_get_fd(ctx);
+		pfd.events = (short)iscsi_which_events(ctx);
+		pfd.revents = 0;
+		if (pfd.fd < 0)
+			return -1;
+		if (poll(&pfd, 1, left < 1000 ? (int)left : 1000) < 0)
+			continue;
+		if (iscsi_service(ctx, pfd.revents) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- login ------------------------------------------------------------- */
+
+static void
+login_cb(struct iscsi_context *ctx, int status, void *data, void *priv)
+{
+	struct login *l = priv;
+
+	(void)ctx;
+	(void)data;
+	if (l->done) {
+		/* A second call: the established session has failed. */
+		if (status != SCSI_STATUS_GOOD && l->t != NULL)
+			l->t->broken = 1;
+		return;
+	}
+	l->done = 1;
+	l->status = status;
+}
+
+static int
+it_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
+{
+	struct iscsi_target *t;
+	struct iscsi_url *url;
+	struct timespec deadline;
+	int rc;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL ||
+	    (t->login = calloc(1, sizeof(*t->login))) == NULL ||
+	    (t->ctx = iscsi_create_context(INITIATOR_IQN)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	scsi_uri_display(uri, t->display, sizeof(t->display));
+	iscsi_set_log_fn(t->ctx, log_from_libiscsi);
+	iscsi_set_log_level(t->ctx, log_enabled(LOG_LVL_TRACE) ? 5 :
+	    log_enabled(LOG_LVL_DEBUG) ? 1 : 0);
+	/* Applies the target name, CHAP credentials and URL arguments. */
+	if ((url = iscsi_parse_full_url(t->ctx, uri)) == NULL) {
+		snprintf(err, errlen, "bad iSCSI URI %s: %s", t->display,
+		    iscsi_get_error(t->ctx));
+		goto fail;
+	}
+	t->lun = url->lun;
+	iscsi_set_session_type(t->ctx, ISCSI_SESSION_NORMAL);
+	iscsi_set_noautoreconnect(t->ctx, 1);
+	iscsi_set_tcp_keepalive(t->ctx, 30, 3, 10);
+	t->login->t = t;
+	rc = iscsi_full_connect_async(t->ctx, url->portal, -1, login_cb, t->login);
+	iscsi_destroy_url(url);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: %s", t->display, iscsi_get_error(t->ctx));
+		goto fail;
+	}
+	deadline_in(&deadline, LOGIN_TIMEOUT_MS);
+	rc = run_until(t->ctx, &t->login->done, &deadline);
+	if (rc != 0 || t->login->status != SCSI_STATUS_GOOD) {
+		snprintf(err, errlen, "%s: login failed: %s", t->display,
+		    rc > 0 ? "no answer within 10 s" : iscsi_get_error(t->ctx));
+		goto fail;
+	}
+	t->head.ops = &scsi_iscsi_transport;
+	snprintf(t->head.uri, sizeof(t->head.uri), "%s", t->display);
+	*out = &t->head;
+	return 0;
+fail:
+	if (t != NULL) {
+		if (t->ctx != NULL)
+			iscsi_destroy_context(t->ctx);
+		free(t->login);
+		free(t);
+	}
+	return -1;
+}
+
+/* ---- commands ------------------------------------------------------------ */
+
+static void
+command_cb(struct iscsi_context *ctx, int status, void *data, void *priv)
+{
+	struct scsi_task *task = data;
+	struct command *c = priv;
+	size_t n;
+
+	(void)ctx;
+	if (c->abandoned) {
+		scsi_free_scsi_task(task);
+		free(c);
+		return;
+	}
+	c->status = status;
+	if (task != NULL) {
+		/* Raw sense follows a 2-byte big-endian length in datain. */
+		if (status == SCSI_STATUS_CHECK_CONDITION && task->datain.data != NULL &&
+		    task->datain.size >= 2) {
+			n = (size_t)task->datain.data[0] << 8 | task->datain.data[1];
+			if (n > (size_t)task->datain.size - 2)
+				n = (size_t)task->datain.size - 2;
+			if (n > sizeof(c->sense))
+				n = sizeof(c->sense);
+			memcpy(c->sense, task->datain.data + 2, n);
+			c->sense_len = n;
+		}
+		if (task->residual_status == SCSI_RESIDUAL_UNDERFLOW)
+			c->residual = task->residual;
+		scsi_free_scsi_task(task);
+	}
+	c->done = 1;
+}
+
+static int
+it_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
+    enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
+    struct scsi_result *res)
+{
+	struct iscsi_target *t = (struct iscsi_target *)st;
+	struct iscsi_data out = { .size = len, .data = buf };
+	unsigned char cdbcopy[16];
+	struct scsi_task *task;
+	struct timespec deadline;
+	struct command *c;
+	int rc;
+
+	if (t->broken) {
+		res->transport_error = SCSI_TERR_LINK;
+		return -1;
+	}
+	memcpy(cdbcopy, cdb, cdb_len);
+	task = scsi_create_task((int)cdb_len, cdbcopy,
+	    dir == SCSI_DIR_IN ? SCSI_XFER_READ : dir == SCSI_DIR_OUT ?
+	    SCSI_XFER_WRITE : SCSI_XFER_NONE, (int)len);
+	if (task == NULL || (c = calloc(1, sizeof(*c))) == NULL) {
+		if (task != NULL)
+			scsi_free_scsi_task(task);
+		res->transport_error = SCSI_TERR_HOST;
+		return -1;
+	}
+	if (dir == SCSI_DIR_IN && len > 0 &&
+	    scsi_task_add_data_in_buffer(task, (int)len, buf) != 0) {
+		scsi_free_scsi_task(task);
+		free(c);
+		res->transport_error = SCSI_TERR_HOST;
+		return -1;
+	}
+	if (iscsi_scsi_command_async(t->ctx, t->lun, task, command_cb,
+	    dir == SCSI_DIR_OUT && len > 0 ? &out : NULL, c) != 0) {
+		log_warn("%s: cannot queue command: %s", t->display,
+		    iscsi_get_error(t->ctx));
+		scsi_free_scsi_task(task);
+		free(c);
+		t->broken = 1;
+		res->transport_error = SCSI_TERR_LINK;
+		return -1;
+	}
+	deadline_in(&deadline, timeout_ms ? timeout_ms : 60000);
+	rc = run_until(t->ctx, &c->done, &deadline);
+	if (rc != 0) {
+		/*
+		 * The target may still be running it and may answer later:
+		 * this session can no longer be trusted with a scanner's state.
+		 */
+		log_warn("%s: %s", t->display, rc > 0 ? "command timed out" :
+		    "connection lost");
+		t->broken = 1;
+		c->abandoned = 1;
+		iscsi_scsi_cancel_task(t->ctx, task);
+		res->transport_error = rc > 0 ? SCSI_TERR_TIMEOUT : SCSI_TERR_LINK;
+		return -1;
+	}
+	rc = c->status;
+	if (rc == SCSI_STATUS_CANCELLED || rc == SCSI_STATUS_ERROR ||
+	    rc == SCSI_STATUS_TIMEOUT) {
+		t->broken = 1;
+		res->transport_error = rc == SCSI_STATUS_TIMEOUT ? SCSI_TERR_TIMEOUT :
+		    SCSI_TERR_LINK;
+		free(c);
+		return -1;
+	}
+	res->status = (uint8_t)rc;
+	memcpy(res->sense, c->sense, c->sense_len);
+	res->sense_len = c->sense_len;
+	res->residual = c->residual;
+	free(c);
+	return 0;
+}
+
+static void
+logout_cb(struct iscsi_context *ctx, int status, void *data, void *priv)
+{
+	(void)ctx;
+	(void)status;
+	(void)data;
+	*(int *)priv = 1;
+}
+
+static void
+it_close(struct scsi_target *st)
+{
+	struct iscsi_target *t = (struct iscsi_target *)st;
+	struct timespec deadline;
+	int done = 0;
+
+	/* A polite logout, briefly; the target copes if it never comes. */
+	if (!t->broken && iscsi_logout_async(t->ctx, logout_cb, &done) == 0) {
+		deadline_in(&deadline, LOGOUT_TIMEOUT_MS);
+		run_until(t->ctx, &done, &deadline);
+	}
+	iscsi_destroy_context(t->ctx);
+	free(t->login);
+	free(t);
+}
+
+const struct scsi_transport_ops scsi_iscsi_transport = {
+	.scheme = "iscsi://",
+	.open = it_open,
+	.execute = it_execute,
+	.close = it_close,
+};
