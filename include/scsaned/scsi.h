@@ -76,10 +76,17 @@ extern const struct scsi_transport_ops scsi_sim_transport;
 extern const struct scsi_transport_ops scsi_sg_transport;
 extern const struct scsi_transport_ops scsi_iscsi_transport;
 
+/* Why an open failed, so the SANE layer can answer with the right status. */
+enum scsi_open_error {
+	SCSI_OPEN_FAILED = -1,	/* unknown scheme, bad URI, unreachable */
+	SCSI_OPEN_DENIED = -2,	/* refused: credentials or permissions */
+	SCSI_OPEN_BUSY = -3,	/* another program holds the device */
+};
+
 /*
- * Open the device named by URI.  Returns 0 and *out on success; -1 with a
- * message in ERR (never NULL-terminated past errlen) when the scheme is
- * unknown or the device cannot be reached.  Caller closes with scsi_close().
+ * Open the device named by URI.  Returns 0 and *out on success; a
+ * negative enum scsi_open_error with a message in ERR otherwise.  The
+ * message never holds a password.  Caller closes with scsi_close().
  */
 int scsi_open(const char *uri, struct scsi_target **out, char *err, size_t errlen);
 void scsi_close(struct scsi_target *t);

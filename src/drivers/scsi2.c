@@ -246,14 +246,17 @@ s2_open(struct device *dev, void **handle)
 	struct s2 *s;
 	char err[256];
 	SANE_Status st;
+	int rc;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return SANE_STATUS_NO_MEM;
 	s->dev = dev;
-	if (scsi_open(dev->uri, &s->t, err, sizeof(err)) < 0) {
+	if ((rc = scsi_open(dev->uri, &s->t, err, sizeof(err))) < 0) {
 		log_err("%s: %s", dev->name, err);
 		free(s);
-		return SANE_STATUS_IO_ERROR;
+		return rc == SCSI_OPEN_DENIED ? SANE_STATUS_ACCESS_DENIED :
+		    rc == SCSI_OPEN_BUSY ? SANE_STATUS_DEVICE_BUSY :
+		    SANE_STATUS_IO_ERROR;
 	}
 	if ((st = s2_wait_ready(s)) != SANE_STATUS_GOOD) {
 		scsi_close(s->t);

@@ -144,7 +144,8 @@ it_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 	struct iscsi_target *t;
 	struct iscsi_url *url;
 	struct timespec deadline;
-	int rc;
+	const char *why;
+	int rc, ret = SCSI_OPEN_FAILED;
 
 	if ((t = calloc(1, sizeof(*t))) == NULL ||
 	    (t->login = calloc(1, sizeof(*t->login))) == NULL ||
@@ -158,8 +159,7 @@ it_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 	    log_enabled(LOG_LVL_DEBUG) ? 1 : 0);
 	/* Applies the target name, CHAP credentials and URL arguments. */
 	if ((url = iscsi_parse_full_url(t->ctx, uri)) == NULL) {
-		snprintf(err, errlen, "bad iSCSI URI %s: %s", t->display,
-		    iscsi_get_error(t->ctx));
+		snprintf(err, errlen, "bad iSCSI URI: %s", iscsi_get_error(t->ctx));
 		goto fail;
 	}
 	t->lun = url->lun;
@@ -170,14 +170,17 @@ it_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 	rc = iscsi_full_connect_async(t->ctx, url->portal, -1, login_cb, t->login);
 	iscsi_destroy_url(url);
 	if (rc != 0) {
-		snprintf(err, errlen, "%s: %s", t->display, iscsi_get_error(t->ctx));
+		snprintf(err, errlen, "%s", iscsi_get_error(t->ctx));
 		goto fail;
 	}
 	deadline_in(&deadline, LOGIN_TIMEOUT_MS);
 	rc = run_until(t->ctx, &t->login->done, &deadline);
 	if (rc != 0 || t->login->status != SCSI_STATUS_GOOD) {
-		snprintf(err, errlen, "%s: login failed: %s", t->display,
-		    rc > 0 ? "no answer within 10 s" : iscsi_get_error(t->ctx));
+		why = rc > 0 ? "no answer within 10 s" : iscsi_get_error(t->ctx);
+		snprintf(err, errlen, "login failed: %s", why);
+		/* Login status class 02 (initiator error): 0201 auth, 0202 authz. */
+		if (strstr(why, "(513)") != NULL || strstr(why, "(514)") != NULL)
+			ret = SCSI_OPEN_DENIED;
 		goto fail;
 	}
 	t->head.ops = &scsi_iscsi_transport;
@@ -191,7 +194,7 @@ fail:
 		free(t->login);
 		free(t);
 	}
-	return -1;
+	return ret;
 }
 
 /* ---- commands ------------------------------------------------------------ */

@@ -19,6 +19,7 @@ static const struct scsi_transport_ops *const transports[] = {
 int
 scsi_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 {
+	char shown[256];
 	size_t i, n;
 
 	*out = NULL;
@@ -27,8 +28,9 @@ scsi_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 		if (strncmp(uri, transports[i]->scheme, n) == 0)
 			return transports[i]->open(uri, out, err, errlen);
 	}
-	snprintf(err, errlen, "unknown URI scheme in '%.200s' (known: sim:, sg:, iscsi://)", uri);
-	return -1;
+	snprintf(err, errlen, "unknown URI scheme in '%.200s' (known: sim:, sg:, iscsi://)",
+	    scsi_uri_display(uri, shown, sizeof(shown)));
+	return SCSI_OPEN_FAILED;
 }
 
 const char *

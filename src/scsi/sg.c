@@ -34,23 +34,25 @@ sgt_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 
 	if (*path == '\0') {
 		snprintf(err, errlen, "sg: URI without a device path");
-		return -1;
+		return SCSI_OPEN_FAILED;
 	}
 	fd = scsi_pt_open_flags(path, O_RDWR | O_EXCL | O_NONBLOCK, 0);
 	if (fd < 0) {
-		if (-fd == EBUSY)
+		if (-fd == EBUSY) {
 			snprintf(err, errlen, "%s is in use by another program "
 			    "(a local SANE backend, or tgtd exporting it?)", path);
-		else
-			snprintf(err, errlen, "%s: %s", path, strerror(-fd));
-		return -1;
+			return SCSI_OPEN_BUSY;
+		}
+		snprintf(err, errlen, "%s: %s", path, strerror(-fd));
+		return -fd == EACCES || -fd == EPERM ? SCSI_OPEN_DENIED :
+		    SCSI_OPEN_FAILED;
 	}
 	if ((t = calloc(1, sizeof(*t))) == NULL ||
 	    (t->pt = construct_scsi_pt_obj_with_fd(fd, 0)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		free(t);
 		scsi_pt_close_device(fd);
-		return -1;
+		return SCSI_OPEN_FAILED;
 	}
 	t->fd = fd;
 	t->head.ops = &scsi_sg_transport;

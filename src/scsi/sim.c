@@ -23,11 +23,11 @@ simt_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return SCSI_OPEN_FAILED;
 	}
 	if ((t->dev = sim_open(uri + 4, err, errlen)) == NULL) {
 		free(t);
-		return -1;
+		return SCSI_OPEN_FAILED;
 	}
 	t->head.ops = &scsi_sim_transport;
 	snprintf(t->head.uri, sizeof(t->head.uri), "%s", uri);
