@@ -4,8 +4,9 @@
  * Line oriented: '#' starts a comment, blank lines are ignored, every other
  * line is a keyword and its arguments separated by blanks:
  *
- *	device NAME URI
+ *	device NAME URI [timeout=SECONDS]
  *	data_connect_timeout MILLISECONDS
+ *	max_clients N
  *
  * Any error names the file and line and nothing is half-applied.
  */
@@ -20,6 +21,7 @@
 struct config_device {
 	char name[CONFIG_NAME_MAX + 1];
 	char uri[CONFIG_URI_MAX + 1];
+	unsigned timeout_ms;	/* every SCSI command's limit; 0 = the driver's */
 	int line;
 };
 

@@ -48,6 +48,7 @@ struct device {
 	char vendor[32];
 	char model[32];
 	char type[32];		/* "flatbed scanner", "film scanner", ... */
+	unsigned timeout_ms;	/* limit for every SCSI command; 0 = the driver's */
 	const char *driver;	/* name of the driver that claimed it */
 	const struct device_ops *ops;
 	const void *driver_data; /* the driver's per-model table, if any */

@@ -25,6 +25,7 @@ struct sim_io {
 	size_t buflen;		/* the initiator's buffer size */
 
 	/* Filled by the model. */
+	int hung;		/* the device never answers this command */
 	size_t xfer;		/* bytes actually moved */
 	uint8_t status;
 	uint8_t sense[18];
@@ -37,6 +38,9 @@ struct sim_device;
  * Create a device from SPEC, "MODEL[?key=value&...]".  Common keys:
  *   trace=PATH   append a line per CDB and per CHECK CONDITION to PATH
  *   warmup=N     answer the first N TEST UNIT READYs with NOT READY 2/04/01
+ *   hang=OP[:N]  the Nth (default first) command with opcode OP (hex) is
+ *                never answered (io->hung); the transport decides what a
+ *                hung command looks like on its bus
  * Returns NULL with a message in ERR on an unknown model or bad option.
  */
 struct sim_device *sim_open(const char *spec, char *err, size_t errlen);

@@ -103,10 +103,12 @@ add_device(struct config *c, char **w, int n, const char *src, int line,
     char *err, size_t errlen)
 {
 	struct config_device *d;
+	unsigned secs;
 	int i;
 
-	if (n != 3)
-		return fail(err, errlen, src, line, "usage: device NAME URI");
+	if (n < 3 || n > 4)
+		return fail(err, errlen, src, line,
+		    "usage: device NAME URI [timeout=SECONDS]");
 	if (!valid_name(w[1]))
 		return fail(err, errlen, src, line,
 		    "bad device name '%.64s' (letters, digits, - _ . + only; at most %d)",
@@ -130,6 +132,15 @@ add_device(struct config *c, char **w, int n, const char *src, int line,
 	strcpy(d->name, w[1]);
 	strcpy(d->uri, w[2]);
 	d->line = line;
+	if (n == 4) {
+		if (strncmp(w[3], "timeout=", 8) != 0 ||
+		    parse_uint(w[3] + 8, 3600, &secs) < 0 || secs == 0) {
+			c->ndevices--;
+			return fail(err, errlen, src, line,
+			    "bad device option '%.32s' (timeout=1..3600)", w[3]);
+		}
+		d->timeout_ms = secs * 1000;
+	}
 	return 0;
 }
 

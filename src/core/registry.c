@@ -32,6 +32,7 @@ devreg_build(struct devreg *reg, const struct config *conf)
 		memset(dev, 0, sizeof(*dev));
 		strcpy(dev->name, conf->devices[i].name);
 		strcpy(dev->uri, conf->devices[i].uri);
+		dev->timeout_ms = conf->devices[i].timeout_ms;
 		scsi_uri_display(dev->uri, shown, sizeof(shown));
 		if (driver_probe(dev, err, sizeof(err)) < 0) {
 			log_err("device %s (%s): %s; not served", dev->name,

@@ -54,6 +54,13 @@ sense_status(const struct scsi_result *r)
 	}
 }
 
+/* The device's configured limit, or the driver's own for this command. */
+static unsigned
+s2_timeout(const struct s2 *s, unsigned driver_ms)
+{
+	return s->dev->timeout_ms ? s->dev->timeout_ms : driver_ms;
+}
+
 /* Run one command; log and map a failure.  WHAT names it in the log. */
 static SANE_Status
 s2_cmd(struct s2 *s, const char *what, const uint8_t *cdb, size_t cdb_len,
@@ -62,7 +69,8 @@ s2_cmd(struct s2 *s, const char *what, const uint8_t *cdb, size_t cdb_len,
 	struct scsi_result res;
 	char msg[200];
 
-	if (scsi_execute(s->t, cdb, cdb_len, dir, buf, len, timeout_ms, &res) == 0)
+	if (scsi_execute(s->t, cdb, cdb_len, dir, buf, len,
+	    s2_timeout(s, timeout_ms), &res) == 0)
 		return SANE_STATUS_GOOD;
 	log_warn("%s: %s: %s", s->dev->name, what,
 	    scsi_result_string(&res, msg, sizeof(msg)));
@@ -385,7 +393,7 @@ s2_read_device(struct s2 *s, uint8_t *dst, size_t n, size_t *got)
 
 	put_be(cdb + 6, 3, (uint32_t)n);
 	rc = scsi_execute(s->t, cdb, sizeof(cdb), SCSI_DIR_IN, dst, n,
-	    SCAN_TIMEOUT_MS, &res);
+	    s2_timeout(s, SCAN_TIMEOUT_MS), &res);
 	*got = n - res.residual;
 	if (rc == 1) {
 		scsi_sense_decode(res.sense, res.sense_len, &sense);

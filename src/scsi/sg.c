@@ -92,7 +92,9 @@ sgt_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
 	case SCSI_PT_RESULT_SENSE:
 		break;
 	default:
-		res->transport_error = SCSI_TERR_HOST;
+		/* Host status DID_TIME_OUT (3): the kernel gave up waiting. */
+		res->transport_error = get_scsi_pt_transport_err(t->pt) == 3 ?
+		    SCSI_TERR_TIMEOUT : SCSI_TERR_HOST;
 		return -1;
 	}
 	res->status = (uint8_t)get_scsi_pt_status_response(t->pt);

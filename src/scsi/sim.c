@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "scsaned/scsi.h"
 #include "scsaned/sim.h"
@@ -43,7 +44,6 @@ simt_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
 	struct sim_target *t = (struct sim_target *)st;
 	struct sim_io io;
 
-	(void)timeout_ms;	/* the simulator answers at once */
 	memset(&io, 0, sizeof(io));
 	io.cdb = cdb;
 	io.cdb_len = cdb_len;
@@ -52,6 +52,14 @@ simt_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
 	io.buf = buf;
 	io.buflen = len;
 	sim_command(t->dev, &io);
+	if (io.hung) {
+		/* Nothing comes back: the command's timeout is what ends it. */
+		struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };
+
+		nanosleep(&ts, NULL);
+		res->transport_error = SCSI_TERR_TIMEOUT;
+		return -1;
+	}
 	res->status = io.status;
 	res->sense_len = io.sense_len;
 	memcpy(res->sense, io.sense, io.sense_len);

@@ -50,6 +50,8 @@
 #define SGS_QUEUE	16
 #define SGS_VERSION	30536
 #define DRIVER_SENSE	0x08
+#define DRIVER_TIMEOUT	0x06
+#define DID_TIME_OUT	0x03
 
 struct sgs_dev {
 	char path[256];
@@ -251,6 +253,23 @@ ms_since(const struct timespec *t0)
 	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
+/*
+ * A command the device never answers: the kernel gives up after the
+ * header's timeout (at most a minute here) and reports DID_TIME_OUT.
+ */
+static void
+hang(const sg_io_hdr_t *h)
+{
+	unsigned ms = h->timeout ? h->timeout : 60000;
+	struct timespec ts;
+
+	if (ms > 60000)
+		ms = 60000;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
 /* Run H on D and fill in the results as the kernel's sg driver does. */
 static int
 execute(struct sgs_dev *d, sg_io_hdr_t *h)
@@ -278,6 +297,8 @@ execute(struct sgs_dev *d, sg_io_hdr_t *h)
 	pthread_mutex_lock(&d->cmd);
 	sim_command(d->sim, &io);
 	pthread_mutex_unlock(&d->cmd);
+	if (io.hung)
+		hang(h);
 	if (h->iovec_count > 0) {
 		if (in)
 			scatter(h, buf, io.xfer);
@@ -286,7 +307,7 @@ execute(struct sgs_dev *d, sg_io_hdr_t *h)
 	h->status = io.status;
 	h->masked_status = (io.status >> 1) & 0x7f;
 	h->msg_status = 0;
-	h->host_status = 0;
+	h->host_status = io.hung ? DID_TIME_OUT : 0;
 	h->sb_len_wr = 0;
 	h->driver_status = 0;
 	if (io.sense_len > 0 && h->sbp != NULL && h->mx_sb_len > 0) {
@@ -295,6 +316,8 @@ execute(struct sgs_dev *d, sg_io_hdr_t *h)
 		memcpy(h->sbp, io.sense, h->sb_len_wr);
 		h->driver_status = DRIVER_SENSE;
 	}
+	if (io.hung)
+		h->driver_status = DRIVER_TIMEOUT;
 	h->resid = (int)(h->dxfer_len - (io.xfer <= h->dxfer_len ? io.xfer : h->dxfer_len));
 	h->duration = (unsigned)ms_since(&t0);
 	h->info = (h->masked_status || h->host_status || h->driver_status) ?

@@ -18,6 +18,8 @@ struct sim_device {
 	void *st;
 	FILE *trace;
 	unsigned warmup;	/* TEST UNIT READYs still to answer NOT READY */
+	int hang_op;		/* opcode that hangs, -1 none */
+	unsigned hang_count;	/* commands of HANG_OP until the one that hangs */
 	uint8_t last_sense[18];	/* for REQUEST SENSE after a CHECK CONDITION */
 	size_t last_sense_len;
 };
@@ -161,6 +163,23 @@ open_option(void *arg, const char *key, const char *val)
 		}
 		return 0;
 	}
+	if (strcmp(key, "hang") == 0) {
+		v = strtoul(val, &end, 16);
+		if (*val == '\0' || v > 0xff || (*end != '\0' && *end != ':')) {
+			snprintf(c->err, c->errlen, "bad hang '%s' (OP or OP:N)", val);
+			return -1;
+		}
+		c->d->hang_op = (int)v;
+		c->d->hang_count = 1;
+		if (*end == ':') {
+			c->d->hang_count = (unsigned)strtoul(end + 1, &end, 10);
+			if (*end != '\0' || c->d->hang_count == 0) {
+				snprintf(c->err, c->errlen, "bad hang count in '%s'", val);
+				return -1;
+			}
+		}
+		return 0;
+	}
 	if (strcmp(key, "warmup") == 0) {
 		v = strtoul(val, &end, 10);
 		if (*val == '\0' || *end != '\0' || v > 100000) {
@@ -199,6 +218,7 @@ sim_open(const char *spec, char *err, size_t errlen)
 		free(d);
 		return NULL;
 	}
+	d->hang_op = -1;
 	if ((d->st = d->model->create()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		free(d);
@@ -262,7 +282,13 @@ sim_command(struct sim_device *d, struct sim_io *io)
 	io->xfer = 0;
 	io->status = 0;
 	io->sense_len = 0;
+	io->hung = 0;
 	trace_cdb(d, io);
+	if (op == d->hang_op && d->hang_count > 0 && --d->hang_count == 0) {
+		io->hung = 1;
+		sim_trace(d, "hang op=%02x", op);
+		return;
+	}
 	if (io->cdb_len < 6) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
 	} else if (op == SCSI_OP_REQUEST_SENSE) {

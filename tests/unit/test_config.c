@@ -18,7 +18,7 @@ test_valid(void **state)
 	    "# comment\n"
 	    "\n"
 	    "device flatbed   sim:scsi2-flatbed   # trailing comment\n"
-	    "\tdevice film-1 sim:scsi2-flatbed?warmup=3\r\n"
+	    "\tdevice film-1 sim:scsi2-flatbed?warmup=3 timeout=45\r\n"
 	    "data_connect_timeout 2500\n"
 	    "max_clients 8";
 	struct config c;
@@ -34,6 +34,8 @@ test_valid(void **state)
 	assert_int_equal(c.devices[0].line, 3);
 	assert_string_equal(c.devices[1].name, "film-1");
 	assert_string_equal(c.devices[1].uri, "sim:scsi2-flatbed?warmup=3");
+	assert_int_equal(c.devices[1].timeout_ms, 45000);
+	assert_int_equal(c.devices[0].timeout_ms, 0);
 	assert_int_equal(c.data_connect_timeout_ms, 2500);
 	assert_int_equal(c.max_clients, 8);
 	config_free(&c);
@@ -65,7 +67,9 @@ test_errors_name_the_line(void **state)
 	(void)state;
 	expect_error("device a sim:x\nfrobnicate 1\n", "t.conf:2: unknown keyword 'frobnicate'");
 	expect_error("device onlyname\n", "t.conf:1: usage: device NAME URI");
-	expect_error("device a b c\n", "t.conf:1: usage: device NAME URI");
+	expect_error("device a b c d\n", "t.conf:1: usage: device NAME URI");
+	expect_error("device a b c\n", "t.conf:1: bad device option 'c'");
+	expect_error("device a b timeout=0\n", "t.conf:1: bad device option");
 	expect_error("\n\ndevice bad:name sim:x\n", "t.conf:3: bad device name");
 	expect_error("device a sim:x\ndevice a sim:y\n", "t.conf:2: device 'a' already defined on line 1");
 	expect_error("data_connect_timeout -1\n", "t.conf:1: usage: data_connect_timeout");

@@ -1,0 +1,41 @@
+#!/bin/bash
+# A command the scanner never answers: the driver's timeout fires, the
+# client gets an I/O error, the daemon keeps serving, and the device works
+# again afterwards.  Through the in-process simulator and through sg:.
+. "$(dirname "$0")/lib.sh"
+ADDR=127.0.0.26
+
+node=$TMP/sg-hang
+mknod "$node" c 21 226 || { fail "mknod of an sg node"; finish; }
+export SGSIM_DEVICES="$node=scsi2-flatbed?hang=28:3&trace=$TMP/trace.sg"
+export SGSIM_LOCKDIR=$TMP
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+cat > "$TMP/scsaned.conf" <<CONF
+device simhang sim:scsi2-flatbed?hang=28:2&trace=$TMP/trace.sim timeout=2
+device sghang sg:$node timeout=2
+CONF
+LD_PRELOAD=$BUILD/libsgsim.so "$BUILD/scsaned" -l -b "$ADDR" -c "$TMP/scsaned.conf" -d 3 \
+    2> "$SERVER_LOG" &
+SERVER_PID=$!
+PIDS+=("$SERVER_PID")
+check "server listens" wait_for 20 grep -qs "listening on $ADDR" "$SERVER_LOG"
+
+for dev in simhang sghang; do
+	scan -d "net:$ADDR:$dev" --resolution 300 --format=pnm > /dev/null 2> "$TMP/err.$dev"
+	check "$dev: the scan with a hung READ fails" test $? -ne 0
+	check "$dev: ... with an I/O error" grep -q "Error during device I/O" "$TMP/err.$dev"
+	check "$dev: the server logged the timeout" \
+	    grep -q "$dev: READ: transport: command timed out" "$SERVER_LOG"
+done
+check "the hung READs were really hung" eval 'grep -q "^hang op=28" "$TMP/trace.sim" && grep -q "^hang op=28" "$TMP/trace.sg"'
+
+: > "$TMP/trace.sg"
+scan -d "net:$ADDR:sghang" --mode Color --resolution 300 -x 60 -y 40 --format=pnm \
+    > "$TMP/after.pnm" 2> "$TMP/after.err"
+check "the sg device scans again after the timeout" test $? -eq 0
+"$BUILD/scsaned-sim" render scsi2-flatbed $(last_window "$TMP/trace.sg") -o "$TMP/want.pnm"
+check "... exactly" cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/after.pnm")
+scan -d "net:$ADDR:simhang" --resolution 100 -x 20 -y 20 --format=pnm > "$TMP/s.pnm" 2>&1
+check "the simulated device scans again after the timeout" test -s "$TMP/s.pnm"
+stop_server
+finish
