@@ -5,6 +5,8 @@
  * line is a keyword and its arguments separated by blanks:
  *
  *	device NAME URI [timeout=SECONDS]
+ *	discover sg [sysfs=DIR] [dev=DIR]
+ *	discover iscsi://[user%password@]portal[:port]
  *	data_connect_timeout MILLISECONDS
  *	max_clients N
  *
@@ -25,9 +27,13 @@ struct config_device {
 	int line;
 };
 
+#define CONFIG_DISCOVER_MAX 255
+
 struct config {
 	struct config_device *devices;
 	int ndevices;
+	char (*discover)[CONFIG_DISCOVER_MAX + 1];	/* "sg ..." or a portal URL */
+	int ndiscover;
 	unsigned data_connect_timeout_ms;	/* how long START waits for the data connection */
 	unsigned max_clients;
 };

@@ -115,6 +115,35 @@ const char *scsi_sense_string(const struct scsi_sense_data *s, char *buf, size_t
 /* One line describing a non-GOOD result, for logs. */
 const char *scsi_result_string(const struct scsi_result *r, char *buf, size_t len);
 
+/* A device discovery found: how to reach it, and names for it. */
+struct scsi_found {
+	char uri[256];
+	char name[64];	/* from its identity: stable across restarts */
+	char alt[64];	/* more specific, for when NAME is taken */
+};
+
+/*
+ * Enumerate the devices SPEC names, one of
+ *   "sg [sysfs=DIR] [dev=DIR]"  the local SCSI generic nodes of peripheral
+ *                               type 6 (scanner) or 3 (processor);
+ *   "iscsi://[user%pw@]host[:port]"  SendTargets on that portal, then
+ *                               every LUN >= 1 of every target.
+ * Fills at most MAX entries of OUT and returns how many; -1 with a
+ * message in ERR when the enumeration itself failed.  Which of them a
+ * driver claims is for the caller to find out.
+ */
+int scsi_discover(const char *spec, struct scsi_found *out, int max,
+    char *err, size_t errlen);
+
+/*
+ * True if A and B reach the same device: iscsi:// URIs are compared
+ * without credentials and with the default port 3260 made explicit.
+ */
+int scsi_uri_same(const char *a, const char *b);
+
+/* Turn TEXT into a device name: lower case, [a-z0-9-_.+], max LEN-1. */
+void scsi_name_from(const char *text, char *out, size_t len);
+
 /* Standard INQUIRY data, trimmed strings. */
 struct scsi_inquiry {
 	uint8_t peripheral_type;	/* byte 0 bits 4-0 */

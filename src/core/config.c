@@ -32,7 +32,17 @@ void
 config_free(struct config *c)
 {
 	free(c->devices);
+	free(c->discover);
 	config_init(c);
+}
+
+static void
+config_free_lists(struct config *c)
+{
+	free(c->devices);
+	free(c->discover);
+	c->devices = NULL;
+	c->discover = NULL;
 }
 
 static int
@@ -145,6 +155,36 @@ add_device(struct config *c, char **w, int n, const char *src, int line,
 }
 
 static int
+add_discover(struct config *c, char **w, int n, const char *src, int line,
+    char *err, size_t errlen)
+{
+	char (*d)[CONFIG_DISCOVER_MAX + 1];
+	char spec[CONFIG_DISCOVER_MAX + 1] = "";
+	int i;
+
+	if (n < 2 || (strcmp(w[1], "sg") != 0 && strncmp(w[1], "iscsi://", 8) != 0) ||
+	    (strcmp(w[1], "sg") != 0 && n != 2))
+		return fail(err, errlen, src, line,
+		    "usage: discover sg [sysfs=DIR] [dev=DIR] | discover iscsi://portal[:port]");
+	for (i = 1; i < n; i++) {
+		if (i > 1 && strncmp(w[i], "sysfs=", 6) != 0 && strncmp(w[i], "dev=", 4) != 0)
+			return fail(err, errlen, src, line,
+			    "unknown discover option '%.32s'", w[i]);
+		if (strlen(spec) + strlen(w[i]) + 2 > sizeof(spec))
+			return fail(err, errlen, src, line, "discover line too long");
+		if (i > 1)
+			strcat(spec, " ");
+		strcat(spec, w[i]);
+	}
+	d = realloc(c->discover, (size_t)(c->ndiscover + 1) * sizeof(*d));
+	if (d == NULL)
+		return fail(err, errlen, src, line, "out of memory");
+	c->discover = d;
+	strcpy(c->discover[c->ndiscover++], spec);
+	return 0;
+}
+
+static int
 parse_line(struct config *c, char *text, const char *src, int line,
     char *err, size_t errlen)
 {
@@ -157,6 +197,8 @@ parse_line(struct config *c, char *text, const char *src, int line,
 		return 0;
 	if (strcmp(w[0], "device") == 0)
 		return add_device(c, w, n, src, line, err, errlen);
+	if (strcmp(w[0], "discover") == 0)
+		return add_discover(c, w, n, src, line, err, errlen);
 	if (strcmp(w[0], "data_connect_timeout") == 0) {
 		if (n != 2 || parse_uint(w[1], 3600000, &c->data_connect_timeout_ms) < 0)
 			return fail(err, errlen, src, line,
@@ -185,27 +227,29 @@ config_parse(struct config *c, const char *src, const char *text, size_t len,
 	tmp = *c;
 	tmp.devices = NULL;
 	tmp.ndevices = 0;
+	tmp.discover = NULL;
+	tmp.ndiscover = 0;
 	while (i < len) {
 		line++;
 		for (n = 0; i + n < len && text[i + n] != '\n'; n++)
 			;
 		if (n >= sizeof(buf)) {
-			free(tmp.devices);
+			config_free_lists(&tmp);
 			return fail(err, errlen, src, line, "line too long");
 		}
 		if (memchr(text + i, '\0', n) != NULL) {
-			free(tmp.devices);
+			config_free_lists(&tmp);
 			return fail(err, errlen, src, line, "NUL byte in line");
 		}
 		memcpy(buf, text + i, n);
 		buf[n] = '\0';
 		i += n + 1;
 		if (parse_line(&tmp, buf, src, line, err, errlen) < 0) {
-			free(tmp.devices);
+			config_free_lists(&tmp);
 			return -1;
 		}
 	}
-	free(c->devices);
+	config_free_lists(c);
 	*c = tmp;
 	return 0;
 }

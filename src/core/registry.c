@@ -4,6 +4,7 @@
  * Built once at start-up; afterwards only the busy flags change, under the
  * registry's lock.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,36 +14,111 @@
 #include "scsaned/log.h"
 #include "scsaned/scsi.h"
 
+/* Room for one more device; NULL on memory exhaustion. */
+static struct device *
+grow(struct devreg *reg, int *cap)
+{
+	struct device *d;
+
+	if (reg->ndevs == *cap) {
+		d = realloc(reg->devs, (size_t)(*cap ? *cap * 2 : 8) * sizeof(*d));
+		if (d == NULL)
+			return NULL;
+		reg->devs = d;
+		*cap = *cap ? *cap * 2 : 8;
+	}
+	d = &reg->devs[reg->ndevs];
+	memset(d, 0, sizeof(*d));
+	return d;
+}
+
+static int
+name_taken(const struct devreg *reg, const char *name)
+{
+	int i;
+
+	for (i = 0; i < reg->ndevs; i++)
+		if (strcmp(reg->devs[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+uri_taken(const struct devreg *reg, const char *uri)
+{
+	int i;
+
+	for (i = 0; i < reg->ndevs; i++)
+		if (scsi_uri_same(reg->devs[i].uri, uri))
+			return 1;
+	return 0;
+}
+
+/* Probe DEV (filled with name and URI); keep it if a driver claims it. */
+static void
+add_probed(struct devreg *reg, struct device *dev, int discovered)
+{
+	char err[256], shown[256];
+
+	scsi_uri_display(dev->uri, shown, sizeof(shown));
+	if (driver_probe(dev, err, sizeof(err)) < 0) {
+		/* Discovery finds disks and controllers too: not worth an error. */
+		log_msg(discovered ? LOG_LVL_DEBUG : LOG_LVL_ERR,
+		    "device %s (%s): %s; not served", dev->name, shown, err);
+		return;
+	}
+	log_info("device %s: %s %s (%s) at %s, driver %s%s", dev->name,
+	    dev->vendor, dev->model, dev->type, shown, dev->driver,
+	    discovered ? " (discovered)" : "");
+	reg->ndevs++;
+}
+
+static void
+discover(struct devreg *reg, int *cap, const char *spec)
+{
+	struct scsi_found found[64];
+	struct device *dev;
+	char err[256];
+	int n, i;
+
+	if ((n = scsi_discover(spec, found, 64, err, sizeof(err))) < 0) {
+		log_err("discover %s: %s", spec, err);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		/* A device named in the config keeps that name. */
+		if (uri_taken(reg, found[i].uri) || (dev = grow(reg, cap)) == NULL)
+			continue;
+		memcpy(dev->name, name_taken(reg, found[i].name) ||
+		    found[i].name[0] == '\0' ? found[i].alt : found[i].name,
+		    sizeof(dev->name));
+		dev->name[sizeof(dev->name) - 1] = '\0';
+		if (name_taken(reg, dev->name))
+			continue;
+		memcpy(dev->uri, found[i].uri, sizeof(dev->uri));
+		dev->uri[sizeof(dev->uri) - 1] = '\0';
+		add_probed(reg, dev, 1);
+	}
+}
+
 int
 devreg_build(struct devreg *reg, const struct config *conf)
 {
 	struct device *dev;
-	char err[256], shown[256];
-	int i;
+	int i, cap = 0;
 
 	memset(reg, 0, sizeof(*reg));
 	pthread_mutex_init(&reg->lock, NULL);
-	if (conf->ndevices == 0)
-		return 0;
-	reg->devs = calloc((size_t)conf->ndevices, sizeof(*reg->devs));
-	if (reg->devs == NULL)
-		return -1;
 	for (i = 0; i < conf->ndevices; i++) {
-		dev = &reg->devs[reg->ndevs];
-		memset(dev, 0, sizeof(*dev));
+		if ((dev = grow(reg, &cap)) == NULL)
+			return -1;
 		strcpy(dev->name, conf->devices[i].name);
 		strcpy(dev->uri, conf->devices[i].uri);
 		dev->timeout_ms = conf->devices[i].timeout_ms;
-		scsi_uri_display(dev->uri, shown, sizeof(shown));
-		if (driver_probe(dev, err, sizeof(err)) < 0) {
-			log_err("device %s (%s): %s; not served", dev->name,
-			    shown, err);
-			continue;
-		}
-		log_info("device %s: %s %s (%s) at %s, driver %s", dev->name,
-		    dev->vendor, dev->model, dev->type, shown, dev->driver);
-		reg->ndevs++;
+		add_probed(reg, dev, 0);
 	}
+	for (i = 0; i < conf->ndiscover; i++)
+		discover(reg, &cap, conf->discover[i]);
 	return 0;
 }
 

@@ -22,7 +22,6 @@
  *   - a local timeout cannot abort the command at the target (tgt cannot
  *     abort passthrough commands), so it also marks the session broken.
  */
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +31,9 @@
 
 #include "scsaned/log.h"
 #include "scsaned/scsi.h"
+#include "iscsi_int.h"
 
-#define LOGIN_TIMEOUT_MS 10000
 #define LOGOUT_TIMEOUT_MS 2000
-#define INITIATOR_IQN	"iqn.2026-11.org.scsaned:initiator"
 
 struct iscsi_target {
 	struct scsi_target head;	/* first: the scsi_target cast */
@@ -62,62 +60,6 @@ struct command {
 	size_t sense_len;
 	size_t residual;
 };
-
-static void
-log_from_libiscsi(int level, const char *msg)
-{
-	log_debug("libiscsi[%d]: %s", level, msg);
-}
-
-static long
-ms_left(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (deadline->tv_sec - now.tv_sec) * 1000 +
-	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
-}
-
-static void
-deadline_in(struct timespec *d, unsigned ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, d);
-	d->tv_sec += ms / 1000;
-	d->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (d->tv_nsec >= 1000000000L) {
-		d->tv_sec++;
-		d->tv_nsec -= 1000000000L;
-	}
-}
-
-/*
- * Run the context until *DONE or the deadline.  0 when done, 1 on
- * timeout, -1 when the connection failed.
- */
-static int
-run_until(struct iscsi_context *ctx, const int *done,
-    const struct timespec *deadline)
-{
-	struct pollfd pfd;
-	long left;
-
-	while (!*done) {
-		if ((left = ms_left(deadline)) <= 0)
-			return 1;
-		/* libiscsi may switch fds; and timeouts are checked in service. */
-		pfd.fd = iscsi_get_fd(ctx);
-		pfd.events = (short)iscsi_which_events(ctx);
-		pfd.revents = 0;
-		if (pfd.fd < 0)
-			return -1;
-		if (poll(&pfd, 1, left < 1000 ? (int)left : 1000) < 0)
-			continue;
-		if (iscsi_service(ctx, pfd.revents) < 0)
-			return -1;
-	}
-	return 0;
-}
 
 /* ---- login ------------------------------------------------------------- */
 
@@ -149,14 +91,12 @@ it_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 
 	if ((t = calloc(1, sizeof(*t))) == NULL ||
 	    (t->login = calloc(1, sizeof(*t->login))) == NULL ||
-	    (t->ctx = iscsi_create_context(INITIATOR_IQN)) == NULL) {
+	    (t->ctx = iscsi_create_context(ISCSI_INITIATOR_IQN)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
 	scsi_uri_display(uri, t->display, sizeof(t->display));
-	iscsi_set_log_fn(t->ctx, log_from_libiscsi);
-	iscsi_set_log_level(t->ctx, log_enabled(LOG_LVL_TRACE) ? 5 :
-	    log_enabled(LOG_LVL_DEBUG) ? 1 : 0);
+	iscsi_quiet_or_verbose(t->ctx);
 	/* Applies the target name, CHAP credentials and URL arguments. */
 	if ((url = iscsi_parse_full_url(t->ctx, uri)) == NULL) {
 		snprintf(err, errlen, "bad iSCSI URI: %s", iscsi_get_error(t->ctx));
@@ -173,8 +113,8 @@ it_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", iscsi_get_error(t->ctx));
 		goto fail;
 	}
-	deadline_in(&deadline, LOGIN_TIMEOUT_MS);
-	rc = run_until(t->ctx, &t->login->done, &deadline);
+	iscsi_deadline_in(&deadline, ISCSI_LOGIN_TIMEOUT_MS);
+	rc = iscsi_run_until(t->ctx, &t->login->done, &deadline);
 	if (rc != 0 || t->login->status != SCSI_STATUS_GOOD) {
 		why = rc > 0 ? "no answer within 10 s" : iscsi_get_error(t->ctx);
 		snprintf(err, errlen, "login failed: %s", why);
@@ -276,8 +216,8 @@ it_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
 		res->transport_error = SCSI_TERR_LINK;
 		return -1;
 	}
-	deadline_in(&deadline, timeout_ms ? timeout_ms : 60000);
-	rc = run_until(t->ctx, &c->done, &deadline);
+	iscsi_deadline_in(&deadline, timeout_ms ? timeout_ms : 60000);
+	rc = iscsi_run_until(t->ctx, &c->done, &deadline);
 	if (rc != 0) {
 		/*
 		 * The target may still be running it and may answer later:
@@ -326,8 +266,8 @@ it_close(struct scsi_target *st)
 
 	/* A polite logout, briefly; the target copes if it never comes. */
 	if (!t->broken && iscsi_logout_async(t->ctx, logout_cb, &done) == 0) {
-		deadline_in(&deadline, LOGOUT_TIMEOUT_MS);
-		run_until(t->ctx, &done, &deadline);
+		iscsi_deadline_in(&deadline, LOGOUT_TIMEOUT_MS);
+		iscsi_run_until(t->ctx, &done, &deadline);
 	}
 	iscsi_destroy_context(t->ctx);
 	free(t->login);

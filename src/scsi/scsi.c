@@ -61,6 +61,36 @@ scsi_uri_display(const char *uri, char *out, size_t len)
 	return out;
 }
 
+/* iscsi://[userinfo@]host[:port]/rest -> iscsi://host:port/rest */
+static void
+canonical(const char *uri, char *out, size_t len)
+{
+	const char *host = uri + 8, *slash, *at, *colon;
+
+	if (strncmp(uri, "iscsi://", 8) != 0) {
+		snprintf(out, len, "%s", uri);
+		return;
+	}
+	slash = host + strcspn(host, "/");
+	if ((at = memchr(host, '@', (size_t)(slash - host))) != NULL)
+		host = at + 1;
+	/* A port follows the last ':' after any "[v6]" bracket. */
+	colon = memchr(host, ']', (size_t)(slash - host));
+	colon = memchr(colon ? colon : host, ':', (size_t)(slash - (colon ? colon : host)));
+	snprintf(out, len, "iscsi://%.*s%s%s", (int)(slash - host), host,
+	    colon ? "" : ":3260", slash);
+}
+
+int
+scsi_uri_same(const char *a, const char *b)
+{
+	char ca[300], cb[300];
+
+	canonical(a, ca, sizeof(ca));
+	canonical(b, cb, sizeof(cb));
+	return strcmp(ca, cb) == 0;
+}
+
 void
 scsi_close(struct scsi_target *t)
 {

@@ -20,7 +20,9 @@ test_valid(void **state)
 	    "device flatbed   sim:scsi2-flatbed   # trailing comment\n"
 	    "\tdevice film-1 sim:scsi2-flatbed?warmup=3 timeout=45\r\n"
 	    "data_connect_timeout 2500\n"
-	    "max_clients 8";
+	    "max_clients 8\n"
+	    "discover sg sysfs=/x dev=/y\n"
+	    "discover iscsi://portal:3261";
 	struct config c;
 	char err[256];
 
@@ -38,6 +40,9 @@ test_valid(void **state)
 	assert_int_equal(c.devices[0].timeout_ms, 0);
 	assert_int_equal(c.data_connect_timeout_ms, 2500);
 	assert_int_equal(c.max_clients, 8);
+	assert_int_equal(c.ndiscover, 2);
+	assert_string_equal(c.discover[0], "sg sysfs=/x dev=/y");
+	assert_string_equal(c.discover[1], "iscsi://portal:3261");
 	config_free(&c);
 }
 
@@ -75,6 +80,9 @@ test_errors_name_the_line(void **state)
 	expect_error("data_connect_timeout -1\n", "t.conf:1: usage: data_connect_timeout");
 	expect_error("data_connect_timeout 99999999999\n", "t.conf:1:");
 	expect_error("max_clients 0\n", "t.conf:1: usage: max_clients");
+	expect_error("discover usb\n", "t.conf:1: usage: discover");
+	expect_error("discover sg color=red\n", "t.conf:1: unknown discover option 'color=red'");
+	expect_error("discover iscsi://h extra\n", "t.conf:1: usage: discover");
 	expect_error_n("device a sim:x\ndevice b\0c sim:y\n", 31, "t.conf:2: NUL byte");
 	memset(longline, 'x', sizeof(longline) - 1);
 	longline[sizeof(longline) - 1] = '\0';

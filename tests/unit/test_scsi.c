@@ -145,6 +145,19 @@ test_uri_display(void **state)
 	    "iscsi://h/iqn%40x/1");
 }
 
+static void
+test_uri_same(void **state)
+{
+	(void)state;
+	assert_true(scsi_uri_same("iscsi://h/iqn.a:b/1", "iscsi://h:3260/iqn.a:b/1"));
+	assert_true(scsi_uri_same("iscsi://u%p@h/iqn.a:b/1", "iscsi://h:3260/iqn.a:b/1"));
+	assert_true(scsi_uri_same("iscsi://[::1]/iqn/1", "iscsi://[::1]:3260/iqn/1"));
+	assert_false(scsi_uri_same("iscsi://h:3261/iqn/1", "iscsi://h/iqn/1"));
+	assert_false(scsi_uri_same("iscsi://h/iqn/1", "iscsi://h/iqn/2"));
+	assert_true(scsi_uri_same("sg:/dev/sg1", "sg:/dev/sg1"));
+	assert_false(scsi_uri_same("sg:/dev/sg1", "sg:/dev/sg2"));
+}
+
 int
 main(void)
 {
@@ -155,6 +168,7 @@ main(void)
 		cmocka_unit_test(test_inquiry_parse),
 		cmocka_unit_test(test_sim_transport),
 		cmocka_unit_test(test_uri_display),
+		cmocka_unit_test(test_uri_same),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
