@@ -9,6 +9,8 @@
 #       mknod'ed sg node, backed by libsgsim.so with model SPEC, becomes
 #       LUN 1 of target IQN (tid 1), bound to INITIATOR_ADDRESS only
 #       (default 127.0.0.1; never ALL)
+#   tgt_daemon CTLPORT PORTAL NODE SPEC
+#       only the tgtd (no target), for tests that create targets themselves
 #   tgt_chap USER PASSWORD      require CHAP on tid 1
 #   tgt_stop                    kill that tgtd (SIGKILL to its pid: tgtd
 #                               ignores SIGTERM while it has targets)
@@ -21,13 +23,11 @@ tgt_up() {
 	tgt_ctl --op show --mode sys > /dev/null 2>&1
 }
 
-tgt_start() {
+tgt_daemon() {
 	TGT_CTL=$1
 	TGT_PORTAL=$2
 	TGT_NODE=$3
 	TGT_SPEC=$4
-	TGT_IQN=$5
-	TGT_ALLOW=${6:-127.0.0.1}
 	[ -e "$TGT_NODE" ] || mknod "$TGT_NODE" c 21 $((200 + TGT_CTL % 50)) || return 1
 	SGSIM_DEVICES="$TGT_NODE=$TGT_SPEC" SGSIM_LOCKDIR=$TMP \
 	    LD_PRELOAD=$BUILD/libsgsim.so \
@@ -35,7 +35,13 @@ tgt_start() {
 	    >> "$TMP/tgtd.$TGT_CTL.log" 2>&1 &
 	TGT_PID=$!
 	PIDS+=("$TGT_PID")
-	wait_for 10 tgt_up || return 1
+	wait_for 10 tgt_up
+}
+
+tgt_start() {
+	TGT_IQN=$5
+	TGT_ALLOW=${6:-127.0.0.1}
+	tgt_daemon "$1" "$2" "$3" "$4" || return 1
 	tgt_ctl --lld iscsi --op new --mode target --tid 1 -T "$TGT_IQN" &&
 	    tgt_ctl --lld iscsi --op new --mode logicalunit --tid 1 --lun 1 \
 		--bstype=sg --device-type=pt -b "$TGT_NODE" &&
