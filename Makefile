@@ -25,7 +25,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 
-.PHONY: all run check test deps clean tests
+.PHONY: all run check test deps clean tests bench bench-iscsi
 all: $(BUILD)/scsaned $(BUILD)/scsaned-sim $(BUILD)/libsgsim.so
 
 # The sg shim is preloaded into programs we do not build (tgtd, sg3_utils,
@@ -60,7 +60,16 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/vectors.o $(BUILD)
 $(BUILD)/tests/mini_inetd: $(BUILD)/tests/tools/mini_inetd.o
 	$(CC) $(CFLAGS) -o $@ $^
 
-tests: all $(UNIT_BINS) $(BUILD)/tests/mini_inetd
+$(BUILD)/tests/raw_read: $(BUILD)/tests/bench/raw_read.o $(BUILD)/libscsaned.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+tests: all $(UNIT_BINS) $(BUILD)/tests/mini_inetd $(BUILD)/tests/raw_read
+
+# Benchmarks: ratios measured side by side in one run, never timed tests.
+bench: bench-iscsi
+bench-iscsi: deps
+	@$(MAKE) --no-print-directory tests
+	@bash tests/bench/bench-iscsi.sh
 
 deps:
 	@scripts/install-deps

@@ -24,7 +24,7 @@ scan_listen(int ctl_fd, int *port)
 	struct sockaddr_storage local;
 	socklen_t len = sizeof(local);
 	struct scan *sc;
-	int fd, one = 1;
+	int fd = -1, one = 1, i;
 
 	if (getsockname(ctl_fd, (struct sockaddr *)&local, &len) < 0)
 		return NULL;
@@ -37,6 +37,11 @@ scan_listen(int ctl_fd, int *port)
 	if ((sc = calloc(1, sizeof(*sc))) == NULL)
 		return NULL;
 	sc->wake[0] = sc->wake[1] = -1;
+	pthread_mutex_init(&sc->ring_lock, NULL);
+	pthread_cond_init(&sc->ring_cond, NULL);
+	for (i = 0; i < SCAN_RING; i++)
+		if ((sc->ring[i].data = malloc(RECORD_MAX)) == NULL)
+			goto fail;
 	/* The client dials the address it reached us on: listen right there. */
 	fd = socket(local.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -58,7 +63,8 @@ fail:
 	log_err("data channel: %s", strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	free(sc);
+	sc->listen_fd = -1;
+	scan_free(sc);
 	return NULL;
 }
 
@@ -157,46 +163,117 @@ put_u32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* Driver to client until the end of the frame, an error or a stop. */
-static void
-pump_stream(struct scan *sc, int fd, uint8_t *buf)
+/* ---- the reader: driver to ring ---------------------------------------- */
+
+static void *
+reader(void *arg)
 {
-	uint8_t hdr[5];
-	struct iovec iov[2];
+	struct scan *sc = arg;
+	struct scan_slot *slot;
 	SANE_Status st;
 	SANE_Int len;
 
 	for (;;) {
-		if (atomic_load(&sc->stop)) {
+		pthread_mutex_lock(&sc->ring_lock);
+		while (sc->count == SCAN_RING && !atomic_load(&sc->stop))
+			pthread_cond_wait(&sc->ring_cond, &sc->ring_lock);
+		slot = &sc->ring[sc->head];
+		pthread_mutex_unlock(&sc->ring_lock);
+		if (atomic_load(&sc->stop))
+			return NULL;
+		/* Only this thread touches a slot between its turns in the ring. */
+		do {
+			len = 0;
+			pthread_mutex_lock(sc->drv_lock);
+			st = sc->ops->read(sc->drv, slot->data, RECORD_MAX, &len);
+			pthread_mutex_unlock(sc->drv_lock);
+		} while (st == SANE_STATUS_GOOD && len <= 0 && !atomic_load(&sc->stop));
+		slot->status = st;
+		slot->len = len > 0 && len <= RECORD_MAX ? len : 0;
+		pthread_mutex_lock(&sc->ring_lock);
+		sc->head = (sc->head + 1) % SCAN_RING;
+		sc->count++;
+		pthread_cond_broadcast(&sc->ring_cond);
+		pthread_mutex_unlock(&sc->ring_lock);
+		if (st != SANE_STATUS_GOOD)
+			return NULL;	/* the frame is over */
+	}
+}
+
+/* The oldest filled slot, waiting for one; NULL when stopped. */
+static struct scan_slot *
+ring_oldest(struct scan *sc)
+{
+	struct scan_slot *slot = NULL;
+
+	pthread_mutex_lock(&sc->ring_lock);
+	while (sc->count == 0 && !atomic_load(&sc->stop))
+		pthread_cond_wait(&sc->ring_cond, &sc->ring_lock);
+	if (!atomic_load(&sc->stop))
+		slot = &sc->ring[(sc->head - sc->count + SCAN_RING) % SCAN_RING];
+	pthread_mutex_unlock(&sc->ring_lock);
+	return slot;
+}
+
+static void
+ring_release(struct scan *sc)
+{
+	pthread_mutex_lock(&sc->ring_lock);
+	sc->count--;
+	pthread_cond_broadcast(&sc->ring_cond);
+	pthread_mutex_unlock(&sc->ring_lock);
+}
+
+/* ---- the pump: ring to client ---------------------------------------------- */
+
+/* Ring to client until the end of the frame, an error or a stop. */
+static void
+pump_stream(struct scan *sc, int fd)
+{
+	struct scan_slot *slot;
+	struct iovec iov[2];
+	uint8_t hdr[5];
+
+	for (;;) {
+		if ((slot = ring_oldest(sc)) == NULL) {
 			sc->status = SANE_STATUS_CANCELLED;
 			return;		/* cancelled: no marker, as saned */
 		}
-		len = 0;
-		pthread_mutex_lock(sc->drv_lock);
-		st = sc->ops->read(sc->drv, buf, RECORD_MAX, &len);
-		pthread_mutex_unlock(sc->drv_lock);
-		if (st != SANE_STATUS_GOOD)
+		if (slot->status != SANE_STATUS_GOOD)
 			break;
-		if (len <= 0 || len > RECORD_MAX)
-			continue;
-		put_u32(hdr, (uint32_t)len);
+		put_u32(hdr, (uint32_t)slot->len);
 		iov[0].iov_base = hdr;
 		iov[0].iov_len = 4;
-		iov[1].iov_base = buf;
-		iov[1].iov_len = (size_t)len;
-		if (pump_send(sc, fd, iov, 2) < 0) {
+		iov[1].iov_base = slot->data;
+		iov[1].iov_len = (size_t)slot->len;
+		if (slot->len > 0 && pump_send(sc, fd, iov, 2) < 0) {
 			sc->status = SANE_STATUS_CANCELLED;
 			return;
 		}
-		sc->bytes += (uint64_t)len;
+		sc->bytes += (uint64_t)slot->len;
+		ring_release(sc);
 	}
 	/* The end: the marker and exactly one status byte, nothing after. */
-	sc->status = st;
+	sc->status = slot->status;
 	put_u32(hdr, WIRE_DATA_END);
-	hdr[4] = (uint8_t)st;
+	hdr[4] = (uint8_t)slot->status;
 	iov[0].iov_base = hdr;
 	iov[0].iov_len = 5;
 	pump_send(sc, fd, iov, 1);
+}
+
+/* Stop the reader (if it still runs) and wait for it. */
+static void
+stop_reader(struct scan *sc)
+{
+	if (!sc->reader_started)
+		return;
+	pthread_mutex_lock(&sc->ring_lock);
+	atomic_store(&sc->stop, 1);
+	pthread_cond_broadcast(&sc->ring_cond);
+	pthread_mutex_unlock(&sc->ring_lock);
+	pthread_join(sc->reader, NULL);
+	sc->reader_started = 0;
 }
 
 static double
@@ -214,23 +291,22 @@ pump(void *arg)
 {
 	struct scan *sc = arg;
 	struct timespec t0;
-	uint8_t *buf;
 	double secs;
 	int fd;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	fd = pump_accept(sc);
+	/* The device starts while the client connects. */
+	sc->reader_started = pthread_create(&sc->reader, NULL, reader, sc) == 0;
+	fd = sc->reader_started ? pump_accept(sc) : -1;
 	close(sc->listen_fd);
 	sc->listen_fd = -1;
-	if (fd < 0 || (buf = malloc(RECORD_MAX)) == NULL) {
-		if (fd >= 0)
-			close(fd);
+	if (fd < 0) {
 		sc->status = SANE_STATUS_CANCELLED;
 	} else {
-		pump_stream(sc, fd, buf);
-		free(buf);
+		pump_stream(sc, fd);
 		close(fd);
 	}
+	stop_reader(sc);
 	if (sc->status != SANE_STATUS_EOF) {
 		/* Leave the device idle at once: nobody may come to cancel. */
 		pthread_mutex_lock(sc->drv_lock);
@@ -262,14 +338,16 @@ void
 scan_free(struct scan *sc)
 {
 	char c = 1;
+	int i;
 
 	if (sc == NULL)
 		return;
-	if (sc->wake[1] >= 0) {
-		atomic_store(&sc->stop, 1);
-		if (write(sc->wake[1], &c, 1) < 0 && errno != EAGAIN)
-			log_debug("%s: wake: %s", sc->what, strerror(errno));
-	}
+	pthread_mutex_lock(&sc->ring_lock);
+	atomic_store(&sc->stop, 1);
+	pthread_cond_broadcast(&sc->ring_cond);
+	pthread_mutex_unlock(&sc->ring_lock);
+	if (sc->wake[1] >= 0 && write(sc->wake[1], &c, 1) < 0 && errno != EAGAIN)
+		log_debug("%s: wake: %s", sc->what, strerror(errno));
 	if (sc->started)
 		pthread_join(sc->thread, NULL);
 	if (sc->listen_fd >= 0)
@@ -278,5 +356,9 @@ scan_free(struct scan *sc)
 		close(sc->wake[0]);
 	if (sc->wake[1] >= 0)
 		close(sc->wake[1]);
+	for (i = 0; i < SCAN_RING; i++)
+		free(sc->ring[i].data);
+	pthread_cond_destroy(&sc->ring_cond);
+	pthread_mutex_destroy(&sc->ring_lock);
 	free(sc);
 }

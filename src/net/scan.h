@@ -1,11 +1,15 @@
 /*
  * scan.h - the data channel of one scan.  Private to src/net/.
  *
- * START opens a listener on the control connection's local address; a
- * thread then accepts the client's data connection and pumps image data
- * from the driver into length-prefixed records, ending with the marker
- * FF FF FF FF and one status byte.  The session thread keeps serving the
- * control connection meanwhile; it stops the pump with scan_stop().
+ * START opens a listener on the control connection's local address.  Two
+ * threads then move the image: a reader pulls data from the driver into a
+ * small ring of large buffers (starting at once, so the device works while
+ * the client connects), and the pump accepts the client's data connection
+ * and sends each filled buffer as one length-prefixed record, ending with
+ * the marker FF FF FF FF and one status byte.  Device and network work
+ * overlap; memory is the ring, whatever the image size.  The session
+ * thread keeps serving the control connection; it stops both with
+ * scan_free().
  */
 #ifndef SCSANED_NET_SCAN_H
 #define SCSANED_NET_SCAN_H
@@ -17,9 +21,25 @@
 
 #include "scsaned/device.h"
 
+#define SCAN_RING	3		/* buffers in the ring */
+
+struct scan_slot {
+	uint8_t *data;
+	SANE_Int len;
+	SANE_Status status;	/* GOOD: data; anything else ends the frame */
+};
+
 struct scan {
 	pthread_t thread;
 	int started;		/* THREAD exists and must be joined */
+
+	/* The ring between the reader and the pump. */
+	pthread_t reader;
+	int reader_started;
+	pthread_mutex_t ring_lock;
+	pthread_cond_t ring_cond;	/* a slot was filled or freed, or stop */
+	struct scan_slot ring[SCAN_RING];
+	int head, count;	/* next slot to fill; slots filled, unsent */
 	int listen_fd;
 	int wake[2];		/* a byte here interrupts the pump's waits */
 	atomic_int stop;

@@ -1,0 +1,151 @@
+/*
+ * raw_read.c - the baseline for bench-iscsi: set a window on a SCSI-2
+ * scanner and READ the whole image with the transfer size scsaned's scsi2
+ * driver uses (whole lines, at most 256 KiB), with nothing else around it.
+ *
+ *   raw_read iscsi URL XRES X Y W L COMP BPP   plain libiscsi (sync API)
+ *   raw_read sim XRES X Y W L COMP BPP         the simulator, in process
+ *
+ * Prints "<bytes> <seconds>" for the READ phase.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <iscsi/iscsi.h>
+#include <iscsi/scsi-lowlevel.h>
+
+#include "scsaned/sim.h"
+
+#define XFER_MAX (256 * 1024)
+
+struct dev {
+	struct iscsi_context *ctx;	/* iSCSI, or */
+	int lun;
+	struct sim_device *sim;		/* the simulator */
+};
+
+static void
+put_be(uint8_t *p, size_t n, uint32_t v)
+{
+	while (n-- > 0) {
+		p[n] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+/* One command; returns bytes moved, -1 on failure. */
+static long
+cmd(struct dev *d, uint8_t *cdb, int cdb_len, int dir, uint8_t *buf, int len)
+{
+	struct iscsi_data out = { .size = (size_t)len, .data = buf };
+	struct scsi_task *t;
+	struct sim_io io;
+	long got;
+
+	if (d->sim != NULL) {
+		memset(&io, 0, sizeof(io));
+		io.cdb = cdb;
+		io.cdb_len = (size_t)cdb_len;
+		io.dir = dir == 1 ? SIM_DIR_IN : dir == 2 ? SIM_DIR_OUT : SIM_DIR_NONE;
+		io.buf = buf;
+		io.buflen = (size_t)len;
+		sim_command(d->sim, &io);
+		return io.status == 0 || io.status == 2 ? (long)io.xfer : -1;
+	}
+	t = scsi_create_task(cdb_len, cdb, dir == 1 ? SCSI_XFER_READ : dir == 2 ?
+	    SCSI_XFER_WRITE : SCSI_XFER_NONE, len);
+	if (dir == 1)
+		scsi_task_add_data_in_buffer(t, len, buf);
+	if (iscsi_scsi_command_sync(d->ctx, d->lun, t, dir == 2 ? &out : NULL) == NULL ||
+	    (t->status != SCSI_STATUS_GOOD && t->status != SCSI_STATUS_CHECK_CONDITION)) {
+		fprintf(stderr, "raw_read: %s\n", iscsi_get_error(d->ctx));
+		scsi_free_scsi_task(t);
+		return -1;
+	}
+	got = len - (t->residual_status == SCSI_RESIDUAL_UNDERFLOW ? (long)t->residual : 0);
+	scsi_free_scsi_task(t);
+	return got;
+}
+
+int
+main(int argc, char **argv)
+{
+	uint8_t modesel[6] = { 0x15, 0x10, 0, 0, 12, 0 };
+	uint8_t page[12] = { 0, 0, 0, 0, 0x03, 6, 0, 0, 0x04, 0xb0, 0, 0 };
+	uint8_t setwin[10] = { 0x24, 0, 0, 0, 0, 0, 0, 0, 48, 0 };
+	uint8_t scan[6] = { 0x1b, 0, 0, 0, 1, 0 }, id = 0;
+	uint8_t read[10] = { 0x28 }, win[48], *buf;
+	struct iscsi_url *url;
+	struct timespec t0, t1;
+	struct dev d;
+	char err[256];
+	long xres, x, y, w, l, comp, bpp, ppl, lines, bpl, per, got;
+	unsigned long long total, left, done = 0;
+	int a;
+
+	memset(&d, 0, sizeof(d));
+	if (argc >= 10 && strcmp(argv[1], "iscsi") == 0) {
+		d.ctx = iscsi_create_context("iqn.2026-11.org.scsaned:bench");
+		iscsi_set_session_type(d.ctx, ISCSI_SESSION_NORMAL);
+		url = iscsi_parse_full_url(d.ctx, argv[2]);
+		if (url == NULL || iscsi_full_connect_sync(d.ctx, url->portal, -1) != 0) {
+			fprintf(stderr, "raw_read: %s\n", iscsi_get_error(d.ctx));
+			return 1;
+		}
+		d.lun = url->lun;
+		iscsi_destroy_url(url);
+		a = 3;
+	} else if (argc >= 9 && strcmp(argv[1], "sim") == 0) {
+		if ((d.sim = sim_open("scsi2-flatbed", err, sizeof(err))) == NULL)
+			return 1;
+		a = 2;
+	} else {
+		fprintf(stderr, "usage: raw_read iscsi URL|sim XRES X Y W L COMP BPP\n");
+		return 2;
+	}
+	xres = atol(argv[a]);
+	x = atol(argv[a + 1]);
+	y = atol(argv[a + 2]);
+	w = atol(argv[a + 3]);
+	l = atol(argv[a + 4]);
+	comp = atol(argv[a + 5]);
+	bpp = atol(argv[a + 6]);
+	memset(win, 0, sizeof(win));
+	put_be(win + 6, 2, 40);
+	put_be(win + 10, 2, (uint32_t)xres);
+	put_be(win + 12, 2, (uint32_t)xres);
+	put_be(win + 14, 4, (uint32_t)x);
+	put_be(win + 18, 4, (uint32_t)y);
+	put_be(win + 22, 4, (uint32_t)w);
+	put_be(win + 26, 4, (uint32_t)l);
+	win[33] = (uint8_t)comp;
+	win[34] = (uint8_t)bpp;
+	if (cmd(&d, modesel, 6, 2, page, 12) < 0 || cmd(&d, setwin, 10, 2, win, 48) < 0 ||
+	    cmd(&d, scan, 6, 2, &id, 1) < 0)
+		return 1;
+	ppl = w * xres / 1200;
+	lines = l * xres / 1200;
+	bpl = comp == 0 ? (ppl + 7) / 8 : ppl * (bpp / 8) * (comp == 5 ? 3 : 1);
+	per = (XFER_MAX / bpl) * bpl;
+	total = (unsigned long long)bpl * (unsigned long long)lines;
+	buf = malloc(XFER_MAX);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (left = total; left > 0; left -= (unsigned long long)got) {
+		got = left < (unsigned long long)per ? (long)left : per;
+		put_be(read + 6, 3, (uint32_t)got);
+		if ((got = cmd(&d, read, 10, 1, buf, (int)got)) <= 0)
+			return 1;
+		done += (unsigned long long)got;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("%llu %.6f\n", done, (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	free(buf);
+	if (d.ctx != NULL) {
+		iscsi_logout_sync(d.ctx);
+		iscsi_destroy_context(d.ctx);
+	}
+	sim_close(d.sim);
+	return 0;
+}
