@@ -4,7 +4,7 @@
  * Line oriented: '#' starts a comment, blank lines are ignored, every other
  * line is a keyword and its arguments separated by blanks:
  *
- *	device NAME URI [timeout=SECONDS]
+ *	device NAME URI [timeout=SECONDS] [chap=USER:SECRET] [target_chap=USER:SECRET]
  *	discover sg [sysfs=DIR] [dev=DIR]
  *	discover iscsi://[user%password@]portal[:port]
  *	data_connect_timeout MILLISECONDS
@@ -19,11 +19,14 @@
 
 #define CONFIG_NAME_MAX 63
 #define CONFIG_URI_MAX 255
+#define CONFIG_CHAP_MAX 127
 
 struct config_device {
 	char name[CONFIG_NAME_MAX + 1];
 	char uri[CONFIG_URI_MAX + 1];
 	unsigned timeout_ms;	/* every SCSI command's limit; 0 = the driver's */
+	char chap[CONFIG_CHAP_MAX + 1];		/* "user:secret" or "" */
+	char target_chap[CONFIG_CHAP_MAX + 1];	/* mutual CHAP, or "" */
 	int line;
 };
 

@@ -108,17 +108,50 @@ parse_uint(const char *s, unsigned max, unsigned *out)
 	return 0;
 }
 
+/* USER:SECRET, both non-empty, no characters that would break a URI. */
+static int
+valid_chap(const char *s)
+{
+	const char *colon = strchr(s, ':');
+
+	return colon != NULL && colon != s && colon[1] != '\0' &&
+	    strlen(s) <= CONFIG_CHAP_MAX && strpbrk(s, "@/?&%#") == NULL;
+}
+
+static int
+device_option(struct config_device *d, const char *opt)
+{
+	unsigned secs;
+	int iscsi = strncmp(d->uri, "iscsi://", 8) == 0;
+
+	if (strncmp(opt, "timeout=", 8) == 0) {
+		if (parse_uint(opt + 8, 3600, &secs) < 0 || secs == 0)
+			return -1;
+		d->timeout_ms = secs * 1000;
+		return 0;
+	}
+	if (iscsi && strncmp(opt, "chap=", 5) == 0 && valid_chap(opt + 5)) {
+		strcpy(d->chap, opt + 5);
+		return 0;
+	}
+	if (iscsi && strncmp(opt, "target_chap=", 12) == 0 && valid_chap(opt + 12)) {
+		strcpy(d->target_chap, opt + 12);
+		return 0;
+	}
+	return -1;
+}
+
 static int
 add_device(struct config *c, char **w, int n, const char *src, int line,
     char *err, size_t errlen)
 {
 	struct config_device *d;
-	unsigned secs;
 	int i;
 
-	if (n < 3 || n > 4)
+	if (n < 3)
 		return fail(err, errlen, src, line,
-		    "usage: device NAME URI [timeout=SECONDS]");
+		    "usage: device NAME URI [timeout=SECONDS] [chap=USER:SECRET] "
+		    "[target_chap=USER:SECRET]");
 	if (!valid_name(w[1]))
 		return fail(err, errlen, src, line,
 		    "bad device name '%.64s' (letters, digits, - _ . + only; at most %d)",
@@ -137,20 +170,18 @@ add_device(struct config *c, char **w, int n, const char *src, int line,
 	if (d == NULL)
 		return fail(err, errlen, src, line, "out of memory");
 	c->devices = d;
-	d = &c->devices[c->ndevices++];
+	d = &c->devices[c->ndevices];
 	memset(d, 0, sizeof(*d));
 	strcpy(d->name, w[1]);
 	strcpy(d->uri, w[2]);
 	d->line = line;
-	if (n == 4) {
-		if (strncmp(w[3], "timeout=", 8) != 0 ||
-		    parse_uint(w[3] + 8, 3600, &secs) < 0 || secs == 0) {
-			c->ndevices--;
-			return fail(err, errlen, src, line,
-			    "bad device option '%.32s' (timeout=1..3600)", w[3]);
-		}
-		d->timeout_ms = secs * 1000;
-	}
+	for (i = 3; i < n; i++)
+		if (device_option(d, w[i]) < 0)
+			/* Never echo the option: it may hold a secret. */
+			return fail(err, errlen, src, line, "bad device option %d "
+			    "(timeout=1..3600, chap=USER:SECRET, target_chap=USER:SECRET; "
+			    "CHAP only for iscsi://)", i - 2);
+	c->ndevices++;
 	return 0;
 }
 

@@ -101,6 +101,45 @@ discover(struct devreg *reg, int *cap, const char *spec)
 	}
 }
 
+/*
+ * Put the config's CHAP credentials into DEV's iscsi:// URI, where
+ * libiscsi takes them from: user%secret@ for CHAP, target_user= and
+ * target_password= for mutual CHAP.  -1 if the result would not fit.
+ */
+static int
+fold_chap(struct device *dev, const struct config_device *cd)
+{
+	char uri[sizeof(dev->uri)], user[CONFIG_CHAP_MAX + 1];
+	const char *rest = cd->uri + 8, *secret;
+	int n;
+
+	if (cd->chap[0] == '\0' && cd->target_chap[0] == '\0')
+		return 0;
+	if (cd->chap[0] != '\0') {
+		snprintf(user, sizeof(user), "%s", cd->chap);
+		secret = strchr(user, ':');
+		user[secret - user] = '\0';
+		n = snprintf(uri, sizeof(uri), "iscsi://%s%%%s@%s", user, secret + 1, rest);
+	} else {
+		n = snprintf(uri, sizeof(uri), "%s", cd->uri);
+	}
+	if (n < 0 || (size_t)n >= sizeof(uri))
+		return -1;
+	if (cd->target_chap[0] != '\0') {
+		snprintf(user, sizeof(user), "%s", cd->target_chap);
+		secret = strchr(user, ':');
+		user[secret - user] = '\0';
+		n = snprintf(dev->uri, sizeof(dev->uri), "%s%ctarget_user=%s&target_password=%s",
+		    uri, strchr(uri, '?') ? '&' : '?', user, secret + 1);
+		if (n < 0 || (size_t)n >= sizeof(dev->uri))
+			return -1;
+	} else {
+		memcpy(dev->uri, uri, sizeof(dev->uri));
+	}
+	explicit_bzero(uri, sizeof(uri));
+	return 0;
+}
+
 int
 devreg_build(struct devreg *reg, const struct config *conf)
 {
@@ -115,6 +154,11 @@ devreg_build(struct devreg *reg, const struct config *conf)
 		strcpy(dev->name, conf->devices[i].name);
 		strcpy(dev->uri, conf->devices[i].uri);
 		dev->timeout_ms = conf->devices[i].timeout_ms;
+		if (fold_chap(dev, &conf->devices[i]) < 0) {
+			log_err("device %s: URI with CHAP credentials longer than %zu "
+			    "bytes; not served", dev->name, sizeof(dev->uri) - 1);
+			continue;
+		}
 		add_probed(reg, dev, 0);
 	}
 	for (i = 0; i < conf->ndiscover; i++)

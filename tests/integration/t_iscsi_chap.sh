@@ -17,12 +17,14 @@ cat > "$TMP/scsaned.conf" <<CONF
 device good iscsi://alice%s3cret-pass1@$PORTAL/$IQN/1
 device bad  iscsi://alice%wrong-pass@$PORTAL/$IQN/1
 device none iscsi://$PORTAL/$IQN/1
+device fromconf iscsi://$PORTAL/$IQN/1 chap=alice:s3cret-pass1
 CONF
 start_server "$TMP/scsaned.conf"
 check "the right secret logs in" grep -q "device good: SCSANED SCSI2 FLATBED" "$SERVER_LOG"
 check "a wrong secret is one clear message" \
     grep -q "device bad (iscsi://alice%\*\*\*\*@$PORTAL/$IQN/1): login failed: .*Authentication failure" "$SERVER_LOG"
 check "no credentials at all is refused too" grep -q "device none (.*): login failed" "$SERVER_LOG"
+check "CHAP from a config option logs in too" grep -q "device fromconf: SCSANED SCSI2 FLATBED" "$SERVER_LOG"
 check "no password appears in the log" eval '! grep -q "s3cret\|wrong-pass" "$SERVER_LOG"'
 
 scan -d "net:$ADDR:good" --mode Color --resolution 75 -x 30 -y 20 --format=pnm \
