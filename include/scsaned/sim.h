@@ -26,6 +26,7 @@ struct sim_io {
 
 	/* Filled by the model. */
 	int hung;		/* the device never answers this command */
+	int link_error;		/* the command was lost on the bus */
 	size_t xfer;		/* bytes actually moved */
 	uint8_t status;
 	uint8_t sense[18];
@@ -41,6 +42,10 @@ struct sim_device;
  *   hang=OP[:N]  the Nth (default first) command with opcode OP (hex) is
  *                never answered (io->hung); the transport decides what a
  *                hung command looks like on its bus
+ *   linkerr=OP[:N]  the same, but the command is lost on the bus
+ *                (io->link_error): a cable, adapter or network fault
+ *   nomedia=1    no medium (no film holder, no document): everything but
+ *                INQUIRY and REQUEST SENSE answers NOT READY 2/3A/00
  * Returns NULL with a message in ERR on an unknown model or bad option.
  */
 struct sim_device *sim_open(const char *spec, char *err, size_t errlen);

@@ -52,6 +52,10 @@ simt_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
 	io.buf = buf;
 	io.buflen = len;
 	sim_command(t->dev, &io);
+	if (io.link_error) {
+		res->transport_error = SCSI_TERR_LINK;
+		return -1;
+	}
 	if (io.hung) {
 		/* Nothing comes back: the command's timeout is what ends it. */
 		struct timespec ts = { timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L };

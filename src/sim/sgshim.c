@@ -52,6 +52,7 @@
 #define DRIVER_SENSE	0x08
 #define DRIVER_TIMEOUT	0x06
 #define DID_TIME_OUT	0x03
+#define DID_ERROR	0x07
 
 struct sgs_dev {
 	char path[256];
@@ -307,7 +308,7 @@ execute(struct sgs_dev *d, sg_io_hdr_t *h)
 	h->status = io.status;
 	h->masked_status = (io.status >> 1) & 0x7f;
 	h->msg_status = 0;
-	h->host_status = io.hung ? DID_TIME_OUT : 0;
+	h->host_status = io.hung ? DID_TIME_OUT : io.link_error ? DID_ERROR : 0;
 	h->sb_len_wr = 0;
 	h->driver_status = 0;
 	if (io.sense_len > 0 && h->sbp != NULL && h->mx_sb_len > 0) {
@@ -320,6 +321,8 @@ execute(struct sgs_dev *d, sg_io_hdr_t *h)
 		h->driver_status = DRIVER_TIMEOUT;
 	h->resid = (int)(h->dxfer_len - (io.xfer <= h->dxfer_len ? io.xfer : h->dxfer_len));
 	h->duration = (unsigned)ms_since(&t0);
+	if (io.link_error)
+		h->resid = (int)h->dxfer_len;
 	h->info = (h->masked_status || h->host_status || h->driver_status) ?
 	    SG_INFO_CHECK : SG_INFO_OK;
 	return 0;

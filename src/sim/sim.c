@@ -20,6 +20,9 @@ struct sim_device {
 	unsigned warmup;	/* TEST UNIT READYs still to answer NOT READY */
 	int hang_op;		/* opcode that hangs, -1 none */
 	unsigned hang_count;	/* commands of HANG_OP until the one that hangs */
+	int lost_op;		/* opcode whose command is lost, -1 none */
+	unsigned lost_count;
+	int nomedia;
 	uint8_t last_sense[18];	/* for REQUEST SENSE after a CHECK CONDITION */
 	size_t last_sense_len;
 };
@@ -147,6 +150,25 @@ struct open_ctx {
 	size_t errlen;
 };
 
+/* "OP[:N]": opcode in hex, the Nth such command (default the first). */
+static int
+parse_fault(const char *val, int *op, unsigned *count)
+{
+	char *end;
+	unsigned long v = strtoul(val, &end, 16);
+
+	if (*val == '\0' || v > 0xff || (*end != '\0' && *end != ':'))
+		return -1;
+	*op = (int)v;
+	*count = 1;
+	if (*end == ':') {
+		*count = (unsigned)strtoul(end + 1, &end, 10);
+		if (*end != '\0' || *count == 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 open_option(void *arg, const char *key, const char *val)
 {
@@ -163,21 +185,21 @@ open_option(void *arg, const char *key, const char *val)
 		}
 		return 0;
 	}
-	if (strcmp(key, "hang") == 0) {
-		v = strtoul(val, &end, 16);
-		if (*val == '\0' || v > 0xff || (*end != '\0' && *end != ':')) {
-			snprintf(c->err, c->errlen, "bad hang '%s' (OP or OP:N)", val);
+	if (strcmp(key, "hang") == 0 || strcmp(key, "linkerr") == 0) {
+		if (parse_fault(val, key[0] == 'h' ? &c->d->hang_op : &c->d->lost_op,
+		    key[0] == 'h' ? &c->d->hang_count : &c->d->lost_count) < 0) {
+			snprintf(c->err, c->errlen, "bad %s '%s' (OP or OP:N, OP in hex)",
+			    key, val);
 			return -1;
 		}
-		c->d->hang_op = (int)v;
-		c->d->hang_count = 1;
-		if (*end == ':') {
-			c->d->hang_count = (unsigned)strtoul(end + 1, &end, 10);
-			if (*end != '\0' || c->d->hang_count == 0) {
-				snprintf(c->err, c->errlen, "bad hang count in '%s'", val);
-				return -1;
-			}
+		return 0;
+	}
+	if (strcmp(key, "nomedia") == 0) {
+		if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0) {
+			snprintf(c->err, c->errlen, "bad nomedia '%s' (0 or 1)", val);
+			return -1;
 		}
+		c->d->nomedia = val[0] == '1';
 		return 0;
 	}
 	if (strcmp(key, "warmup") == 0) {
@@ -218,7 +240,7 @@ sim_open(const char *spec, char *err, size_t errlen)
 		free(d);
 		return NULL;
 	}
-	d->hang_op = -1;
+	d->hang_op = d->lost_op = -1;
 	if ((d->st = d->model->create()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		free(d);
@@ -283,16 +305,24 @@ sim_command(struct sim_device *d, struct sim_io *io)
 	io->status = 0;
 	io->sense_len = 0;
 	io->hung = 0;
+	io->link_error = 0;
 	trace_cdb(d, io);
 	if (op == d->hang_op && d->hang_count > 0 && --d->hang_count == 0) {
 		io->hung = 1;
 		sim_trace(d, "hang op=%02x", op);
 		return;
 	}
+	if (op == d->lost_op && d->lost_count > 0 && --d->lost_count == 0) {
+		io->link_error = 1;
+		sim_trace(d, "linkerr op=%02x", op);
+		return;
+	}
 	if (io->cdb_len < 6) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
 	} else if (op == SCSI_OP_REQUEST_SENSE) {
 		request_sense(d, io);
+	} else if (d->nomedia && op != SCSI_OP_INQUIRY) {
+		sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
 	} else if (d->warmup > 0 && op != SCSI_OP_INQUIRY) {
 		/* A warming lamp answers everything but INQUIRY this way. */
 		if (op == SCSI_OP_TEST_UNIT_READY)

@@ -206,6 +206,32 @@ test_mode_pages(void **state)
 }
 
 static void
+test_faults(void **state)
+{
+	struct sim_device *d = dev("scsi2-flatbed?nomedia=1");
+	uint8_t tur[6] = { 0 }, inq[6] = { 0x12, 0, 0, 0, 36, 0 }, buf[36];
+	struct sim_io io;
+
+	(void)state;
+	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	assert_sense(&io, 2, 0x3a, 0x00);
+	cmd(d, inq, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);
+	sim_close(d);
+	d = dev("scsi2-flatbed?hang=0:2&linkerr=12");
+	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	assert_false(io.hung);
+	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	assert_true(io.hung);			/* the second TUR */
+	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	assert_false(io.hung);			/* then the device is back */
+	cmd(d, inq, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_true(io.link_error);
+	assert_int_equal(io.xfer, 0);
+	sim_close(d);
+}
+
+static void
 test_bad_specs(void **state)
 {
 	char err[256];
@@ -217,6 +243,9 @@ test_bad_specs(void **state)
 	assert_non_null(strstr(err, "warmup"));
 	assert_null(sim_open("scsi2-flatbed?colour=blue", err, sizeof(err)));
 	assert_null(sim_open("scsi2-flatbed?lps", err, sizeof(err)));
+	assert_null(sim_open("scsi2-flatbed?hang=xyz", err, sizeof(err)));
+	assert_null(sim_open("scsi2-flatbed?linkerr=28:0", err, sizeof(err)));
+	assert_null(sim_open("scsi2-flatbed?nomedia=yes", err, sizeof(err)));
 }
 
 int
@@ -228,6 +257,7 @@ main(void)
 		cmocka_unit_test(test_warmup),
 		cmocka_unit_test(test_end_of_image),
 		cmocka_unit_test(test_mode_pages),
+		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_bad_specs),
 	};
 

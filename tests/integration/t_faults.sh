@@ -1,18 +1,23 @@
 #!/bin/bash
-# A command the scanner never answers: the driver's timeout fires, the
-# client gets an I/O error, the daemon keeps serving, and the device works
-# again afterwards.  Through the in-process simulator and through sg:.
+# Faults a real scanner has.  A command the scanner never answers: the
+# driver's timeout fires, the client gets an I/O error, the daemon keeps
+# serving, and the device works again afterwards (through the in-process
+# simulator and through sg:).  A command lost on the bus: an I/O error,
+# then the device works.  No medium: the open says so.
 . "$(dirname "$0")/lib.sh"
 ADDR=127.0.0.26
 
 node=$TMP/sg-hang
-mknod "$node" c 21 226 || { fail "mknod of an sg node"; finish; }
-export SGSIM_DEVICES="$node=scsi2-flatbed?hang=28:3&trace=$TMP/trace.sg"
+node2=$TMP/sg-flaky
+mknod "$node" c 21 226 && mknod "$node2" c 21 227 || { fail "mknod of sg nodes"; finish; }
+export SGSIM_DEVICES="$node=scsi2-flatbed?hang=28:3&trace=$TMP/trace.sg,$node2=scsi2-flatbed?linkerr=28:2"
 export SGSIM_LOCKDIR=$TMP
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 cat > "$TMP/scsaned.conf" <<CONF
 device simhang sim:scsi2-flatbed?hang=28:2&trace=$TMP/trace.sim timeout=2
 device sghang sg:$node timeout=2
+device flaky sg:$node2
+device empty sim:scsi2-flatbed?nomedia=1
 CONF
 LD_PRELOAD=$BUILD/libsgsim.so "$BUILD/scsaned" -l -b "$ADDR" -c "$TMP/scsaned.conf" -d 3 \
     2> "$SERVER_LOG" &
@@ -37,5 +42,18 @@ check "the sg device scans again after the timeout" test $? -eq 0
 check "... exactly" cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/after.pnm")
 scan -d "net:$ADDR:simhang" --resolution 100 -x 20 -y 20 --format=pnm > "$TMP/s.pnm" 2>&1
 check "the simulated device scans again after the timeout" test -s "$TMP/s.pnm"
+scan -d "net:$ADDR:flaky" --resolution 300 --format=pnm > /dev/null 2> "$TMP/err.flaky"
+check "a READ lost on the bus fails the scan with an I/O error" \
+    grep -q "Error during device I/O" "$TMP/err.flaky"
+check "... logged as an adapter error, not as data" \
+    grep -q "flaky: READ: transport: host adapter error" "$SERVER_LOG"
+scan -d "net:$ADDR:flaky" --resolution 100 -x 20 -y 20 --format=pnm > "$TMP/f.pnm" 2>&1
+check "the device scans again after the lost command" test -s "$TMP/f.pnm"
+
+scan -d "net:$ADDR:empty" --resolution 100 --format=pnm > /dev/null 2> "$TMP/err.empty"
+check "no medium: the open fails with 'out of documents'" \
+    grep -q "Document feeder out of documents" "$TMP/err.empty"
+check "... and the log says medium not present" \
+    grep -q "empty: device not ready: CHECK CONDITION, NOT READY: medium not present (2/3a/00)" "$SERVER_LOG"
 stop_server
 finish
