@@ -315,7 +315,7 @@ pump(void *arg)
 		sc->driver_cancelled = 1;
 	}
 	secs = elapsed_s(&t0);
-	log_info("%s: scan ended: %s, %llu bytes in %.2f s (%.1f MB/s)",
+	log_info("%s: scan ended: %s, %llu bytes in %.3f s (%.1f MB/s)",
 	    sc->what, sc->status == SANE_STATUS_EOF ? "complete" :
 	    device_status_string(sc->status), (unsigned long long)sc->bytes,
 	    secs, secs > 0 ? (double)sc->bytes / secs / 1e6 : 0.0);
