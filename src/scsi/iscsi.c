@@ -20,7 +20,10 @@
  *     CHECK CONDITION (end of image: EOM/ILI) is kept; the raw sense is
  *     passed up;
  *   - a local timeout cannot abort the command at the target (tgt cannot
- *     abort passthrough commands), so it also marks the session broken.
+ *     abort passthrough commands), so it also marks the session broken;
+ *   - tgt gives each passthrough command 30 s and then reports GOOD
+ *     whatever happened: a data-in command that took that long and
+ *     delivered nothing is taken for the timeout it was.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +37,7 @@
 #include "iscsi_int.h"
 
 #define LOGOUT_TIMEOUT_MS 2000
+#define TGT_PASSTHROUGH_MS 30000	/* tgt's fixed limit per passthrough command */
 
 struct iscsi_target {
 	struct scsi_target head;	/* first: the scsi_target cast */
@@ -139,6 +143,15 @@ fail:
 
 /* ---- commands ------------------------------------------------------------ */
 
+static long
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
 static void
 command_cb(struct iscsi_context *ctx, int status, void *data, void *priv)
 {
@@ -181,7 +194,7 @@ it_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
 	struct iscsi_data out = { .size = len, .data = buf };
 	unsigned char cdbcopy[16];
 	struct scsi_task *task;
-	struct timespec deadline;
+	struct timespec deadline, start;
 	struct command *c;
 	int rc;
 
@@ -216,6 +229,7 @@ it_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
 		res->transport_error = SCSI_TERR_LINK;
 		return -1;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	iscsi_deadline_in(&deadline, timeout_ms ? timeout_ms : 60000);
 	rc = iscsi_run_until(t->ctx, &c->done, &deadline);
 	if (rc != 0) {
@@ -237,6 +251,16 @@ it_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
 		t->broken = 1;
 		res->transport_error = rc == SCSI_STATUS_TIMEOUT ? SCSI_TERR_TIMEOUT :
 		    SCSI_TERR_LINK;
+		free(c);
+		return -1;
+	}
+	if (rc == SCSI_STATUS_GOOD && dir == SCSI_DIR_IN && len > 0 &&
+	    c->residual >= len && elapsed_ms(&start) >= TGT_PASSTHROUGH_MS) {
+		log_warn("%s: GOOD with no data after %ld ms: the target's "
+		    "passthrough timeout; the scanner has likely been reset",
+		    t->display, elapsed_ms(&start));
+		t->broken = 1;
+		res->transport_error = SCSI_TERR_TIMEOUT;
 		free(c);
 		return -1;
 	}
