@@ -5,7 +5,8 @@
 # test's exit trap.
 #
 #   tgt_start CTLPORT PORTAL NODE SPEC IQN [INITIATOR_ADDRESS]
-#       tgtd with its own control port and portal (PORTAL:3260); NODE, a
+#       tgtd with its own control port and portal (PORTAL is ADDRESS:PORT;
+#       tests use port 3261, so a system tgtd on *:3260 cannot collide); NODE, a
 #       mknod'ed sg node, backed by libsgsim.so with model SPEC, becomes
 #       LUN 1 of target IQN (tid 1), bound to INITIATOR_ADDRESS only
 #       (default 127.0.0.1; never ALL)
@@ -31,7 +32,7 @@ tgt_daemon() {
 	[ -e "$TGT_NODE" ] || mknod "$TGT_NODE" c 21 $((200 + TGT_CTL % 50)) || return 1
 	SGSIM_DEVICES="$TGT_NODE=$TGT_SPEC" SGSIM_LOCKDIR=$TMP \
 	    LD_PRELOAD=$BUILD/libsgsim.so \
-	    tgtd -f -C "$TGT_CTL" --iscsi "portal=$TGT_PORTAL:3260" \
+	    tgtd -f -C "$TGT_CTL" --iscsi "portal=$TGT_PORTAL" \
 	    >> "$TMP/tgtd.$TGT_CTL.log" 2>&1 &
 	TGT_PID=$!
 	PIDS+=("$TGT_PID")

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/../../scripts/tgt-harness.sh"
 ADDR=127.0.0.41
-PORTAL=127.0.0.40
+PORTAL=127.0.0.40:3261
 IQN=iqn.2026-11.org.scsaned.bench:flatbed
 RUNS=7
 # A whole page, 600 dpi, 8-bit colour: about 107 MB.

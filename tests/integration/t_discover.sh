@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../../scripts/tgt-harness.sh"
 ADDR=127.0.0.28
-PORTAL=127.0.0.27
+PORTAL=127.0.0.27:3261
 IQN=iqn.2026-11.org.scsaned.test:film-bench
 
 # A sysfs as Linux lays it out: sgN/device -> the SCSI device H:C:T:L.
@@ -39,14 +39,14 @@ LD_PRELOAD=$BUILD/libsgsim.so "$BUILD/scsaned" -c "$TMP/scsaned.conf" -L > "$TMP
 check "discover sg finds the scanner node, named from its identity" \
     grep -qP "^scsaned-scsi2-flatbed\tSCSANED\tSCSI2 FLATBED\tflatbed scanner\tsg:$TMP/dev/sg3\$" "$TMP/L"
 check "discover iscsi finds the LUN behind the portal, named from the target" \
-    grep -qP "^film-bench\tSCSANED\tSCSI2 FLATBED\tflatbed scanner\tiscsi://$PORTAL:3260/$IQN/1\$" "$TMP/L"
+    grep -qP "^film-bench\tSCSANED\tSCSI2 FLATBED\tflatbed scanner\tiscsi://$PORTAL/$IQN/1\$" "$TMP/L"
 check "disks and unanswered nodes are not served" test "$(wc -l < "$TMP/L")" -eq 2
 LD_PRELOAD=$BUILD/libsgsim.so "$BUILD/scsaned" -c "$TMP/scsaned.conf" -L > "$TMP/L2" 2>/dev/null
 check "the names are the same on the next start" cmp -s "$TMP/L" "$TMP/L2"
 
 # A device the config names keeps its name and is not listed twice.
 cat > "$TMP/named.conf" <<CONF
-device bench iscsi://$PORTAL:3260/$IQN/1
+device bench iscsi://$PORTAL/$IQN/1
 discover iscsi://$PORTAL
 CONF
 "$BUILD/scsaned" -c "$TMP/named.conf" -L > "$TMP/L3" 2>/dev/null

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../../scripts/tgt-harness.sh"
 X=scripts/scsaned-export-tgt
-PORTAL=127.0.0.29
+PORTAL=127.0.0.29:3261
 
 sys=$TMP/sys
 mkdir -p "$sys/devices/1:0:6:0" "$sys/devices/1:0:2:0" "$sys/class/sg2" "$sys/class/sg9" "$TMP/dev"

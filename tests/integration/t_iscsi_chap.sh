@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../../scripts/tgt-harness.sh"
 ADDR=127.0.0.25
-PORTAL=127.0.0.24
+PORTAL=127.0.0.24:3261
 IQN=iqn.2026-11.org.scsaned.test:chap
 
 tgt_start 24 "$PORTAL" "$TMP/sg-chap" "scsi2-flatbed?trace=$TMP/trace" "$IQN" &&

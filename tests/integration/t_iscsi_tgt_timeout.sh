@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../../scripts/tgt-harness.sh"
 ADDR=127.0.0.33
-PORTAL=127.0.0.32
+PORTAL=127.0.0.32:3261
 IQN=iqn.2026-11.org.scsaned.test:slowpoke
 
 tgt_start 32 "$PORTAL" "$TMP/sg-slow" "scsi2-flatbed?hang=28:2&trace=$TMP/trace" "$IQN"
