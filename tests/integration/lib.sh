@@ -71,7 +71,7 @@ start_server() {
 	"$BUILD/scsaned" -l -b "$ADDR" -c "$conf" -d 3 "$@" 2> "$SERVER_LOG" &
 	SERVER_PID=$!
 	PIDS+=("$SERVER_PID")
-	if ! wait_for 20 grep -q "listening on $ADDR" "$SERVER_LOG"; then
+	if ! wait_for 20 grep -qs "listening on $ADDR" "$SERVER_LOG"; then
 		fail "server did not start"
 		cat "$SERVER_LOG"
 		exit 1
@@ -116,6 +116,17 @@ pnm_data() {
 	local n
 	n=$(pnm_size "$1" | awk '{ print $3 }')
 	[ -n "$n" ] && [ "$n" -gt 0 ] && tail -c "$n" "$1"
+}
+
+# check_exact DESCRIPTION TRACE IMAGE: IMAGE is byte for byte what the
+# simulator's chart gives for the last window in TRACE.
+check_exact() {
+	if ! "$BUILD/scsaned-sim" render scsi2-flatbed $(last_window "$2") -o "$TMP/want.pnm"; then
+		fail "$1 (no window to render in $2)"
+		return
+	fi
+	check "$1" eval '[ "$(pnm_size "$TMP/want.pnm")" = "$(pnm_size "'"$3"'")" ] &&
+	    cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "'"$3"'")'
 }
 
 finish() {

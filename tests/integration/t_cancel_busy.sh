@@ -43,8 +43,7 @@ check "the server logged the scan as cancelled, short of the image" \
 scan -d "net:$ADDR:slow" --mode Color --resolution 100 -l 5 -t 5 -x 20 -y 15 \
     --format=pnm > "$TMP/after.pnm" 2> "$TMP/after.err"
 check "the next scan on the same device works" test $? -eq 0
-"$BUILD/scsaned-sim" render scsi2-flatbed $(last_window "$TMP/trace.slow") -o "$TMP/want.pnm"
-check "... and is exact" cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/after.pnm")
+check_exact "... and is exact" "$TMP/trace.slow" "$TMP/after.pnm"
 
 # Two devices at once.
 : > "$TMP/trace.slow"
@@ -61,9 +60,7 @@ wait "$a"; ra=$?
 wait "$b"; rb=$?
 check "first concurrent scan succeeded" test "$ra" -eq 0
 check "second concurrent scan succeeded" test "$rb" -eq 0
-"$BUILD/scsaned-sim" render scsi2-flatbed $(last_window "$TMP/trace.slow") -o "$TMP/wa.pnm"
-"$BUILD/scsaned-sim" render scsi2-flatbed $(last_window "$TMP/trace.slow2") -o "$TMP/wb.pnm"
-check "first concurrent scan is exact" cmp -s <(pnm_data "$TMP/wa.pnm") <(pnm_data "$TMP/a.pnm")
-check "second concurrent scan is exact" cmp -s <(pnm_data "$TMP/wb.pnm") <(pnm_data "$TMP/b.pnm")
+check_exact "first concurrent scan is exact" "$TMP/trace.slow" "$TMP/a.pnm"
+check_exact "second concurrent scan is exact" "$TMP/trace.slow2" "$TMP/b.pnm"
 stop_server
 finish

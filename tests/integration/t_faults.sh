@@ -38,8 +38,7 @@ check "the hung READs were really hung" eval 'grep -q "^hang op=28" "$TMP/trace.
 scan -d "net:$ADDR:sghang" --mode Color --resolution 300 -x 60 -y 40 --format=pnm \
     > "$TMP/after.pnm" 2> "$TMP/after.err"
 check "the sg device scans again after the timeout" test $? -eq 0
-"$BUILD/scsaned-sim" render scsi2-flatbed $(last_window "$TMP/trace.sg") -o "$TMP/want.pnm"
-check "... exactly" cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/after.pnm")
+check_exact "... exactly" "$TMP/trace.sg" "$TMP/after.pnm"
 scan -d "net:$ADDR:simhang" --resolution 100 -x 20 -y 20 --format=pnm > "$TMP/s.pnm" 2>&1
 check "the simulated device scans again after the timeout" test -s "$TMP/s.pnm"
 scan -d "net:$ADDR:flaky" --resolution 300 --format=pnm > /dev/null 2> "$TMP/err.flaky"

@@ -18,8 +18,7 @@ check "scanimage -L through inetd mode" grep -q "net:$ADDR:fb'" "$TMP/list"
 scan -d "net:$ADDR:fb" --mode Color --resolution 100 -x 30 -y 20 --format=pnm \
     > "$TMP/got.pnm" 2> "$TMP/err"
 check "a scan through inetd mode succeeds" test $? -eq 0
-"$BUILD/scsaned-sim" render scsi2-flatbed $(last_window "$TMP/trace") -o "$TMP/want.pnm"
-check "... and is exact" cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/got.pnm")
+check_exact "... and is exact" "$TMP/trace" "$TMP/got.pnm"
 check "each inetd scsaned logged its session" \
     wait_for 10 eval '[ "$(grep -c disconnected "$TMP/inetd.log")" -eq 2 ]'
 check "no sanitizer report" eval '! grep -qE "runtime error|Sanitizer" "$TMP/inetd.log"'

@@ -37,9 +37,7 @@ for mode in "Gray 8" "Color 8" "Color 16"; do
 	scan -d "net:$ADDR:remote" --mode "$1" --depth "$2" --resolution 100 \
 	    -l 10 -t 20 -x 35 -y 20 --format=pnm > "$TMP/got.pnm" 2> "$TMP/err"
 	check "$mode scan over iSCSI succeeds" test $? -eq 0
-	"$BUILD/scsaned-sim" render scsi2-flatbed $(last_window "$TMP/trace") -o "$TMP/want.pnm"
-	check "$mode scan over iSCSI is byte-identical to the chart" \
-	    cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/got.pnm")
+	check_exact "$mode scan over iSCSI is byte-identical to the chart" "$TMP/trace" "$TMP/got.pnm"
 	check "$mode: no unexpected CHECK CONDITION" "$BUILD/scsaned-sim" trace-check "$TMP/trace"
 done
 
@@ -60,8 +58,7 @@ tgt_start 21 "$PORTAL" "$TMP/sg-remote" "scsi2-flatbed?trace=$TMP/trace" "$IQN"
 scan -d "net:$ADDR:remote" --mode Color --resolution 75 -x 30 -y 30 --format=pnm \
     > "$TMP/again.pnm" 2> "$TMP/again.err"
 check "after tgtd is back, the next scan works without restarting scsaned" test $? -eq 0
-"$BUILD/scsaned-sim" render scsi2-flatbed $(last_window "$TMP/trace") -o "$TMP/want.pnm"
-check "... and is exact" cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/again.pnm")
+check_exact "... and is exact" "$TMP/trace" "$TMP/again.pnm"
 stop_server
 tgt_stop
 finish

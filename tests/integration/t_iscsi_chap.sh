@@ -30,8 +30,7 @@ check "no password appears in the log" eval '! grep -q "s3cret\|wrong-pass" "$SE
 scan -d "net:$ADDR:good" --mode Color --resolution 75 -x 30 -y 20 --format=pnm \
     > "$TMP/got.pnm" 2> "$TMP/err"
 check "a scan with the right secret succeeds" test $? -eq 0
-"$BUILD/scsaned-sim" render scsi2-flatbed $(last_window "$TMP/trace") -o "$TMP/want.pnm"
-check "... and is exact" cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/got.pnm")
+check_exact "... and is exact" "$TMP/trace" "$TMP/got.pnm"
 
 # The target's secret changes while scsaned runs.
 tgt_ctl --lld iscsi --op unbind --mode account --tid 1 --user alice &&

@@ -25,8 +25,7 @@ check "the log names tgt's passthrough timeout" \
 scan -d "net:$ADDR:slowpoke" --mode Color --resolution 100 -x 30 -y 20 --format=pnm \
     > "$TMP/got.pnm" 2> "$TMP/err2"
 check "the next scan works, on a fresh login" test $? -eq 0
-"$BUILD/scsaned-sim" render scsi2-flatbed $(last_window "$TMP/trace") -o "$TMP/want.pnm"
-check "... and is exact" cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/got.pnm")
+check_exact "... and is exact" "$TMP/trace" "$TMP/got.pnm"
 stop_server
 tgt_stop
 finish

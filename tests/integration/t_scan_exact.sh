@@ -41,14 +41,8 @@ for mode in "Lineart" "Gray 8" "Color 8" "Color 16"; do
 				continue
 			fi
 			win=$(last_window "$TMP/trace")
-			"$BUILD/scsaned-sim" render scsi2-flatbed $win -o "$TMP/want.pnm"
-			if [ "$(pnm_size "$TMP/want.pnm")" = "$(pnm_size "$TMP/got.pnm")" ] &&
-			    cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/got.pnm") &&
-			    [ "$(pnm_data "$TMP/got.pnm" | wc -c)" -gt 0 ]; then
-				pass "$tag: byte-identical to the rendered chart"
-			else
-				fail "$tag: image differs from the rendered chart ($win)"
-			fi
+			check_exact "$tag: byte-identical to the rendered chart" \
+			    "$TMP/trace" "$TMP/got.pnm"
 			check "$tag: device window within one pixel of the request" \
 			    within_one_pixel "$win" "$res" "$1" "$2" "$3" "$4"
 			check "$tag: no unexpected CHECK CONDITION" \
