@@ -21,11 +21,13 @@ LDLIBS  = -liscsi -lsgutils2 -lpthread
 SIM_SRCS := $(filter-out src/sim/tool.c src/sim/sgshim.c,$(wildcard src/sim/*.c))
 LIB_SRCS := $(wildcard src/core/*.c src/net/*.c src/scsi/*.c src/drivers/*.c) $(SIM_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzzers/%)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 
-.PHONY: all run check test deps clean tests bench bench-iscsi
+.PHONY: all run check test deps clean tests bench bench-iscsi fuzz fuzzers
 all: $(BUILD)/scsaned $(BUILD)/scsaned-sim $(BUILD)/libsgsim.so
 
 # The sg shim is preloaded into programs we do not build (tgtd, sg3_utils,
@@ -65,6 +67,29 @@ $(BUILD)/tests/raw_read: $(BUILD)/tests/bench/raw_read.o $(BUILD)/libscsaned.a
 
 tests: all $(UNIT_BINS) $(BUILD)/tests/mini_inetd $(BUILD)/tests/raw_read
 
+# libFuzzer harnesses: build with BUILD=build/fuzz (see fuzzers below).
+$(BUILD)/fuzzers/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/libscsaned.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_SECONDS ?= 60
+fuzzers:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" \
+	    build/fuzz/libscsaned.a $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/fuzzers/%)
+
+# make fuzz [FUZZ_SECONDS=N]: every harness for N seconds, corpus kept in
+# build/fuzz/corpus between runs.
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzzers
+	@scripts/fuzz-seeds build/fuzz/seeds
+	@for f in build/fuzz/fuzzers/fuzz_*; do \
+		n=$$(basename $$f); s=$${n#fuzz_}; mkdir -p build/fuzz/corpus/$$s; \
+		echo "== $$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		    build/fuzz/corpus/$$s build/fuzz/seeds/$$s || exit 1; \
+	done
+
 # Benchmarks: ratios measured side by side in one run, never timed tests.
 bench: bench-iscsi
 bench-iscsi: deps
@@ -84,7 +109,8 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover
 check: deps
 	@$(MAKE) --no-print-directory tests
 	@$(MAKE) --no-print-directory tests BUILD=build/asan CC=clang CFLAGS="-O1 -g $(SAN)"
-	@scripts/run-tests build build/asan
+	@$(MAKE) --no-print-directory fuzzers
+	@FUZZ_DIR=build/fuzz scripts/run-tests build build/asan
 
 clean:
 	rm -rf build

@@ -547,6 +547,11 @@ wire_encode_reply(struct wire_wr *w, const struct wire_reply *p)
 		/* No status word: the count comes first. */
 		wire_put_word(w, p->nopts);
 		for (i = 0; i < p->nopts; i++) {
+			/* What a decoder accepted must encode: NULL is is_null = 1. */
+			if (p->opts[i] == NULL) {
+				wire_put_word(w, 1);
+				continue;
+			}
 			wire_put_word(w, 0);
 			wr_descriptor(w, p->opts[i]);
 		}

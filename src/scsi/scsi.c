@@ -2,6 +2,7 @@
  * scsi.c - transport selection and the few commands every driver needs.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scsaned/scsi.h"
@@ -36,7 +37,8 @@ scsi_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 const char *
 scsi_uri_display(const char *uri, char *out, size_t len)
 {
-	const char *auth = uri + 8, *at, *end, *pct, *tp;
+	const char *auth = uri + 8, *at, *end, *pct;
+	char *tp, *tmp;
 	size_t n;
 
 	if (strncmp(uri, "iscsi://", 8) != 0) {
@@ -52,11 +54,14 @@ scsi_uri_display(const char *uri, char *out, size_t len)
 	else
 		snprintf(out, len, "%s", uri);
 	/* Mutual CHAP: target_password=... up to the next '&'. */
-	if ((tp = strstr(out, "target_password=")) != NULL) {
+	if ((tp = strstr(out, "target_password=")) != NULL &&
+	    (tmp = malloc(len)) != NULL) {
 		tp += strlen("target_password=");
 		n = strcspn(tp, "&");
-		memmove((char *)tp + 4, tp + n, strlen(tp + n) + 1);
-		memcpy((char *)tp, "****", 4);
+		/* Rebuilt, not moved in place: "****" may be longer than the secret. */
+		snprintf(tmp, len, "%.*s****%s", (int)(tp - out), out, tp + n);
+		memcpy(out, tmp, len);
+		free(tmp);
 	}
 	return out;
 }

@@ -140,6 +140,9 @@ test_uri_display(void **state)
 	assert_string_equal(scsi_uri_display("iscsi://user@h/iqn/1", b, sizeof(b)),
 	    "iscsi://user@h/iqn/1");
 	assert_string_equal(scsi_uri_display("sg:/dev/sg3", b, sizeof(b)), "sg:/dev/sg3");
+	/* A short secret near the end of a full buffer (found by fuzz_scsi). */
+	assert_string_equal(scsi_uri_display("iscsi://h/i/1?target_password=a", b, 33),
+	    "iscsi://h/i/1?target_password=**");
 	/* An '@' in the path is not a user part. */
 	assert_string_equal(scsi_uri_display("iscsi://h/iqn%40x/1", b, sizeof(b)),
 	    "iscsi://h/iqn%40x/1");
