@@ -8,6 +8,8 @@
  *	discover sg [sysfs=DIR] [dev=DIR]
  *	discover iscsi://[user%password@]portal[:port]
  *	data_connect_timeout MILLISECONDS
+ *	idle_timeout SECONDS       (0 = none; never while a scan runs)
+ *	request_timeout SECONDS    (a started request must be complete by then)
  *	max_clients N
  *
  * Any error names the file and line and nothing is half-applied.
@@ -38,6 +40,8 @@ struct config {
 	char (*discover)[CONFIG_DISCOVER_MAX + 1];	/* "sg ..." or a portal URL */
 	int ndiscover;
 	unsigned data_connect_timeout_ms;	/* how long START waits for the data connection */
+	unsigned idle_timeout_s;	/* a client silent this long is dropped */
+	unsigned request_timeout_s;	/* a request must arrive whole within this */
 	unsigned max_clients;
 };
 

@@ -25,6 +25,8 @@ config_init(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->data_connect_timeout_ms = 10000;
+	c->idle_timeout_s = 3600;
+	c->request_timeout_s = 30;
 	c->max_clients = 64;
 }
 
@@ -234,6 +236,19 @@ parse_line(struct config *c, char *text, const char *src, int line,
 		if (n != 2 || parse_uint(w[1], 3600000, &c->data_connect_timeout_ms) < 0)
 			return fail(err, errlen, src, line,
 			    "usage: data_connect_timeout MILLISECONDS (0-3600000)");
+		return 0;
+	}
+	if (strcmp(w[0], "idle_timeout") == 0) {
+		if (n != 2 || parse_uint(w[1], 86400, &c->idle_timeout_s) < 0)
+			return fail(err, errlen, src, line,
+			    "usage: idle_timeout SECONDS (0-86400, 0 = none)");
+		return 0;
+	}
+	if (strcmp(w[0], "request_timeout") == 0) {
+		if (n != 2 || parse_uint(w[1], 3600, &c->request_timeout_s) < 0 ||
+		    c->request_timeout_s == 0)
+			return fail(err, errlen, src, line,
+			    "usage: request_timeout SECONDS (1-3600)");
 		return 0;
 	}
 	if (strcmp(w[0], "max_clients") == 0) {

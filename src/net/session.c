@@ -13,6 +13,7 @@
  * a scan is answered from the copy taken at START and never waits.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,52 @@ send_reply(struct session *s, const struct wire_reply *rep)
 	return send_encoded(s, rep->proc);
 }
 
+/* True while any of the session's scans streams: control is quiet then. */
+static int
+scanning(const struct session *s)
+{
+	int i;
+
+	for (i = 0; i < MAX_HANDLES; i++)
+		if (s->handles[i].inuse && s->handles[i].scan != NULL &&
+		    !atomic_load(&s->handles[i].scan->done))
+			return 1;
+	return 0;
+}
+
+/*
+ * Wait for bytes from the client.  Between requests the idle timeout
+ * applies (not while a scan streams: clients say nothing on the control
+ * connection then); inside a request the request timeout does, so a
+ * client that dribbles bytes cannot hold a session forever.
+ */
+static int
+wait_readable(struct session *s)
+{
+	const struct config *conf = s->srv->conf;
+	struct pollfd p = { .fd = s->fd, .events = POLLIN };
+	unsigned secs, waited = 0;
+	int r;
+
+	for (;;) {
+		secs = s->in_len > 0 ? conf->request_timeout_s :
+		    scanning(s) ? 0 : conf->idle_timeout_s;
+		/* Look again every second: a scan may end, making us idle. */
+		r = poll(&p, 1, 1000);
+		if (r > 0 || (r < 0 && errno != EINTR))
+			return 0;
+		if (atomic_load(&s->srv->stopping))
+			return -1;
+		if (r == 0 && secs > 0 && ++waited >= secs) {
+			log_warn("%s: %s after %u s; closing", s->peername,
+			    s->in_len > 0 ? "request incomplete" : "idle", secs);
+			return -1;
+		}
+		if (r == 0 && secs == 0)
+			waited = 0;
+	}
+}
+
 /* 0 with *req filled, or -1 when the client left or sent garbage. */
 static int
 read_request(struct session *s, struct wire_request *req)
@@ -112,6 +159,8 @@ read_request(struct session *s, struct wire_request *req)
 			s->in = nb;
 			s->in_cap = s->in_cap ? s->in_cap * 2 : 1024;
 		}
+		if (wait_readable(s) < 0)
+			return -1;
 		r = read(s->fd, s->in + s->in_len, s->in_cap - s->in_len);
 		if (r > 0) {
 			s->in_len += (size_t)r;

@@ -21,6 +21,8 @@ test_valid(void **state)
 	    "\tdevice film-1 sim:scsi2-flatbed?warmup=3 timeout=45\r\n"
 	    "data_connect_timeout 2500\n"
 	    "max_clients 8\n"
+	    "idle_timeout 0\n"
+	    "request_timeout 5\n"
 	    "discover sg sysfs=/x dev=/y\n"
 	    "discover iscsi://portal:3261";
 	struct config c;
@@ -40,6 +42,8 @@ test_valid(void **state)
 	assert_int_equal(c.devices[0].timeout_ms, 0);
 	assert_int_equal(c.data_connect_timeout_ms, 2500);
 	assert_int_equal(c.max_clients, 8);
+	assert_int_equal(c.idle_timeout_s, 0);
+	assert_int_equal(c.request_timeout_s, 5);
 	assert_int_equal(c.ndiscover, 2);
 	assert_string_equal(c.discover[0], "sg sysfs=/x dev=/y");
 	assert_string_equal(c.discover[1], "iscsi://portal:3261");
@@ -85,6 +89,8 @@ test_errors_name_the_line(void **state)
 	expect_error("data_connect_timeout -1\n", "t.conf:1: usage: data_connect_timeout");
 	expect_error("data_connect_timeout 99999999999\n", "t.conf:1:");
 	expect_error("max_clients 0\n", "t.conf:1: usage: max_clients");
+	expect_error("request_timeout 0\n", "t.conf:1: usage: request_timeout");
+	expect_error("idle_timeout x\n", "t.conf:1: usage: idle_timeout");
 	expect_error("discover usb\n", "t.conf:1: usage: discover");
 	expect_error("discover sg color=red\n", "t.conf:1: unknown discover option 'color=red'");
 	expect_error("discover iscsi://h extra\n", "t.conf:1: usage: discover");
