@@ -141,7 +141,8 @@ cli_open_dev(struct cli *c, const char *name, SANE_Status want)
 static int
 setup(void **state)
 {
-	const char *text = "device fb sim:scsi2-flatbed\ndevice fb2 sim:scsi2-flatbed\n";
+	const char *text = "device fb sim:scsi2-flatbed\ndevice fb2 sim:scsi2-flatbed\n"
+	    "device broken sim:scsi2-flatbed?linkerr=28\n";
 	char err[256];
 	socklen_t len = sizeof(laddr);
 
@@ -150,7 +151,7 @@ setup(void **state)
 	config_init(&conf);
 	conf.data_connect_timeout_ms = 2000;
 	if (config_parse(&conf, "test", text, strlen(text), err, sizeof(err)) < 0 ||
-	    devreg_build(&reg, &conf) < 0 || reg.ndevs != 2)
+	    devreg_build(&reg, &conf) < 0 || reg.ndevs != 3)
 		return -1;
 	srv.reg = &reg;
 	srv.conf = &conf;
@@ -192,7 +193,8 @@ test_devices_and_busy(void **state)
 	assert_string_equal(r.devices[0]->name, "fb");
 	assert_string_equal(r.devices[0]->vendor, "SCSANED");
 	assert_string_equal(r.devices[1]->name, "fb2");
-	assert_null(r.devices[2]);
+	assert_string_equal(r.devices[2]->name, "broken");
+	assert_null(r.devices[3]);
 	wire_reply_free(&r);
 
 	cli_open_dev(&a, "nosuch", SANE_STATUS_INVAL);
@@ -492,6 +494,58 @@ test_close_during_scan(void **state)
 	cli_close(&c);
 }
 
+/*
+ * saned 1.2.1 answers OPEN of a NULL name with an uninitialised handle and
+ * resource; we answer INVAL, handle 0, resource NULL.
+ */
+static void
+test_open_null_name(void **state)
+{
+	struct wire_request q = { .proc = WIRE_OPEN, .name = NULL };
+	struct wire_reply r;
+	struct cli c;
+
+	(void)state;
+	cli_init(&c);
+	call(&c, &q, &r);
+	assert_int_equal(r.status, SANE_STATUS_INVAL);
+	assert_int_equal(r.handle, 0);
+	assert_null(r.resource);
+	wire_reply_free(&r);
+	cli_close(&c);
+}
+
+/*
+ * saned 1.2.1 follows an error status byte with up to 32 KiB of stack; a
+ * device error mid-scan must end the stream with the marker and exactly
+ * one status byte.
+ */
+static void
+test_error_stream_end(void **state)
+{
+	struct wire_request q;
+	struct wire_reply r;
+	uint8_t tail[16];
+	size_t taillen;
+	struct cli c;
+	int dfd;
+
+	(void)state;
+	cli_init(&c);
+	memset(&q, 0, sizeof(q));
+	q.handle = cli_open_dev(&c, "broken", SANE_STATUS_GOOD);
+	q.proc = WIRE_START;
+	call(&c, &q, &r);
+	assert_int_equal(r.status, 0);
+	dfd = data_connect(r.port);
+	wire_reply_free(&r);
+	assert_int_equal(read_stream(dfd, tail, &taillen), 0);
+	assert_int_equal(taillen, 1);
+	assert_int_equal(tail[0], SANE_STATUS_IO_ERROR);
+	close(dfd);
+	cli_close(&c);
+}
+
 /* Two requests in one write are both answered (no saned-style flush). */
 static void
 test_pipelined(void **state)
@@ -526,6 +580,8 @@ main(void)
 		cmocka_unit_test(test_scan_stream_end),
 		cmocka_unit_test(test_close_during_scan),
 		cmocka_unit_test(test_pipelined),
+		cmocka_unit_test(test_open_null_name),
+		cmocka_unit_test(test_error_stream_end),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
