@@ -62,10 +62,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/vectors.o $(BUILD)
 $(BUILD)/tests/mini_inetd: $(BUILD)/tests/tools/mini_inetd.o
 	$(CC) $(CFLAGS) -o $@ $^
 
+$(BUILD)/tests/garbage_client: $(BUILD)/tests/tools/garbage_client.o
+	$(CC) $(CFLAGS) -o $@ $^
+
 $(BUILD)/tests/raw_read: $(BUILD)/tests/bench/raw_read.o $(BUILD)/libscsaned.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-tests: all $(UNIT_BINS) $(BUILD)/tests/mini_inetd $(BUILD)/tests/raw_read
+tests: all $(UNIT_BINS) $(BUILD)/tests/mini_inetd $(BUILD)/tests/garbage_client $(BUILD)/tests/raw_read
 
 # libFuzzer harnesses: build with BUILD=build/fuzz (see fuzzers below).
 $(BUILD)/fuzzers/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/libscsaned.a
