@@ -74,7 +74,10 @@ run_inetd(void)
 		if (null > 2)
 			close(null);
 	}
-	session_run(&server, fd);
+	if (server_admit(&server, fd))
+		session_run(&server, fd);
+	else
+		close(fd);
 }
 
 int
@@ -133,6 +136,12 @@ main(int argc, char **argv)
 	}
 	server.reg = &reg;
 	server.conf = &conf;
+	if (server_access_setup(&server, &conf, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		devreg_free(&reg);
+		config_free(&conf);
+		return 1;
+	}
 	if (list)
 		list_devices(&reg);
 	else if (standalone)
@@ -142,6 +151,7 @@ main(int argc, char **argv)
 	/* Give sessions still running a moment to release their devices. */
 	for (c = 0; c < 200 && atomic_load(&server.clients) > 0; c++)
 		usleep(10000);
+	access_free(&server.acl);
 	devreg_free(&reg);
 	config_free(&conf);
 	return rc;

@@ -11,6 +11,10 @@
  *	idle_timeout SECONDS       (0 = none; never while a scan runs)
  *	request_timeout SECONDS    (a started request must be complete by then)
  *	max_clients N
+ *	allow HOST|ADDRESS[/PREFIX]|+     (as a saned.conf host line)
+ *	hosts_file PATH                   (saned.conf format; default the
+ *	                                   system's saned.conf; "none")
+ *	data_portrange LOW HIGH
  *
  * Any error names the file and line and nothing is half-applied.
  */
@@ -40,9 +44,14 @@ struct config {
 	char (*discover)[CONFIG_DISCOVER_MAX + 1];	/* "sg ..." or a portal URL */
 	int ndiscover;
 	unsigned data_connect_timeout_ms;	/* how long START waits for the data connection */
+	int data_connect_timeout_set;		/* given in this file (beats saned.conf) */
 	unsigned idle_timeout_s;	/* a client silent this long is dropped */
 	unsigned request_timeout_s;	/* a request must arrive whole within this */
 	unsigned max_clients;
+	char (*allow)[CONFIG_DISCOVER_MAX + 1];	/* host entries */
+	int nallow;
+	char hosts_file[CONFIG_URI_MAX + 1];	/* "" = none */
+	unsigned port_lo, port_hi;		/* data ports; 0-0 = any */
 };
 
 /* Defaults for every setting, no devices. */

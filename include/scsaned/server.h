@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "device.h"
+#include "access.h"
 #include "config.h"
 
 struct server {
@@ -18,7 +19,22 @@ struct server {
 	const struct config *conf;
 	atomic_uint clients;	/* sessions alive */
 	atomic_int stopping;	/* set by SIGTERM/SIGINT */
+	struct access_list acl;	/* who may connect; data port range */
+	unsigned data_connect_timeout_ms;
 };
+
+/*
+ * Build SRV->acl and the data settings from CONF (its hosts_file, allow
+ * lines, data_portrange, data_connect_timeout).  0, or -1 with ERR.
+ */
+int server_access_setup(struct server *srv, const struct config *conf,
+    char *err, size_t errlen);
+
+/*
+ * Check FD's peer against the access list.  1 if allowed; 0 after logging
+ * who was refused and why (the caller closes without reading a byte).
+ */
+int server_admit(struct server *srv, int fd);
 
 /*
  * Serve one client on connected socket FD until it leaves or breaks the

@@ -17,8 +17,13 @@
 #include "scsaned/config.h"
 
 #define CONFIG_MAX_BYTES (1024 * 1024)
+#ifndef SANED_CONF
+#define SANED_CONF "/etc/sane.d/saned.conf"
+#endif
 #define CONFIG_MAX_DEVICES 1024
 #define CONFIG_MAX_WORDS 8
+
+static void config_free_lists(struct config *c);
 
 void
 config_init(struct config *c)
@@ -26,6 +31,7 @@ config_init(struct config *c)
 	memset(c, 0, sizeof(*c));
 	c->data_connect_timeout_ms = 10000;
 	c->idle_timeout_s = 3600;
+	snprintf(c->hosts_file, sizeof(c->hosts_file), "%s", SANED_CONF);
 	c->request_timeout_s = 30;
 	c->max_clients = 64;
 }
@@ -33,8 +39,7 @@ config_init(struct config *c)
 void
 config_free(struct config *c)
 {
-	free(c->devices);
-	free(c->discover);
+	config_free_lists(c);
 	config_init(c);
 }
 
@@ -43,8 +48,10 @@ config_free_lists(struct config *c)
 {
 	free(c->devices);
 	free(c->discover);
+	free(c->allow);
 	c->devices = NULL;
 	c->discover = NULL;
+	c->allow = NULL;
 }
 
 static int
@@ -236,6 +243,7 @@ parse_line(struct config *c, char *text, const char *src, int line,
 		if (n != 2 || parse_uint(w[1], 3600000, &c->data_connect_timeout_ms) < 0)
 			return fail(err, errlen, src, line,
 			    "usage: data_connect_timeout MILLISECONDS (0-3600000)");
+		c->data_connect_timeout_set = 1;
 		return 0;
 	}
 	if (strcmp(w[0], "idle_timeout") == 0) {
@@ -249,6 +257,32 @@ parse_line(struct config *c, char *text, const char *src, int line,
 		    c->request_timeout_s == 0)
 			return fail(err, errlen, src, line,
 			    "usage: request_timeout SECONDS (1-3600)");
+		return 0;
+	}
+	if (strcmp(w[0], "allow") == 0) {
+		char (*a)[CONFIG_DISCOVER_MAX + 1];
+
+		if (n != 2 || strlen(w[1]) > CONFIG_DISCOVER_MAX)
+			return fail(err, errlen, src, line,
+			    "usage: allow HOST|ADDRESS[/PREFIX]|+");
+		if ((a = realloc(c->allow, (size_t)(c->nallow + 1) * sizeof(*a))) == NULL)
+			return fail(err, errlen, src, line, "out of memory");
+		c->allow = a;
+		strcpy(c->allow[c->nallow++], w[1]);
+		return 0;
+	}
+	if (strcmp(w[0], "hosts_file") == 0) {
+		if (n != 2 || strlen(w[1]) > CONFIG_URI_MAX)
+			return fail(err, errlen, src, line, "usage: hosts_file PATH|none");
+		snprintf(c->hosts_file, sizeof(c->hosts_file), "%s",
+		    strcmp(w[1], "none") == 0 ? "" : w[1]);
+		return 0;
+	}
+	if (strcmp(w[0], "data_portrange") == 0) {
+		if (n != 3 || parse_uint(w[1], 65535, &c->port_lo) < 0 ||
+		    parse_uint(w[2], 65535, &c->port_hi) < 0 || c->port_hi < c->port_lo)
+			return fail(err, errlen, src, line,
+			    "usage: data_portrange LOW HIGH (0-65535)");
 		return 0;
 	}
 	if (strcmp(w[0], "max_clients") == 0) {
@@ -275,6 +309,8 @@ config_parse(struct config *c, const char *src, const char *text, size_t len,
 	tmp.ndevices = 0;
 	tmp.discover = NULL;
 	tmp.ndiscover = 0;
+	tmp.allow = NULL;
+	tmp.nallow = 0;
 	while (i < len) {
 		line++;
 		for (n = 0; i + n < len && text[i + n] != '\n'; n++)

@@ -26,7 +26,11 @@ client_thread(void *arg)
 	struct client *c = arg;
 	struct server *srv = c->srv;
 
-	session_run(srv, c->fd);
+	/* Here, not in the accept loop: a name entry may wait on DNS. */
+	if (server_admit(srv, c->fd))
+		session_run(srv, c->fd);
+	else
+		close(c->fd);
 	free(c);
 	atomic_fetch_sub(&srv->clients, 1);
 	return NULL;
@@ -131,7 +135,10 @@ listener_run(struct server *srv, const char *addr, const char *port,
 			if (fd < 0)
 				continue;
 			if (one_client) {
-				session_run(srv, fd);
+				if (server_admit(srv, fd))
+					session_run(srv, fd);
+				else
+					close(fd);
 				goto out;
 			}
 			serve_client(srv, fd);

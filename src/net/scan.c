@@ -18,8 +18,25 @@
 #define RECORD_MAX	(256 * 1024)	/* payload bytes per record */
 #define STALL_MS	(5 * 60 * 1000)	/* a client that reads nothing this long is gone */
 
+/* Bind FD to LOCAL on the first free port of LO..HI. */
+static int
+bind_in_range(int fd, struct sockaddr_storage *local, socklen_t len, int lo, int hi)
+{
+	int p;
+
+	for (p = lo; p <= hi; p++) {
+		if (local->ss_family == AF_INET)
+			((struct sockaddr_in *)local)->sin_port = htons((uint16_t)p);
+		else
+			((struct sockaddr_in6 *)local)->sin6_port = htons((uint16_t)p);
+		if (bind(fd, (struct sockaddr *)local, len) == 0)
+			return 0;
+	}
+	return -1;
+}
+
 struct scan *
-scan_listen(int ctl_fd, int *port)
+scan_listen(int ctl_fd, int lo, int hi, int *port)
 {
 	struct sockaddr_storage local;
 	socklen_t len = sizeof(local);
@@ -48,7 +65,7 @@ scan_listen(int ctl_fd, int *port)
 		goto fail;
 	sc->listen_fd = fd;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&local, len) < 0 || listen(fd, 1) < 0)
+	if (bind_in_range(fd, &local, len, lo, hi) < 0 || listen(fd, 1) < 0)
 		goto fail;
 	len = sizeof(local);
 	if (getsockname(fd, (struct sockaddr *)&local, &len) < 0)

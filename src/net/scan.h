@@ -60,10 +60,11 @@ struct scan {
 };
 
 /*
- * Open the data listener on CTL_FD's local address.  On success fills
- * *port and returns a scan to hand to scan_begin(); NULL on failure.
+ * Open the data listener on CTL_FD's local address, on the first free
+ * port in LO..HI (0-0: any).  On success fills *port and returns a scan
+ * to hand to scan_begin(); NULL on failure.
  */
-struct scan *scan_listen(int ctl_fd, int *port);
+struct scan *scan_listen(int ctl_fd, int lo, int hi, int *port);
 
 /* Start the pump thread.  0, or -1 (then call scan_free). */
 int scan_begin(struct scan *sc);

@@ -477,7 +477,7 @@ start_scan(struct session *s, struct handle *hd, SANE_Word *port)
 		scan_free(hd->scan);	/* the previous frame is finished */
 		hd->scan = NULL;
 	}
-	if ((sc = scan_listen(s->fd, &p)) == NULL)
+	if ((sc = scan_listen(s->fd, s->srv->acl.port_lo, s->srv->acl.port_hi, &p)) == NULL)
 		return SANE_STATUS_IO_ERROR;
 	pthread_mutex_lock(&hd->lock);
 	st = hd->dev->ops->start(hd->drv);
@@ -494,7 +494,7 @@ start_scan(struct session *s, struct handle *hd, SANE_Word *port)
 	sc->drv = hd->drv;
 	sc->drv_lock = &hd->lock;
 	sc->peer = s->peer;
-	sc->connect_timeout_ms = s->srv->conf->data_connect_timeout_ms;
+	sc->connect_timeout_ms = s->srv->data_connect_timeout_ms;
 	snprintf(sc->what, sizeof(sc->what), "%s for %s", hd->dev->name,
 	    s->peername);
 	if (scan_begin(sc) < 0) {

@@ -63,6 +63,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		srv.reg = &reg;
 		srv.conf = &conf;
+		conf.hosts_file[0] = '\0';	/* hermetic: not the system's saned.conf */
+		if (server_access_setup(&srv, &conf, err, sizeof(err)) < 0)
+			abort();
 		ready = 1;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)

@@ -15,6 +15,8 @@ FAILED=0
 # ignores SIGTERM while it has targets).
 cleanup() {
 	local p i
+	# A test's own teardown (network namespaces and the like) runs first.
+	if declare -F test_cleanup > /dev/null; then test_cleanup; fi
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do
 		for ((i = 0; i < 100; i++)); do

@@ -155,6 +155,9 @@ setup(void **state)
 		return -1;
 	srv.reg = &reg;
 	srv.conf = &conf;
+	conf.hosts_file[0] = '\0';	/* hermetic: not the system's saned.conf */
+	if (server_access_setup(&srv, &conf, err, sizeof(err)) < 0)
+		return -1;
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	memset(&laddr, 0, sizeof(laddr));
 	laddr.sin_family = AF_INET;
