@@ -151,7 +151,7 @@ main(int argc, char **argv)
 	/* Give sessions still running a moment to release their devices. */
 	for (c = 0; c < 200 && atomic_load(&server.clients) > 0; c++)
 		usleep(10000);
-	access_free(&server.acl);
+	server_access_free(&server);
 	devreg_free(&reg);
 	config_free(&conf);
 	return rc;

@@ -15,6 +15,9 @@
  *	hosts_file PATH                   (saned.conf format; default the
  *	                                   system's saned.conf; "none")
  *	data_portrange LOW HIGH
+ *	users_file PATH|none              (saned.users format; default the
+ *	                                   system's saned.users)
+ *	auth_plaintext yes|no             (accept clear-text passwords; no)
  *
  * Any error names the file and line and nothing is half-applied.
  */
@@ -52,6 +55,8 @@ struct config {
 	int nallow;
 	char hosts_file[CONFIG_URI_MAX + 1];	/* "" = none */
 	unsigned port_lo, port_hi;		/* data ports; 0-0 = any */
+	char users_file[CONFIG_URI_MAX + 1];	/* "" = none */
+	int auth_plaintext;
 };
 
 /* Defaults for every setting, no devices. */

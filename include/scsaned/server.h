@@ -12,6 +12,7 @@
 
 #include "device.h"
 #include "access.h"
+#include "auth.h"
 #include "config.h"
 
 struct server {
@@ -20,15 +21,18 @@ struct server {
 	atomic_uint clients;	/* sessions alive */
 	atomic_int stopping;	/* set by SIGTERM/SIGINT */
 	struct access_list acl;	/* who may connect; data port range */
+	struct auth_db auth;	/* saned.users */
 	unsigned data_connect_timeout_ms;
 };
 
 /*
- * Build SRV->acl and the data settings from CONF (its hosts_file, allow
- * lines, data_portrange, data_connect_timeout).  0, or -1 with ERR.
+ * Build SRV->acl, SRV->auth and the data settings from CONF (hosts_file,
+ * allow lines, data_portrange, data_connect_timeout, users_file,
+ * auth_plaintext).  0, or -1 with ERR.  server_access_free() undoes it.
  */
 int server_access_setup(struct server *srv, const struct config *conf,
     char *err, size_t errlen);
+void server_access_free(struct server *srv);
 
 /*
  * Check FD's peer against the access list.  1 if allowed; 0 after logging

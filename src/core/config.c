@@ -20,6 +20,9 @@
 #ifndef SANED_CONF
 #define SANED_CONF "/etc/sane.d/saned.conf"
 #endif
+#ifndef SANED_USERS
+#define SANED_USERS "/etc/sane.d/saned.users"
+#endif
 #define CONFIG_MAX_DEVICES 1024
 #define CONFIG_MAX_WORDS 8
 
@@ -32,6 +35,7 @@ config_init(struct config *c)
 	c->data_connect_timeout_ms = 10000;
 	c->idle_timeout_s = 3600;
 	snprintf(c->hosts_file, sizeof(c->hosts_file), "%s", SANED_CONF);
+	snprintf(c->users_file, sizeof(c->users_file), "%s", SANED_USERS);
 	c->request_timeout_s = 30;
 	c->max_clients = 64;
 }
@@ -276,6 +280,19 @@ parse_line(struct config *c, char *text, const char *src, int line,
 			return fail(err, errlen, src, line, "usage: hosts_file PATH|none");
 		snprintf(c->hosts_file, sizeof(c->hosts_file), "%s",
 		    strcmp(w[1], "none") == 0 ? "" : w[1]);
+		return 0;
+	}
+	if (strcmp(w[0], "users_file") == 0) {
+		if (n != 2 || strlen(w[1]) > CONFIG_URI_MAX)
+			return fail(err, errlen, src, line, "usage: users_file PATH|none");
+		snprintf(c->users_file, sizeof(c->users_file), "%s",
+		    strcmp(w[1], "none") == 0 ? "" : w[1]);
+		return 0;
+	}
+	if (strcmp(w[0], "auth_plaintext") == 0) {
+		if (n != 2 || (strcmp(w[1], "yes") != 0 && strcmp(w[1], "no") != 0))
+			return fail(err, errlen, src, line, "usage: auth_plaintext yes|no");
+		c->auth_plaintext = strcmp(w[1], "yes") == 0;
 		return 0;
 	}
 	if (strcmp(w[0], "data_portrange") == 0) {

@@ -16,6 +16,11 @@ server_access_setup(struct server *srv, const struct config *conf, char *err,
 	int i;
 
 	access_init(&srv->acl);
+	auth_init(&srv->auth);
+	srv->auth.allow_plain = conf->auth_plaintext;
+	if (conf->users_file[0] != '\0' &&
+	    auth_load(&srv->auth, conf->users_file, err, errlen) < 0)
+		return -1;
 	if (conf->hosts_file[0] != '\0' &&
 	    access_load(&srv->acl, conf->hosts_file, err, errlen) < 0)
 		return -1;
@@ -33,10 +38,17 @@ server_access_setup(struct server *srv, const struct config *conf, char *err,
 	srv->data_connect_timeout_ms = conf->data_connect_timeout_set ||
 	    srv->acl.connect_timeout_ms < 0 ? conf->data_connect_timeout_ms :
 	    (unsigned)srv->acl.connect_timeout_ms;
-	log_info("access: loopback%s%s; %d host entr%s", conf->hosts_file[0] ?
+	log_info("access: loopback%s%s; %d host entr%s; %d user entr%s", conf->hosts_file[0] ?
 	    ", and hosts in " : "", conf->hosts_file, srv->acl.n,
-	    srv->acl.n == 1 ? "y" : "ies");
+	    srv->acl.n == 1 ? "y" : "ies", srv->auth.n, srv->auth.n == 1 ? "y" : "ies");
 	return 0;
+}
+
+void
+server_access_free(struct server *srv)
+{
+	access_free(&srv->acl);
+	auth_free(&srv->auth);
 }
 
 int

@@ -300,11 +300,66 @@ open_device(struct session *s, const char *name, SANE_Word *out)
 	return SANE_STATUS_GOOD;
 }
 
+/*
+ * The $MD5$ exchange for RESOURCE: the challenge as an OPEN reply, the
+ * client's AUTHORIZE, its ack on a write of its own (the stock client can
+ * lose a reply that shares a segment with the ack).  1 if authorized; 0
+ * if refused, after the final OPEN reply; -1 to end the session.
+ */
+static int
+authorize(struct session *s, const char *resource)
+{
+	struct wire_reply rep = { .proc = WIRE_OPEN };
+	struct wire_request a;
+	char challenge[192];
+	int ok;
+
+	if (auth_challenge(resource, challenge, sizeof(challenge)) < 0) {
+		log_err("%s: no random source for a challenge", s->peername);
+		rep.status = SANE_STATUS_ACCESS_DENIED;
+		return send_reply(s, &rep) < 0 ? -1 : 0;
+	}
+	rep.resource = challenge;
+	if (send_reply(s, &rep) < 0 || read_request(s, &a) < 0)
+		return -1;
+	if (a.proc != WIRE_AUTHORIZE) {
+		log_warn("%s: %s instead of AUTHORIZE; closing", s->peername,
+		    wire_proc_name(a.proc));
+		wire_request_free(&a);
+		return -1;
+	}
+	ok = a.resource != NULL && strcmp(a.resource, challenge) == 0 &&
+	    auth_check(&s->srv->auth, challenge, a.username, a.password);
+	if (ok)
+		log_info("%s: user %.64s authorized for %s", s->peername, a.username,
+		    resource);
+	else
+		log_warn("%s: authorization for %s refused (user %.64s)", s->peername,
+		    resource, a.username ? a.username : "(none)");
+	wire_request_free(&a);
+	memset(&rep, 0, sizeof(rep));
+	rep.proc = WIRE_AUTHORIZE;
+	if (send_reply(s, &rep) < 0)
+		return -1;
+	if (ok)
+		return 1;
+	memset(&rep, 0, sizeof(rep));
+	rep.proc = WIRE_OPEN;
+	rep.status = SANE_STATUS_ACCESS_DENIED;
+	return send_reply(s, &rep) < 0 ? -1 : 0;
+}
+
 static int
 rpc_open(struct session *s, struct wire_request *q)
 {
 	struct wire_reply rep = { .proc = WIRE_OPEN };
+	struct device *dev = devreg_find(s->srv->reg, q->name);
+	int rc;
 
+	/* The resource saned would name is the backend; ours is the device. */
+	if (dev != NULL && auth_required(&s->srv->auth, dev->name) &&
+	    (rc = authorize(s, dev->name)) <= 0)
+		return rc;
 	rep.status = open_device(s, q->name, &rep.handle);
 	return send_reply(s, &rep);
 }

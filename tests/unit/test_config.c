@@ -23,6 +23,11 @@ test_valid(void **state)
 	    "max_clients 8\n"
 	    "idle_timeout 0\n"
 	    "request_timeout 5\n"
+	    "users_file none\n"
+	    "auth_plaintext yes\n"
+	    "allow 10.0.0.0/8\n"
+	    "hosts_file /x/saned.conf\n"
+	    "data_portrange 10000 10100\n"
 	    "discover sg sysfs=/x dev=/y\n"
 	    "discover iscsi://portal:3261";
 	struct config c;
@@ -44,6 +49,13 @@ test_valid(void **state)
 	assert_int_equal(c.max_clients, 8);
 	assert_int_equal(c.idle_timeout_s, 0);
 	assert_int_equal(c.request_timeout_s, 5);
+	assert_string_equal(c.users_file, "");
+	assert_int_equal(c.auth_plaintext, 1);
+	assert_int_equal(c.nallow, 1);
+	assert_string_equal(c.allow[0], "10.0.0.0/8");
+	assert_string_equal(c.hosts_file, "/x/saned.conf");
+	assert_int_equal(c.port_lo, 10000);
+	assert_int_equal(c.port_hi, 10100);
 	assert_int_equal(c.ndiscover, 2);
 	assert_string_equal(c.discover[0], "sg sysfs=/x dev=/y");
 	assert_string_equal(c.discover[1], "iscsi://portal:3261");
@@ -91,6 +103,9 @@ test_errors_name_the_line(void **state)
 	expect_error("max_clients 0\n", "t.conf:1: usage: max_clients");
 	expect_error("request_timeout 0\n", "t.conf:1: usage: request_timeout");
 	expect_error("idle_timeout x\n", "t.conf:1: usage: idle_timeout");
+	expect_error("auth_plaintext maybe\n", "t.conf:1: usage: auth_plaintext");
+	expect_error("data_portrange 9 3\n", "t.conf:1: usage: data_portrange");
+	expect_error("allow\n", "t.conf:1: usage: allow");
 	expect_error("discover usb\n", "t.conf:1: usage: discover");
 	expect_error("discover sg color=red\n", "t.conf:1: unknown discover option 'color=red'");
 	expect_error("discover iscsi://h extra\n", "t.conf:1: usage: discover");

@@ -155,7 +155,8 @@ setup(void **state)
 		return -1;
 	srv.reg = &reg;
 	srv.conf = &conf;
-	conf.hosts_file[0] = '\0';	/* hermetic: not the system's saned.conf */
+	conf.hosts_file[0] = '\0';	/* hermetic: not the system's files */
+	conf.users_file[0] = '\0';
 	if (server_access_setup(&srv, &conf, err, sizeof(err)) < 0)
 		return -1;
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
