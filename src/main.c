@@ -24,18 +24,36 @@
 #define DEFAULT_CONFIG SYSCONFDIR "/scsaned/scsaned.conf"
 
 static struct server server;
+static const char *run_as;	/* -u USER */
+
+/* Once the port is bound: give up root if asked to. */
+static int
+drop_privileges(void)
+{
+	char err[256];
+
+	if (run_as == NULL)
+		return 0;
+	if (privs_drop(run_as, err, sizeof(err)) < 0) {
+		log_err("-u %s: %s", run_as, err);
+		return -1;
+	}
+	log_info("running as %s", run_as);
+	return 0;
+}
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: scsaned [-l] [-o] [-b ADDRESS] [-p PORT] [-d LEVEL] [-c FILE] [-L]\n"
+	    "usage: scsaned [-l] [-o] [-b ADDRESS] [-p PORT] [-d LEVEL] [-c FILE] [-u USER] [-L]\n"
 	    "  -l          standalone: listen for clients (default: inetd, client on stdin)\n"
 	    "  -o          standalone, serve one client, then exit\n"
 	    "  -b ADDRESS  listen on ADDRESS only (default: all)\n"
 	    "  -p PORT     listen on PORT (default: sane-port, 6566)\n"
 	    "  -d LEVEL    log level: 0 errors .. 4 trace (default 2)\n"
 	    "  -c FILE     configuration (default " DEFAULT_CONFIG ")\n"
+	    "  -u USER     after binding, run as USER (uid, gid and groups, for good)\n"
 	    "  -L          list the devices that would be served, then exit\n");
 }
 
@@ -92,7 +110,7 @@ main(int argc, char **argv)
 	char *end;
 	long lvl;
 
-	while ((c = getopt(argc, argv, "lob:p:d:c:Lh")) != -1) {
+	while ((c = getopt(argc, argv, "lob:p:d:c:u:Lh")) != -1) {
 		switch (c) {
 		case 'l': standalone = 1; break;
 		case 'o': standalone = one = 1; break;
@@ -100,6 +118,7 @@ main(int argc, char **argv)
 		case 'p': port = optarg; break;
 		case 'c': conffile = optarg; break;
 		case 'L': list = 1; break;
+		case 'u': run_as = optarg; break;
 		case 'd':
 			lvl = strtol(optarg, &end, 10);
 			if (*end != '\0' || lvl < 0 || lvl > 255) {
@@ -145,9 +164,11 @@ main(int argc, char **argv)
 	if (list)
 		list_devices(&reg);
 	else if (standalone)
-		rc = listener_run(&server, addr, port, one) < 0 ? 1 : 0;
-	else
+		rc = listener_run(&server, addr, port, one, drop_privileges) < 0 ? 1 : 0;
+	else if (drop_privileges() == 0)
 		run_inetd();
+	else
+		rc = 1;
 	/* Give sessions still running a moment to release their devices. */
 	for (c = 0; c < 200 && atomic_load(&server.clients) > 0; c++)
 		usleep(10000);

@@ -48,12 +48,21 @@ int server_admit(struct server *srv, int fd);
 void session_run(struct server *srv, int fd);
 
 /*
- * Listen on ADDR (NULL: every address) and PORT, and serve each client in
- * its own thread until srv->stopping.  Returns 0, or -1 if nothing could be
- * bound.  If ONE_CLIENT, return after the first client is served.
+ * Listen on ADDR (NULL: every address) and PORT, call AFTER_BIND (if not
+ * NULL; a non-zero return stops here) once the sockets are bound, then
+ * serve each client in its own thread until srv->stopping.  Returns 0, or
+ * -1 if nothing could be bound or AFTER_BIND failed.  If ONE_CLIENT,
+ * return after the first client is served.
  */
 int listener_run(struct server *srv, const char *addr, const char *port,
-    int one_client);
+    int one_client, int (*after_bind)(void));
+
+/*
+ * Become USER for good: real, effective and saved uid and gid, and the
+ * user's own supplementary groups; verified, root not regainable.
+ * 0, or -1 with the reason in ERR.
+ */
+int privs_drop(const char *user, char *err, size_t errlen);
 
 /* ---- socket helpers (netio.c) ------------------------------------------ */
 

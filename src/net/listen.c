@@ -113,13 +113,17 @@ serve_client(struct server *srv, int fd)
 
 int
 listener_run(struct server *srv, const char *addr, const char *port,
-    int one_client)
+    int one_client, int (*after_bind)(void))
 {
 	struct pollfd pfd[MAX_LISTENERS];
-	int fds[MAX_LISTENERS], n, i, fd;
+	int fds[MAX_LISTENERS], n, i, fd, rc = 0;
 
 	if ((n = bind_all(addr, port, fds)) == 0)
 		return -1;
+	if (after_bind != NULL && after_bind() != 0) {
+		rc = -1;
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
 		pfd[i].fd = fds[i];
 		pfd[i].events = POLLIN;
@@ -147,5 +151,5 @@ listener_run(struct server *srv, const char *addr, const char *port,
 out:
 	for (i = 0; i < n; i++)
 		close(fds[i]);
-	return 0;
+	return rc;
 }
