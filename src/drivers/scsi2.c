@@ -135,6 +135,43 @@ put_be(uint8_t *p, size_t n, uint32_t v)
 	}
 }
 
+void
+s2_caps_defaults(struct s2_caps *c)
+{
+	c->min_res = 75;
+	c->max_res = 300;
+	c->width_u = 10200;	/* 8.5 x 11 inch, what every flatbed covers */
+	c->length_u = 13200;
+	c->comps = 1u << SCSI_COMP_LINEART | 1u << SCSI_COMP_GRAY;
+	c->depths = 1u << 0 | 1u << 3;
+}
+
+int
+s2_caps_parse(const uint8_t *page, size_t got, struct s2_caps *c)
+{
+	uint32_t w, l;
+
+	if (got < 28 || page[1] != 0xf0)
+		return 0;
+	if (be(page + 14, 2) == 0 || be(page + 10, 2) < be(page + 14, 2) ||
+	    be(page + 18, 4) == 0 || be(page + 22, 4) == 0)
+		return 0;	/* nonsense: keep the defaults */
+	w = be(page + 18, 4);
+	l = be(page + 22, 4);
+	c->min_res = (SANE_Int)be(page + 14, 2);
+	c->max_res = (SANE_Int)be(page + 10, 2);
+	c->width_u = (SANE_Int)(w > 0x7fffff ? 0x7fffff : w);
+	c->length_u = (SANE_Int)(l > 0x7fffff ? 0x7fffff : l);
+	c->comps = page[26] & (1u << SCSI_COMP_LINEART | 1u << SCSI_COMP_GRAY |
+	    1u << SCSI_COMP_RGB);
+	c->depths = page[27] & (1u << 0 | 1u << 3 | 1u << 4);
+	if (c->comps == 0)
+		c->comps = 1u << SCSI_COMP_GRAY;
+	if (!(c->depths & (1u << 3 | 1u << 4)))
+		c->depths |= 1u << 3;
+	return 1;
+}
+
 /* Capabilities from VPD page F0h; conservative defaults without it. */
 static void
 s2_read_caps(struct scsi_target *t, struct s2_caps *c)
@@ -143,29 +180,9 @@ s2_read_caps(struct scsi_target *t, struct s2_caps *c)
 	uint8_t page[32];
 	size_t got;
 
-	c->min_res = 75;
-	c->max_res = 300;
-	c->width_u = 10200;	/* 8.5 x 11 inch, what every flatbed covers */
-	c->length_u = 13200;
-	c->comps = 1u << SCSI_COMP_LINEART | 1u << SCSI_COMP_GRAY;
-	c->depths = 1u << 0 | 1u << 3;
-	if (scsi_inquiry_vpd(t, 0xf0, page, sizeof(page), &got, &res) != 0 ||
-	    got < 28 || page[1] != 0xf0)
-		return;
-	if (be(page + 14, 2) == 0 || be(page + 10, 2) < be(page + 14, 2) ||
-	    be(page + 18, 4) == 0 || be(page + 22, 4) == 0)
-		return;		/* nonsense: keep the defaults */
-	c->min_res = (SANE_Int)be(page + 14, 2);
-	c->max_res = (SANE_Int)be(page + 10, 2);
-	c->width_u = (SANE_Int)(be(page + 18, 4) > 0x7fffff ? 0x7fffff : be(page + 18, 4));
-	c->length_u = (SANE_Int)(be(page + 22, 4) > 0x7fffff ? 0x7fffff : be(page + 22, 4));
-	c->comps = page[26] & (1u << SCSI_COMP_LINEART | 1u << SCSI_COMP_GRAY |
-	    1u << SCSI_COMP_RGB);
-	c->depths = page[27] & (1u << 0 | 1u << 3 | 1u << 4);
-	if (c->comps == 0)
-		c->comps = 1u << SCSI_COMP_GRAY;
-	if (!(c->depths & (1u << 3 | 1u << 4)))
-		c->depths |= 1u << 3;
+	s2_caps_defaults(c);
+	if (scsi_inquiry_vpd(t, 0xf0, page, sizeof(page), &got, &res) == 0)
+		s2_caps_parse(page, got, c);
 }
 
 static SANE_Status
@@ -209,7 +226,6 @@ s2_get_window(struct s2 *s, struct s2_window *w)
 {
 	uint8_t cdb[10] = { SCSI_OP_GET_WINDOW, 0x01 };
 	uint8_t data[8 + 40];
-	const uint8_t *d = data + 8;
 	SANE_Status st;
 
 	memset(data, 0, sizeof(data));
@@ -218,10 +234,20 @@ s2_get_window(struct s2 *s, struct s2_window *w)
 	    sizeof(data), TIMEOUT_MS);
 	if (st != SANE_STATUS_GOOD)
 		return st;
-	if (be(data + 6, 2) < 40 || be(data, 2) < 6 + 40) {
+	if (s2_window_parse(data, sizeof(data), w) < 0) {
 		log_err("%s: GET WINDOW returned a short descriptor", s->dev->name);
 		return SANE_STATUS_IO_ERROR;
 	}
+	return SANE_STATUS_GOOD;
+}
+
+int
+s2_window_parse(const uint8_t *data, size_t len, struct s2_window *w)
+{
+	const uint8_t *d = data + 8;
+
+	if (len < 8 + 40 || be(data + 6, 2) < 40 || be(data, 2) < 6 + 40)
+		return -1;
 	w->xres = (SANE_Int)be(d + 2, 2);
 	w->yres = (SANE_Int)be(d + 4, 2);
 	w->x = (SANE_Int)(be(d + 6, 4) & 0x7fffffff);
@@ -231,19 +257,31 @@ s2_get_window(struct s2 *s, struct s2_window *w)
 	w->threshold = d[23];
 	w->comp = d[25];
 	w->bpp = d[26];
-	return SANE_STATUS_GOOD;
+	return 0;
 }
 
-/* The device's window must be one we can convert, and not empty. */
-static int
+/*
+ * The device's window must be one we can convert: what we asked for in
+ * kind, not empty, and small enough that no size computed from it
+ * overflows (a device's reply is input like any other).
+ */
+int
 s2_window_usable(const struct s2_window *want, const struct s2_window *got)
 {
+	int64_t ppl, lines;
+
 	if (got->comp != want->comp || got->bpp != want->bpp)
+		return 0;
+	/* Only what we convert: lineart at 1 bit, gray or RGB at 8 or 16. */
+	if (got->comp == SCSI_COMP_LINEART ? got->bpp != 1 :
+	    (got->comp != SCSI_COMP_GRAY && got->comp != SCSI_COMP_RGB) ||
+	    (got->bpp != 8 && got->bpp != 16))
 		return 0;
 	if (got->xres <= 0 || got->yres <= 0 || got->w <= 0 || got->l <= 0)
 		return 0;
-	return (int64_t)got->w * got->xres / 1200 > 0 &&
-	    (int64_t)got->l * got->yres / 1200 > 0;
+	ppl = (int64_t)got->w * got->xres / 1200;
+	lines = (int64_t)got->l * got->yres / 1200;
+	return ppl > 0 && lines > 0 && ppl <= (1 << 24) && lines <= (1 << 24);
 }
 
 /* ---- the device_ops ------------------------------------------------------ */

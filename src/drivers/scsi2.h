@@ -69,6 +69,19 @@ struct s2 {
 	size_t buf_len, buf_pos;
 };
 
+/*
+ * Pure decoders of device replies, for the driver and the fuzzers.
+ * s2_caps_parse: VPD page F0h (GOT bytes) into *c, which holds the
+ * defaults beforehand; returns 1 if the page was used, 0 if ignored.
+ * s2_window_parse: a GET WINDOW reply; 0, or -1 if it is too short.
+ */
+void s2_caps_defaults(struct s2_caps *c);
+int s2_caps_parse(const uint8_t *page, size_t got, struct s2_caps *c);
+int s2_window_parse(const uint8_t *data, size_t len, struct s2_window *w);
+
+/* 1 if the device's window GOT is one we asked for (WANT) and can convert. */
+int s2_window_usable(const struct s2_window *want, const struct s2_window *got);
+
 /* Set up descriptors and default values from s->caps. */
 void s2_opts_init(struct s2 *s);
 
