@@ -10,6 +10,7 @@
  *	data_connect_timeout MILLISECONDS
  *	idle_timeout SECONDS       (0 = none; never while a scan runs)
  *	request_timeout SECONDS    (a started request must be complete by then)
+ *	scan_stall_timeout SECONDS (a scan whose device sends nothing this long ends)
  *	max_clients N
  *	allow HOST|ADDRESS[/PREFIX]|+     (as a saned.conf host line)
  *	hosts_file PATH                   (saned.conf format; default the
@@ -50,6 +51,7 @@ struct config {
 	int data_connect_timeout_set;		/* given in this file (beats saned.conf) */
 	unsigned idle_timeout_s;	/* a client silent this long is dropped */
 	unsigned request_timeout_s;	/* a request must arrive whole within this */
+	unsigned scan_stall_s;		/* no image data this long ends the scan */
 	unsigned max_clients;
 	char (*allow)[CONFIG_DISCOVER_MAX + 1];	/* host entries */
 	int nallow;

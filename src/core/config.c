@@ -37,6 +37,7 @@ config_init(struct config *c)
 	snprintf(c->hosts_file, sizeof(c->hosts_file), "%s", SANED_CONF);
 	snprintf(c->users_file, sizeof(c->users_file), "%s", SANED_USERS);
 	c->request_timeout_s = 30;
+	c->scan_stall_s = 120;
 	c->max_clients = 64;
 }
 
@@ -254,6 +255,13 @@ parse_line(struct config *c, char *text, const char *src, int line,
 		if (n != 2 || parse_uint(w[1], 86400, &c->idle_timeout_s) < 0)
 			return fail(err, errlen, src, line,
 			    "usage: idle_timeout SECONDS (0-86400, 0 = none)");
+		return 0;
+	}
+	if (strcmp(w[0], "scan_stall_timeout") == 0) {
+		if (n != 2 || parse_uint(w[1], 86400, &c->scan_stall_s) < 0 ||
+		    c->scan_stall_s == 0)
+			return fail(err, errlen, src, line,
+			    "usage: scan_stall_timeout SECONDS (1-86400)");
 		return 0;
 	}
 	if (strcmp(w[0], "request_timeout") == 0) {

@@ -180,7 +180,37 @@ put_u32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+static unsigned elapsed_ms(const struct timespec *t0);
+
 /* ---- the reader: driver to ring ---------------------------------------- */
+
+/*
+ * One read from the driver into SLOT.  A driver may answer GOOD with no
+ * bytes (a slow device); back off between such answers, and end the scan
+ * if nothing comes for the stall timeout rather than spin for ever.
+ */
+static SANE_Status
+read_some(struct scan *sc, struct scan_slot *slot, SANE_Int *len)
+{
+	struct timespec t0, nap = { 0, 10 * 1000000L };
+	SANE_Status st;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		*len = 0;
+		pthread_mutex_lock(sc->drv_lock);
+		st = sc->ops->read(sc->drv, slot->data, RECORD_MAX, len);
+		pthread_mutex_unlock(sc->drv_lock);
+		if (st != SANE_STATUS_GOOD || *len > 0 || atomic_load(&sc->stop))
+			return st;
+		if (sc->stall_ms > 0 && elapsed_ms(&t0) >= sc->stall_ms) {
+			log_warn("%s: the device sent nothing for %u s; scan ended",
+			    sc->what, sc->stall_ms / 1000);
+			return SANE_STATUS_IO_ERROR;
+		}
+		nanosleep(&nap, NULL);
+	}
+}
 
 static void *
 reader(void *arg)
@@ -199,12 +229,7 @@ reader(void *arg)
 		if (atomic_load(&sc->stop))
 			return NULL;
 		/* Only this thread touches a slot between its turns in the ring. */
-		do {
-			len = 0;
-			pthread_mutex_lock(sc->drv_lock);
-			st = sc->ops->read(sc->drv, slot->data, RECORD_MAX, &len);
-			pthread_mutex_unlock(sc->drv_lock);
-		} while (st == SANE_STATUS_GOOD && len <= 0 && !atomic_load(&sc->stop));
+		st = read_some(sc, slot, &len);
 		slot->status = st;
 		slot->len = len > 0 && len <= RECORD_MAX ? len : 0;
 		pthread_mutex_lock(&sc->ring_lock);
@@ -291,6 +316,16 @@ stop_reader(struct scan *sc)
 	pthread_mutex_unlock(&sc->ring_lock);
 	pthread_join(sc->reader, NULL);
 	sc->reader_started = 0;
+}
+
+static unsigned
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (unsigned)((now.tv_sec - t0->tv_sec) * 1000 +
+	    (now.tv_nsec - t0->tv_nsec) / 1000000);
 }
 
 static double

@@ -51,6 +51,7 @@ struct scan {
 	pthread_mutex_t *drv_lock;	/* held around every driver call */
 	struct sockaddr_storage peer;	/* control peer: the data peer must match */
 	unsigned connect_timeout_ms;
+	unsigned stall_ms;		/* the driver gives nothing this long: give up */
 	char what[160];			/* "device for client", for logs */
 
 	/* Results, read after the join. */

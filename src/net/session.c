@@ -550,6 +550,7 @@ start_scan(struct session *s, struct handle *hd, SANE_Word *port)
 	sc->drv_lock = &hd->lock;
 	sc->peer = s->peer;
 	sc->connect_timeout_ms = s->srv->data_connect_timeout_ms;
+	sc->stall_ms = s->srv->conf->scan_stall_s * 1000;
 	snprintf(sc->what, sizeof(sc->what), "%s for %s", hd->dev->name,
 	    s->peername);
 	if (scan_begin(sc) < 0) {

@@ -102,6 +102,7 @@ test_errors_name_the_line(void **state)
 	expect_error("data_connect_timeout 99999999999\n", "t.conf:1:");
 	expect_error("max_clients 0\n", "t.conf:1: usage: max_clients");
 	expect_error("request_timeout 0\n", "t.conf:1: usage: request_timeout");
+	expect_error("scan_stall_timeout 0\n", "t.conf:1: usage: scan_stall_timeout");
 	expect_error("idle_timeout x\n", "t.conf:1: usage: idle_timeout");
 	expect_error("auth_plaintext maybe\n", "t.conf:1: usage: auth_plaintext");
 	expect_error("data_portrange 9 3\n", "t.conf:1: usage: data_portrange");

@@ -1,0 +1,168 @@
+/*
+ * test_scan.c - the data channel on its own, with drivers made for the
+ * purpose: one that never has data (the stall watchdog must end the scan
+ * with an I/O error instead of spinning), and one that trickles.
+ */
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "scsaned/log.h"
+#include "../../src/net/scan.h"
+
+static int trickle_left;
+
+static SANE_Status
+read_nothing(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
+{
+	(void)h;
+	(void)buf;
+	(void)max;
+	*len = 0;
+	return SANE_STATUS_GOOD;
+}
+
+/* Every other call gives 3 bytes; 10 calls with data, then EOF. */
+static SANE_Status
+read_trickle(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
+{
+	static int call;
+
+	(void)h;
+	(void)max;
+	*len = 0;
+	if (trickle_left == 0)
+		return SANE_STATUS_EOF;
+	if (call++ % 2 == 0) {
+		memcpy(buf, "abc", 3);
+		*len = 3;
+		trickle_left--;
+	}
+	return SANE_STATUS_GOOD;
+}
+
+static void
+cancel_none(void *h)
+{
+	(void)h;
+}
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A control connection pair on loopback: the server's end is *srv. */
+static void
+control_pair(int *srv, int *cli, struct sockaddr_storage *peer)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(l, 1), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &len), 0);
+	*cli = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(*cli, (struct sockaddr *)&a, sizeof(a)), 0);
+	len = sizeof(*peer);
+	*srv = accept(l, (struct sockaddr *)peer, &len);
+	close(l);
+}
+
+/* Run a scan with OPS; return the payload bytes and the final status. */
+static size_t
+run(const struct device_ops *ops, unsigned stall_ms, int *status)
+{
+	struct sockaddr_storage peer;
+	struct sockaddr_in a;
+	struct scan *sc;
+	uint8_t b[8];
+	size_t total = 0;
+	uint32_t n;
+	int srv, cli, port, d;
+
+	control_pair(&srv, &cli, &peer);
+	assert_non_null(sc = scan_listen(srv, 0, 0, &port));
+	sc->ops = ops;
+	sc->drv = NULL;
+	sc->drv_lock = &lock;
+	sc->peer = peer;
+	sc->connect_timeout_ms = 2000;
+	sc->stall_ms = stall_ms;
+	snprintf(sc->what, sizeof(sc->what), "test");
+	assert_int_equal(scan_begin(sc), 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((uint16_t)port);
+	d = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(d, (struct sockaddr *)&a, sizeof(a)), 0);
+	for (;;) {
+		assert_int_equal(recv(d, b, 4, MSG_WAITALL), 4);
+		n = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+		if (n == 0xffffffff)
+			break;
+		assert_true(n <= 8);
+		assert_int_equal(recv(d, b, n, MSG_WAITALL), (ssize_t)n);
+		total += n;
+	}
+	assert_int_equal(recv(d, b, 1, MSG_WAITALL), 1);
+	*status = b[0];
+	assert_int_equal(recv(d, b, 1, 0), 0);	/* nothing after the status */
+	close(d);
+	scan_free(sc);
+	close(srv);
+	close(cli);
+	return total;
+}
+
+static void
+test_stalled_driver_ends_the_scan(void **state)
+{
+	static const struct device_ops ops = { .read = read_nothing, .cancel = cancel_none };
+	struct timespec t0, t1;
+	int status;
+	long ms;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(run(&ops, 300, &status), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(status, SANE_STATUS_IO_ERROR);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 300);		/* not before the watchdog's time */
+}
+
+static void
+test_trickling_driver_is_not_cut_off(void **state)
+{
+	static const struct device_ops ops = { .read = read_trickle, .cancel = cancel_none };
+	int status;
+
+	(void)state;
+	trickle_left = 10;
+	assert_int_equal(run(&ops, 300, &status), 30);
+	assert_int_equal(status, SANE_STATUS_EOF);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stalled_driver_ends_the_scan),
+		cmocka_unit_test(test_trickling_driver_is_not_cut_off),
+	};
+
+	log_set_level(LOG_LVL_ERR);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
