@@ -25,13 +25,27 @@
 
 static struct server server;
 static const char *run_as;	/* -u USER */
+static int detach;		/* -D, -a */
+static int keep_stderr;		/* -e */
 
-/* Once the port is bound: give up root if asked to. */
+static int daemonize(int keep);
+
+/*
+ * Once the port is bound (so a bind error still reaches the terminal):
+ * leave it if asked to, then give up root if asked to.
+ */
 static int
-drop_privileges(void)
+after_bind(void)
 {
 	char err[256];
+	int r;
 
+	if (detach && (r = daemonize(keep_stderr)) != 0) {
+		if (r > 0)
+			_exit(0);	/* the parent: the child has it all */
+		log_err("cannot go to the background");
+		return -1;
+	}
 	if (run_as == NULL)
 		return 0;
 	if (privs_drop(run_as, err, sizeof(err)) < 0) {
@@ -46,7 +60,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: scsaned [-l] [-o] [-b ADDRESS] [-p PORT] [-d LEVEL] [-c FILE] [-u USER] [-L]\n"
+	    "usage: scsaned [-l] [-o] [-D] [-a [USER]] [-e] [-b ADDRESS] [-p PORT] [-d LEVEL]\n"
+	    "               [-c FILE] [-u USER] [-L]\n"
 	    "  -l          standalone: listen for clients (default: inetd, client on stdin)\n"
 	    "  -o          standalone, serve one client, then exit\n"
 	    "  -b ADDRESS  listen on ADDRESS only (default: all)\n"
@@ -54,7 +69,41 @@ usage(FILE *f)
 	    "  -d LEVEL    log level: 0 errors .. 4 trace (default 2)\n"
 	    "  -c FILE     configuration (default " DEFAULT_CONFIG ")\n"
 	    "  -u USER     after binding, run as USER (uid, gid and groups, for good)\n"
+	    "  -D          standalone in the background, logging to syslog\n"
+	    "  -a [USER]   alone: -l -D, and -u USER if given (as saned)\n"
+	    "  -e          keep logging to stderr\n"
 	    "  -L          list the devices that would be served, then exit\n");
+}
+
+/*
+ * -D: leave the terminal.  The parent returns 0 once the child runs in a
+ * session of its own, stdin and stdout on /dev/null, and logs on syslog
+ * (with -e, on the stderr it was started with).  0 in the child, 1 in the
+ * parent, -1 on failure.
+ */
+static int
+daemonize(int keep)
+{
+	pid_t pid = fork();
+	int null;
+
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		return 1;
+	if (setsid() < 0 || chdir("/") < 0)
+		_exit(1);
+	if ((null = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		if (!keep)
+			dup2(null, 2);
+		if (null > 2)
+			close(null);
+	}
+	if (!keep)
+		log_to_syslog();
+	return 0;
 }
 
 static void
@@ -110,7 +159,7 @@ main(int argc, char **argv)
 	char *end;
 	long lvl;
 
-	while ((c = getopt(argc, argv, "lob:p:d:c:u:Lh")) != -1) {
+	while ((c = getopt(argc, argv, "lob:p:d:c:u:LDaeh")) != -1) {
 		switch (c) {
 		case 'l': standalone = 1; break;
 		case 'o': standalone = one = 1; break;
@@ -119,6 +168,14 @@ main(int argc, char **argv)
 		case 'c': conffile = optarg; break;
 		case 'L': list = 1; break;
 		case 'u': run_as = optarg; break;
+		case 'D': standalone = detach = 1; break;
+		case 'e': keep_stderr = 1; break;
+		case 'a':
+			/* saned's -a takes its user as an optional separate word. */
+			standalone = detach = 1;
+			if (optind < argc && argv[optind][0] != '-')
+				run_as = argv[optind++];
+			break;
 		case 'd':
 			lvl = strtol(optarg, &end, 10);
 			if (*end != '\0' || lvl < 0 || lvl > 255) {
@@ -164,8 +221,8 @@ main(int argc, char **argv)
 	if (list)
 		list_devices(&reg);
 	else if (standalone)
-		rc = listener_run(&server, addr, port, one, drop_privileges) < 0 ? 1 : 0;
-	else if (drop_privileges() == 0)
+		rc = listener_run(&server, addr, port, one, after_bind) < 0 ? 1 : 0;
+	else if (after_bind() == 0)
 		run_inetd();
 	else
 		rc = 1;

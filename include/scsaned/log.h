@@ -20,6 +20,9 @@ enum log_level {
 void log_set_level(int level);
 int log_get_level(void);
 
+/* Send lines to syslog (facility daemon) instead of stderr, from now on. */
+void log_to_syslog(void);
+
 /* True when a message at LEVEL would be written (to skip costly formatting). */
 int log_enabled(int level);
 

@@ -7,12 +7,21 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "scsaned/log.h"
 
 static volatile int log_level = LOG_LVL_INFO;
+static volatile int use_syslog;
+
+void
+log_to_syslog(void)
+{
+	openlog("scsaned", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	use_syslog = 1;
+}
 
 void
 log_set_level(int level)
@@ -45,6 +54,15 @@ log_msg(int level, const char *fmt, ...)
 
 	if (!log_enabled(level))
 		return;
+	if (use_syslog) {
+		static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG, LOG_DEBUG };
+
+		va_start(ap, fmt);
+		vsnprintf(line, sizeof(line), fmt, ap);
+		va_end(ap);
+		syslog(prio[level < 0 ? 0 : level > 4 ? 4 : level], "%s", line);
+		return;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	n = strftime(line, sizeof(line), "%H:%M:%S", &tm);
