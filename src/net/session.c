@@ -354,11 +354,19 @@ rpc_open(struct session *s, struct wire_request *q)
 {
 	struct wire_reply rep = { .proc = WIRE_OPEN };
 	struct device *dev = devreg_find(s->srv->reg, q->name);
+	const char *resource = NULL;
 	int rc;
 
-	/* The resource saned would name is the backend; ours is the device. */
-	if (dev != NULL && auth_required(&s->srv->auth, dev->name) &&
-	    (rc = authorize(s, dev->name)) <= 0)
+	/*
+	 * saned.users names a backend or a device.  Ours: a device name, or
+	 * a driver's (scsi2, ...) for every device it drives.
+	 */
+	if (dev != NULL && auth_required(&s->srv->auth, dev->name))
+		resource = dev->name;
+	else if (dev != NULL && dev->driver != NULL &&
+	    auth_required(&s->srv->auth, dev->driver))
+		resource = dev->driver;
+	if (resource != NULL && (rc = authorize(s, resource)) <= 0)
 		return rc;
 	rep.status = open_device(s, q->name, &rep.handle);
 	return send_reply(s, &rep);

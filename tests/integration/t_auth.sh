@@ -36,6 +36,19 @@ check "... with Access to resource has been denied" \
     grep -q "Access to resource has been denied" "$TMP/denied"
 check "... and logged" grep -q "authorization for fb refused (user alice)" "$SERVER_LOG"
 
+# A line naming the driver protects every device it drives.
+printf 'bob:b0b-Pw:scsi2\n' > "$TMP/saned.users"
+stop_server
+start_server "$TMP/scsaned.conf"
+pass_file "bob:b0b-Pw:net:$ADDR:scsi2"
+HOME=$TMP/home scan -d "net:$ADDR:open" --resolution 75 -x 10 -y 10 --format=pnm \
+    > /dev/null 2> "$TMP/drv.err"
+check "a saned.users line naming the driver protects its devices" test $? -eq 0
+check "... through the \$MD5\$ exchange" grep -q "user bob authorized for scsi2" "$SERVER_LOG"
+printf 'alice:s3cret-Pw:fb\n' > "$TMP/saned.users"
+stop_server
+start_server "$TMP/scsaned.conf"
+
 rm -f "$TMP/home/.sane/pass"
 HOME=$TMP/home scan -d "net:$ADDR:open" --resolution 75 -x 10 -y 10 --format=pnm \
     > "$TMP/open.pnm" 2> "$TMP/open.err"
