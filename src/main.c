@@ -6,6 +6,7 @@
  * connection is expected on stdin (inetd).
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ static int detach;		/* -D, -a */
 static int keep_stderr;		/* -e */
 
 static int daemonize(int keep);
+static int start_signal_thread(void);
 
 /*
  * Once the port is bound (so a bind error still reaches the terminal):
@@ -44,6 +46,11 @@ after_bind(void)
 		if (r > 0)
 			_exit(0);	/* the parent: the child has it all */
 		log_err("cannot go to the background");
+		return -1;
+	}
+	/* After any fork: threads do not cross it. */
+	if (start_signal_thread() < 0) {
+		log_err("cannot start the signal thread");
 		return -1;
 	}
 	if (run_as == NULL)
@@ -106,11 +113,52 @@ daemonize(int keep)
 	return 0;
 }
 
+/*
+ * Signals.  SIGTERM, SIGINT and SIGPIPE are blocked in every thread from
+ * the start and taken by one thread with sigwait().  SANE backends run in
+ * our threads and some reset handlers (Debian's test backend sets SIGTERM
+ * back to its default in its reader): a blocked signal stays ours whatever
+ * they do, and a blocked SIGPIPE leaves only EPIPE on the write.
+ */
+static sigset_t our_signals;
+
 static void
-on_stop(int sig)
+block_signals(void)
 {
-	(void)sig;
-	atomic_store(&server.stopping, 1);
+	sigemptyset(&our_signals);
+	sigaddset(&our_signals, SIGTERM);
+	sigaddset(&our_signals, SIGINT);
+	sigaddset(&our_signals, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &our_signals, NULL);
+}
+
+static void *
+signal_thread(void *arg)
+{
+	int sig;
+
+	(void)arg;
+	for (;;) {
+		if (sigwait(&our_signals, &sig) != 0 || sig == SIGPIPE)
+			continue;
+		log_info("signal %d: stopping", sig);
+		atomic_store(&server.stopping, 1);
+		return NULL;
+	}
+}
+
+static int
+start_signal_thread(void)
+{
+	pthread_attr_t attr;
+	pthread_t t;
+	int rc;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &attr, signal_thread, NULL);
+	pthread_attr_destroy(&attr);
+	return rc == 0 ? 0 : -1;
 }
 
 static void
@@ -152,7 +200,6 @@ main(int argc, char **argv)
 {
 	const char *conffile = DEFAULT_CONFIG, *addr = NULL, *port = "6566";
 	int c, standalone = 0, one = 0, list = 0, rc = 0;
-	struct sigaction sa;
 	struct config conf;
 	struct devreg reg;
 	char err[512];
@@ -193,13 +240,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);	/* a vanished client is an EPIPE, not a death */
-	sa.sa_handler = on_stop;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-
+	block_signals();
 	config_init(&conf);
 	if (config_load(&conf, conffile, err, sizeof(err)) < 0) {
 		log_err("%s", err);

@@ -19,6 +19,9 @@
  *	users_file PATH|none              (saned.users format; default the
  *	                                   system's saned.users)
  *	auth_plaintext yes|no             (accept clear-text passwords; no)
+ *	backends yes|no|LIST              (serve the system's SANE backends,
+ *	                                   all or those listed; no)
+ *	backends_ignore LIST              (backends or devices to leave out)
  *
  * Any error names the file and line and nothing is half-applied.
  */
@@ -59,6 +62,9 @@ struct config {
 	unsigned port_lo, port_hi;		/* data ports; 0-0 = any */
 	char users_file[CONFIG_URI_MAX + 1];	/* "" = none */
 	int auth_plaintext;
+	int backends;				/* serve libsane's devices */
+	char backends_only[CONFIG_URI_MAX + 1];	/* comma list, "" = all */
+	char backends_ignore[CONFIG_URI_MAX + 1];
 };
 
 /* Defaults for every setting, no devices. */

@@ -35,4 +35,15 @@ int driver_probe(struct device *dev, char *err, size_t errlen);
 
 extern const struct driver driver_scsi2;
 
+/*
+ * The system's SANE backends (libsane.so.1, loaded at run time): call ADD
+ * with each local device, unless its backend is left out (ONLY: a comma
+ * list of backends to serve, NULL or "" for all; IGNORE: backends or
+ * device names to skip).  Returns how many ADD accepted (ADD returns 0).
+ * Without libsane, logs one line and returns 0.
+ */
+int libsane_enumerate(const char *only, const char *ignore,
+    int (*add)(void *arg, const struct device *dev), void *arg);
+void libsane_unload(void);
+
 #endif

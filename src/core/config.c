@@ -297,6 +297,20 @@ parse_line(struct config *c, char *text, const char *src, int line,
 		    strcmp(w[1], "none") == 0 ? "" : w[1]);
 		return 0;
 	}
+	if (strcmp(w[0], "backends") == 0) {
+		if (n != 2 || strlen(w[1]) > CONFIG_URI_MAX)
+			return fail(err, errlen, src, line, "usage: backends yes|no|LIST");
+		c->backends = strcmp(w[1], "no") != 0;
+		snprintf(c->backends_only, sizeof(c->backends_only), "%s",
+		    strcmp(w[1], "yes") == 0 || strcmp(w[1], "no") == 0 ? "" : w[1]);
+		return 0;
+	}
+	if (strcmp(w[0], "backends_ignore") == 0) {
+		if (n != 2 || strlen(w[1]) > CONFIG_URI_MAX)
+			return fail(err, errlen, src, line, "usage: backends_ignore LIST");
+		snprintf(c->backends_ignore, sizeof(c->backends_ignore), "%s", w[1]);
+		return 0;
+	}
 	if (strcmp(w[0], "auth_plaintext") == 0) {
 		if (n != 2 || (strcmp(w[1], "yes") != 0 && strcmp(w[1], "no") != 0))
 			return fail(err, errlen, src, line, "usage: auth_plaintext yes|no");

@@ -140,6 +140,46 @@ fold_chap(struct device *dev, const struct config_device *cd)
 	return 0;
 }
 
+struct bridge_ctx {
+	struct devreg *reg;
+	int *cap;
+};
+
+/*
+ * A libsane device, unless its name is taken or it sits on an sg node we
+ * already drive ourselves (SANE names carry the node: coolscan3:scsi:/dev/sg3).
+ */
+static int
+add_bridged(void *arg, const struct device *tmpl)
+{
+	struct bridge_ctx *b = arg;
+	struct device *dev;
+	const char *node;
+	int i;
+
+	if (name_taken(b->reg, tmpl->name)) {
+		log_warn("backends: %s: a device of that name exists; not served", tmpl->name);
+		return -1;
+	}
+	for (i = 0; i < b->reg->ndevs; i++) {
+		if (strncmp(b->reg->devs[i].uri, "sg:", 3) != 0)
+			continue;
+		node = strstr(tmpl->name, b->reg->devs[i].uri + 3);
+		if (node != NULL && node[strlen(b->reg->devs[i].uri + 3)] == '\0') {
+			log_info("backends: %s is %s, driven natively; not served twice",
+			    tmpl->name, b->reg->devs[i].name);
+			return -1;
+		}
+	}
+	if ((dev = grow(b->reg, b->cap)) == NULL)
+		return -1;
+	*dev = *tmpl;
+	log_info("device %s: %s %s (%s), system SANE backend", dev->name, dev->vendor,
+	    dev->model, dev->type);
+	b->reg->ndevs++;
+	return 0;
+}
+
 int
 devreg_build(struct devreg *reg, const struct config *conf)
 {
@@ -163,12 +203,19 @@ devreg_build(struct devreg *reg, const struct config *conf)
 	}
 	for (i = 0; i < conf->ndiscover; i++)
 		discover(reg, &cap, conf->discover[i]);
+	if (conf->backends) {
+		struct bridge_ctx b = { reg, &cap };
+
+		libsane_enumerate(conf->backends_only, conf->backends_ignore,
+		    add_bridged, &b);
+	}
 	return 0;
 }
 
 void
 devreg_free(struct devreg *reg)
 {
+	libsane_unload();
 	free(reg->devs);
 	pthread_mutex_destroy(&reg->lock);
 	memset(reg, 0, sizeof(*reg));

@@ -141,6 +141,7 @@ pump_send(struct scan *sc, int fd, struct iovec *iov, int iovcnt)
 		{ .fd = fd, .events = POLLOUT },
 		{ .fd = sc->wake[0], .events = POLLIN },
 	};
+	struct msghdr msg;
 	ssize_t r;
 	size_t n;
 	int pr;
@@ -148,7 +149,11 @@ pump_send(struct scan *sc, int fd, struct iovec *iov, int iovcnt)
 	while (iovcnt > 0) {
 		if (atomic_load(&sc->stop))
 			return -1;
-		r = writev(fd, iov, iovcnt);
+		/* sendmsg, not writev: a vanished client must not raise SIGPIPE. */
+		memset(&msg, 0, sizeof(msg));
+		msg.msg_iov = iov;
+		msg.msg_iovlen = (size_t)iovcnt;
+		r = sendmsg(fd, &msg, MSG_NOSIGNAL);
 		if (r < 0 && errno != EAGAIN && errno != EINTR)
 			return -1;
 		for (n = r > 0 ? (size_t)r : 0; iovcnt > 0 && n >= iov->iov_len; iovcnt--)
