@@ -28,7 +28,6 @@ static struct {
 	int inited;
 	pthread_mutex_t lock;
 	SANE_Status (*init)(SANE_Int *, SANE_Auth_Callback);
-	void (*exit)(void);
 	SANE_Status (*get_devices)(const SANE_Device ***, SANE_Bool);
 	SANE_Status (*open)(SANE_String_Const, SANE_Handle *);
 	void (*close)(SANE_Handle);
@@ -136,7 +135,7 @@ load(void)
 		    dlerror());
 		return -1;
 	}
-	if (SYM(init, "sane_init") || SYM(exit, "sane_exit") ||
+	if (SYM(init, "sane_init") ||
 	    SYM(get_devices, "sane_get_devices") || SYM(open, "sane_open") ||
 	    SYM(close, "sane_close") ||
 	    SYM(get_option_descriptor, "sane_get_option_descriptor") ||
@@ -225,10 +224,11 @@ libsane_enumerate(const char *only, const char *ignore,
 void
 libsane_unload(void)
 {
-	if (!ls.inited)
-		return;
-	LOCKED(ls.exit());
-	dlclose(ls.lib);
-	ls.lib = NULL;
+	/*
+	 * Nothing to do at exit: every handle was closed by its session, and
+	 * sane_exit() would make the dll backend dlclose() backends whose
+	 * never-freed strings leak checkers could then no longer attribute.
+	 * The process's end releases the rest.
+	 */
 	ls.inited = 0;
 }
