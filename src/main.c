@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <systemd/sd-daemon.h>
 
 #include "scsaned/config.h"
 #include "scsaned/device.h"
@@ -173,6 +175,37 @@ list_devices(const struct devreg *reg)
 		    scsi_uri_display(reg->devs[i].uri, shown, sizeof(shown)));
 }
 
+/*
+ * systemd socket activation.  Accept=no hands us the listening sockets:
+ * one daemon serves every client, so the registry and the busy rule hold
+ * across them.  Accept=yes hands one connected socket: served as in inetd
+ * mode.  Returns -1 when not socket-activated, else the exit status.
+ */
+static int
+run_activated(int one)
+{
+	int n = sd_listen_fds(1), fds[8], i, k = 0;
+
+	if (n <= 0)
+		return -1;
+	for (i = 0; i < n && k < 8; i++)
+		if (sd_is_socket(SD_LISTEN_FDS_START + i, AF_UNSPEC, SOCK_STREAM, 1) > 0)
+			fds[k++] = SD_LISTEN_FDS_START + i;
+	if (k == 0) {
+		/* A connected socket: one client, as inetd would give it. */
+		if (after_bind() != 0)
+			return 1;
+		server_ready();
+		if (server_admit(&server, SD_LISTEN_FDS_START))
+			session_run(&server, SD_LISTEN_FDS_START);
+		else
+			close(SD_LISTEN_FDS_START);
+		return 0;
+	}
+	log_info("socket activation: %d listening socket%s", k, k == 1 ? "" : "s");
+	return listener_serve(&server, fds, k, one, after_bind) < 0 ? 1 : 0;
+}
+
 /* inetd: the client is on fd 0; keep stray output off the protocol. */
 static void
 run_inetd(void)
@@ -261,6 +294,8 @@ main(int argc, char **argv)
 	}
 	if (list)
 		list_devices(&reg);
+	else if ((c = run_activated(one)) >= 0)
+		rc = c;
 	else if (standalone)
 		rc = listener_run(&server, addr, port, one, after_bind) < 0 ? 1 : 0;
 	else if (after_bind() == 0)

@@ -58,6 +58,16 @@ int listener_run(struct server *srv, const char *addr, const char *port,
     int one_client, int (*after_bind)(void));
 
 /*
+ * As listener_run, on N sockets already listening (socket activation).
+ * Closes them before returning.
+ */
+int listener_serve(struct server *srv, const int *fds, int n, int one_client,
+    int (*after_bind)(void));
+
+/* Tell a service manager we serve (sd_notify READY=1), if there is one. */
+void server_ready(void);
+
+/*
  * Become USER for good: real, effective and saved uid and gid, and the
  * user's own supplementary groups; verified, root not regainable.
  * 0, or -1 with the reason in ERR.

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <sys/socket.h>
+#include <systemd/sd-daemon.h>
 
 #include "scsaned/log.h"
 #include "scsaned/server.h"
@@ -42,6 +43,13 @@ server_access_setup(struct server *srv, const struct config *conf, char *err,
 	    ", and hosts in " : "", conf->hosts_file, srv->acl.n,
 	    srv->acl.n == 1 ? "y" : "ies", srv->auth.n, srv->auth.n == 1 ? "y" : "ies");
 	return 0;
+}
+
+void
+server_ready(void)
+{
+	/* A no-op without NOTIFY_SOCKET (not started by systemd). */
+	sd_notify(0, "READY=1\nSTATUS=serving");
 }
 
 void

@@ -115,15 +115,27 @@ int
 listener_run(struct server *srv, const char *addr, const char *port,
     int one_client, int (*after_bind)(void))
 {
-	struct pollfd pfd[MAX_LISTENERS];
-	int fds[MAX_LISTENERS], n, i, fd, rc = 0;
+	int fds[MAX_LISTENERS], n;
 
 	if ((n = bind_all(addr, port, fds)) == 0)
 		return -1;
+	return listener_serve(srv, fds, n, one_client, after_bind);
+}
+
+int
+listener_serve(struct server *srv, const int *fds, int n, int one_client,
+    int (*after_bind)(void))
+{
+	struct pollfd pfd[MAX_LISTENERS];
+	int i, fd, rc = 0;
+
+	if (n > MAX_LISTENERS)
+		n = MAX_LISTENERS;
 	if (after_bind != NULL && after_bind() != 0) {
 		rc = -1;
 		goto out;
 	}
+	server_ready();
 	for (i = 0; i < n; i++) {
 		pfd[i].fd = fds[i];
 		pfd[i].events = POLLIN;
