@@ -10,6 +10,12 @@ CC      ?= cc
 BUILD   ?= build
 PREFIX  ?= /usr/local
 sysconfdir ?= /etc
+sbindir ?= $(PREFIX)/sbin
+bindir  ?= $(PREFIX)/bin
+libdir  ?= $(PREFIX)/lib
+mandir  ?= $(PREFIX)/share/man
+docdir  ?= $(PREFIX)/share/doc/scsaned
+systemdunitdir ?= $(PREFIX)/lib/systemd/system
 
 WARN    = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
           -Wmissing-prototypes -Wno-missing-field-initializers
@@ -27,7 +33,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 
-.PHONY: all run check test deps clean tests bench bench-iscsi fuzz fuzzers
+.PHONY: all run check test deps clean tests bench bench-iscsi fuzz fuzzers install
 all: $(BUILD)/scsaned $(BUILD)/scsaned-sim $(BUILD)/libsgsim.so
 
 # The sg shim is preloaded into programs we do not build (tgtd, sg3_utils,
@@ -114,6 +120,25 @@ check: deps
 	@$(MAKE) --no-print-directory tests BUILD=build/asan CC=clang CFLAGS="-O1 -g $(SAN)"
 	@$(MAKE) --no-print-directory fuzzers
 	@FUZZ_DIR=build/fuzz scripts/run-tests build build/asan
+
+# make install [PREFIX=/usr/local] [DESTDIR=] [sysconfdir=/etc]: an admin's
+# existing scsaned.conf is never replaced.
+install: all
+	install -d $(DESTDIR)$(sbindir) $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/scsaned \
+	    $(DESTDIR)$(mandir)/man8 $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(docdir) \
+	    $(DESTDIR)$(sysconfdir)/scsaned $(DESTDIR)$(systemdunitdir)
+	install -m 755 $(BUILD)/scsaned scripts/scsaned-export-tgt $(DESTDIR)$(sbindir)/
+	install -m 755 $(BUILD)/scsaned-sim $(DESTDIR)$(bindir)/
+	install -m 644 $(BUILD)/libsgsim.so $(DESTDIR)$(libdir)/scsaned/
+	install -m 644 docs/scsaned.8 $(DESTDIR)$(mandir)/man8/
+	install -m 644 docs/scsaned.conf.5 $(DESTDIR)$(mandir)/man5/
+	install -m 644 README.md docs/configuration.md conf/tgt/scanner.conf.example \
+	    conf/scsaned.conf.example $(DESTDIR)$(docdir)/
+	test -e $(DESTDIR)$(sysconfdir)/scsaned/scsaned.conf || \
+	    install -m 644 conf/scsaned.conf.example $(DESTDIR)$(sysconfdir)/scsaned/scsaned.conf
+	sed 's|/usr/local/sbin/scsaned|$(sbindir)/scsaned|; s|/etc/scsaned/|$(sysconfdir)/scsaned/|' \
+	    conf/systemd/scsaned.service > $(DESTDIR)$(systemdunitdir)/scsaned.service
+	install -m 644 conf/systemd/scsaned.socket $(DESTDIR)$(systemdunitdir)/
 
 clean:
 	rm -rf build
