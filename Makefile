@@ -33,7 +33,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 
-.PHONY: all run check test deps clean tests bench bench-iscsi fuzz fuzzers install
+.PHONY: all run check test deps clean tests bench bench-saned bench-iscsi fuzz fuzzers install
 all: $(BUILD)/scsaned $(BUILD)/scsaned-sim $(BUILD)/libsgsim.so
 
 # The sg shim is preloaded into programs we do not build (tgtd, sg3_utils,
@@ -100,7 +100,10 @@ fuzz: deps
 	done
 
 # Benchmarks: ratios measured side by side in one run, never timed tests.
-bench: bench-iscsi
+bench: bench-saned bench-iscsi
+bench-saned: deps
+	@$(MAKE) --no-print-directory tests
+	@bash tests/bench/bench-saned.sh
 bench-iscsi: deps
 	@$(MAKE) --no-print-directory tests
 	@bash tests/bench/bench-iscsi.sh

@@ -275,7 +275,7 @@ ring_release(struct scan *sc)
 
 /* Ring to client until the end of the frame, an error or a stop. */
 static void
-pump_stream(struct scan *sc, int fd)
+pump_stream(struct scan *sc, int fd, const struct timespec *t0)
 {
 	struct scan_slot *slot;
 	struct iovec iov[2];
@@ -297,6 +297,8 @@ pump_stream(struct scan *sc, int fd)
 			sc->status = SANE_STATUS_CANCELLED;
 			return;
 		}
+		if (sc->bytes == 0 && slot->len > 0)
+			sc->first_data_ms = (long)elapsed_ms(t0);
 		sc->bytes += (uint64_t)slot->len;
 		ring_release(sc);
 	}
@@ -352,6 +354,7 @@ pump(void *arg)
 	int fd;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	sc->first_data_ms = -1;
 	/* The device starts while the client connects. */
 	sc->reader_started = pthread_create(&sc->reader, NULL, reader, sc) == 0;
 	fd = sc->reader_started ? pump_accept(sc) : -1;
@@ -360,7 +363,7 @@ pump(void *arg)
 	if (fd < 0) {
 		sc->status = SANE_STATUS_CANCELLED;
 	} else {
-		pump_stream(sc, fd);
+		pump_stream(sc, fd, &t0);
 		close(fd);
 	}
 	stop_reader(sc);
@@ -372,10 +375,11 @@ pump(void *arg)
 		sc->driver_cancelled = 1;
 	}
 	secs = elapsed_s(&t0);
-	log_info("%s: scan ended: %s, %llu bytes in %.3f s (%.1f MB/s)",
-	    sc->what, sc->status == SANE_STATUS_EOF ? "complete" :
-	    device_status_string(sc->status), (unsigned long long)sc->bytes,
-	    secs, secs > 0 ? (double)sc->bytes / secs / 1e6 : 0.0);
+	log_info("%s: scan ended: %s, %llu bytes in %.3f s (%.1f MB/s), "
+	    "first data after %ld ms", sc->what, sc->status == SANE_STATUS_EOF ?
+	    "complete" : device_status_string(sc->status),
+	    (unsigned long long)sc->bytes, secs,
+	    secs > 0 ? (double)sc->bytes / secs / 1e6 : 0.0, sc->first_data_ms);
 	atomic_store(&sc->done, 1);
 	return NULL;
 }
