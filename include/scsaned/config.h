@@ -22,6 +22,8 @@
  *	backends yes|no|LIST              (serve the system's SANE backends,
  *	                                   all or those listed; no)
  *	backends_ignore LIST              (backends or devices to leave out)
+ *	lock_dir PATH|none                (per-device lock files, so that
+ *	                                   processes share the busy rule)
  *
  * Any error names the file and line and nothing is half-applied.
  */
@@ -65,6 +67,7 @@ struct config {
 	int backends;				/* serve libsane's devices */
 	char backends_only[CONFIG_URI_MAX + 1];	/* comma list, "" = all */
 	char backends_ignore[CONFIG_URI_MAX + 1];
+	char lock_dir[CONFIG_URI_MAX + 1];	/* "" = in-process rule only */
 };
 
 /* Defaults for every setting, no devices. */

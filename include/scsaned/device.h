@@ -55,6 +55,7 @@ struct device {
 
 	/* Owned by the registry; see devreg_acquire(). */
 	int busy;
+	int lock_fd;		/* the cross-process lock while busy, or -1 */
 };
 
 /* The registry: every device named by the configuration that answered. */
@@ -62,6 +63,7 @@ struct devreg {
 	struct device *devs;
 	int ndevs;
 	pthread_mutex_t lock;
+	char lock_dir[256];	/* per-device lock files; "" = none */
 };
 
 struct config;
@@ -78,8 +80,10 @@ void devreg_free(struct devreg *reg);
 struct device *devreg_find(struct devreg *reg, const char *name);
 
 /*
- * Take exclusive ownership of DEV for one open handle.  Returns
- * SANE_STATUS_GOOD or SANE_STATUS_DEVICE_BUSY.  Thread-safe.
+ * Take exclusive ownership of DEV for one open handle, within this process
+ * and, through a lock file in the registry's lock_dir, across processes
+ * (inetd mode, two daemons).  Returns SANE_STATUS_GOOD or
+ * SANE_STATUS_DEVICE_BUSY.  Thread-safe.
  */
 SANE_Status devreg_acquire(struct devreg *reg, struct device *dev);
 void devreg_release(struct devreg *reg, struct device *dev);

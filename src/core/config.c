@@ -20,6 +20,9 @@
 #ifndef SANED_CONF
 #define SANED_CONF "/etc/sane.d/saned.conf"
 #endif
+#ifndef LOCK_DIR
+#define LOCK_DIR "/run/scsaned"
+#endif
 #ifndef SANED_USERS
 #define SANED_USERS "/etc/sane.d/saned.users"
 #endif
@@ -36,6 +39,7 @@ config_init(struct config *c)
 	c->idle_timeout_s = 3600;
 	snprintf(c->hosts_file, sizeof(c->hosts_file), "%s", SANED_CONF);
 	snprintf(c->users_file, sizeof(c->users_file), "%s", SANED_USERS);
+	snprintf(c->lock_dir, sizeof(c->lock_dir), "%s", LOCK_DIR);
 	c->request_timeout_s = 30;
 	c->scan_stall_s = 120;
 	c->max_clients = 64;
@@ -303,6 +307,13 @@ parse_line(struct config *c, char *text, const char *src, int line,
 		c->backends = strcmp(w[1], "no") != 0;
 		snprintf(c->backends_only, sizeof(c->backends_only), "%s",
 		    strcmp(w[1], "yes") == 0 || strcmp(w[1], "no") == 0 ? "" : w[1]);
+		return 0;
+	}
+	if (strcmp(w[0], "lock_dir") == 0) {
+		if (n != 2 || strlen(w[1]) > CONFIG_URI_MAX)
+			return fail(err, errlen, src, line, "usage: lock_dir PATH|none");
+		snprintf(c->lock_dir, sizeof(c->lock_dir), "%s",
+		    strcmp(w[1], "none") == 0 ? "" : w[1]);
 		return 0;
 	}
 	if (strcmp(w[0], "backends_ignore") == 0) {

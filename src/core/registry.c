@@ -4,9 +4,14 @@
  * Built once at start-up; afterwards only the busy flags change, under the
  * registry's lock.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "scsaned/config.h"
 #include "scsaned/device.h"
@@ -29,6 +34,7 @@ grow(struct devreg *reg, int *cap)
 	}
 	d = &reg->devs[reg->ndevs];
 	memset(d, 0, sizeof(*d));
+	d->lock_fd = -1;
 	return d;
 }
 
@@ -174,6 +180,7 @@ add_bridged(void *arg, const struct device *tmpl)
 	if ((dev = grow(b->reg, b->cap)) == NULL)
 		return -1;
 	*dev = *tmpl;
+	dev->lock_fd = -1;
 	log_info("device %s: %s %s (%s), system SANE backend", dev->name, dev->vendor,
 	    dev->model, dev->type);
 	b->reg->ndevs++;
@@ -188,6 +195,14 @@ devreg_build(struct devreg *reg, const struct config *conf)
 
 	memset(reg, 0, sizeof(*reg));
 	pthread_mutex_init(&reg->lock, NULL);
+	/* Lock files let processes share the busy rule; without them, one process. */
+	if (conf->lock_dir[0] != '\0') {
+		if (mkdir(conf->lock_dir, 0750) == 0 || errno == EEXIST)
+			snprintf(reg->lock_dir, sizeof(reg->lock_dir), "%s", conf->lock_dir);
+		else
+			log_info("lock_dir %s: %s; the busy rule holds within this "
+			    "process only", conf->lock_dir, strerror(errno));
+	}
 	for (i = 0; i < conf->ndevices; i++) {
 		if ((dev = grow(reg, &cap)) == NULL)
 			return -1;
@@ -237,16 +252,42 @@ devreg_find(struct devreg *reg, const char *name)
 	return NULL;
 }
 
+/*
+ * The lock file of DEV: -1 with errno EWOULDBLOCK if another process has
+ * it, -2 if no lock file can be had (then the in-process rule alone holds).
+ */
+static int
+lock_file(const struct devreg *reg, const struct device *dev)
+{
+	char path[512], name[128];
+	int fd;
+
+	scsi_name_from(dev->name, name, sizeof(name));
+	snprintf(path, sizeof(path), "%s/%s.lock", reg->lock_dir, name);
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660)) < 0)
+		return -2;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 SANE_Status
 devreg_acquire(struct devreg *reg, struct device *dev)
 {
 	SANE_Status st = SANE_STATUS_GOOD;
+	int fd = -2;
 
 	pthread_mutex_lock(&reg->lock);
-	if (dev->busy)
+	if (dev->busy) {
 		st = SANE_STATUS_DEVICE_BUSY;
-	else
+	} else if (reg->lock_dir[0] != '\0' && (fd = lock_file(reg, dev)) == -1) {
+		st = SANE_STATUS_DEVICE_BUSY;	/* another process has it */
+	} else {
 		dev->busy = 1;
+		dev->lock_fd = fd >= 0 ? fd : -1;
+	}
 	pthread_mutex_unlock(&reg->lock);
 	return st;
 }
@@ -255,6 +296,9 @@ void
 devreg_release(struct devreg *reg, struct device *dev)
 {
 	pthread_mutex_lock(&reg->lock);
+	if (dev->lock_fd >= 0)
+		close(dev->lock_fd);	/* closing drops the flock */
+	dev->lock_fd = -1;
 	dev->busy = 0;
 	pthread_mutex_unlock(&reg->lock);
 }

@@ -65,6 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		srv.conf = &conf;
 		conf.hosts_file[0] = '\0';	/* hermetic: not the system's files */
 		conf.users_file[0] = '\0';
+		conf.lock_dir[0] = '\0';
 		if (server_access_setup(&srv, &conf, err, sizeof(err)) < 0)
 			abort();
 		ready = 1;

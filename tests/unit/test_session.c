@@ -157,6 +157,7 @@ setup(void **state)
 	srv.conf = &conf;
 	conf.hosts_file[0] = '\0';	/* hermetic: not the system's files */
 	conf.users_file[0] = '\0';
+	conf.lock_dir[0] = '\0';
 	if (server_access_setup(&srv, &conf, err, sizeof(err)) < 0)
 		return -1;
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
