@@ -29,6 +29,8 @@
 static struct server server;
 static const char *run_as;	/* -u USER */
 static int detach;		/* -D, -a */
+static const char *status_dir;	/* lock_dir: where our status socket goes */
+static char status_sock[300];
 static int keep_stderr;		/* -e */
 
 static int daemonize(int keep);
@@ -50,10 +52,16 @@ after_bind(void)
 		log_err("cannot go to the background");
 		return -1;
 	}
-	/* After any fork: threads do not cross it. */
+	/* After any fork: threads do not cross it, and the pid names the socket. */
 	if (start_signal_thread() < 0) {
 		log_err("cannot start the signal thread");
 		return -1;
+	}
+	if (status_dir != NULL && status_dir[0] != '\0') {
+		snprintf(status_sock, sizeof(status_sock), "%s/status-%d.sock",
+		    status_dir, (int)getpid());
+		if (status_listen(&server, status_sock) < 0)
+			status_sock[0] = '\0';
 	}
 	if (run_as == NULL)
 		return 0;
@@ -81,7 +89,8 @@ usage(FILE *f)
 	    "  -D          standalone in the background, logging to syslog\n"
 	    "  -a [USER]   alone: -l -D, and -u USER if given (as saned)\n"
 	    "  -e          keep logging to stderr\n"
-	    "  -L          list the devices that would be served, then exit\n");
+	    "  -L          list the devices that would be served, then exit\n"
+	    "  -S          show what the running daemons do (sessions, scans), then exit\n");
 }
 
 /*
@@ -232,14 +241,14 @@ int
 main(int argc, char **argv)
 {
 	const char *conffile = DEFAULT_CONFIG, *addr = NULL, *port = "6566";
-	int c, standalone = 0, one = 0, list = 0, rc = 0;
+	int c, standalone = 0, one = 0, list = 0, status = 0, rc = 0;
 	struct config conf;
 	struct devreg reg;
 	char err[512];
 	char *end;
 	long lvl;
 
-	while ((c = getopt(argc, argv, "lob:p:d:c:u:LDaeh")) != -1) {
+	while ((c = getopt(argc, argv, "lob:p:d:c:u:LSDaeh")) != -1) {
 		switch (c) {
 		case 'l': standalone = 1; break;
 		case 'o': standalone = one = 1; break;
@@ -247,6 +256,7 @@ main(int argc, char **argv)
 		case 'p': port = optarg; break;
 		case 'c': conffile = optarg; break;
 		case 'L': list = 1; break;
+		case 'S': status = 1; break;
 		case 'u': run_as = optarg; break;
 		case 'D': standalone = detach = 1; break;
 		case 'e': keep_stderr = 1; break;
@@ -279,6 +289,14 @@ main(int argc, char **argv)
 		log_err("%s", err);
 		return 1;
 	}
+	if (status) {
+		/* Ask the running daemons; build nothing. */
+		rc = conf.lock_dir[0] != '\0' ? status_query(conf.lock_dir) : -1;
+		if (conf.lock_dir[0] == '\0')
+			fprintf(stderr, "scsaned: lock_dir is none: no status sockets\n");
+		config_free(&conf);
+		return rc < 0 ? 1 : 0;
+	}
 	if (devreg_build(&reg, &conf) < 0) {
 		log_err("out of memory building the device list");
 		config_free(&conf);
@@ -286,6 +304,7 @@ main(int argc, char **argv)
 	}
 	server.reg = &reg;
 	server.conf = &conf;
+	status_dir = reg.lock_dir;
 	if (server_access_setup(&server, &conf, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		devreg_free(&reg);
@@ -305,6 +324,8 @@ main(int argc, char **argv)
 	/* Give sessions still running a moment to release their devices. */
 	for (c = 0; c < 200 && atomic_load(&server.clients) > 0; c++)
 		usleep(10000);
+	if (status_sock[0] != '\0')
+		unlink(status_sock);
 	server_access_free(&server);
 	devreg_free(&reg);
 	config_free(&conf);

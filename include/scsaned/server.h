@@ -7,7 +7,9 @@
 #define SCSANED_SERVER_H
 
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <sys/socket.h>
 
 #include "device.h"
@@ -15,12 +17,16 @@
 #include "auth.h"
 #include "config.h"
 
+struct session;
+
 struct server {
 	struct devreg *reg;
 	const struct config *conf;
 	atomic_uint clients;	/* sessions alive */
 	atomic_int stopping;	/* set by SIGTERM/SIGINT */
 	struct access_list acl;	/* who may connect; data port range */
+	pthread_mutex_t sessions_lock;	/* guards the list below */
+	struct session *sessions;	/* every live session, for the status */
 	struct auth_db auth;	/* saned.users */
 	unsigned data_connect_timeout_ms;
 };
@@ -63,6 +69,22 @@ int listener_run(struct server *srv, const char *addr, const char *port,
  */
 int listener_serve(struct server *srv, const int *fds, int n, int one_client,
     int (*after_bind)(void));
+
+/*
+ * Write what the daemon is doing to OUT: one line per session (peer,
+ * since when, open devices) and per scan in progress (bytes so far).
+ */
+void server_status(struct server *srv, FILE *out);
+
+/*
+ * Answer status queries on a Unix socket at PATH from a thread of its
+ * own; `scsaned -S` reads it.  0, or -1 (logged) if the socket cannot be
+ * made.
+ */
+int status_listen(struct server *srv, const char *path);
+
+/* Print the status of every daemon answering in directory DIR.  0, or -1. */
+int status_query(const char *dir);
 
 /* Tell a service manager we serve (sd_notify READY=1), if there is one. */
 void server_ready(void);

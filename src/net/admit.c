@@ -18,6 +18,7 @@ server_access_setup(struct server *srv, const struct config *conf, char *err,
 
 	access_init(&srv->acl);
 	auth_init(&srv->auth);
+	pthread_mutex_init(&srv->sessions_lock, NULL);
 	srv->auth.allow_plain = conf->auth_plaintext;
 	if (conf->users_file[0] != '\0' &&
 	    auth_load(&srv->auth, conf->users_file, err, errlen) < 0)

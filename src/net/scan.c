@@ -297,9 +297,9 @@ pump_stream(struct scan *sc, int fd, const struct timespec *t0)
 			sc->status = SANE_STATUS_CANCELLED;
 			return;
 		}
-		if (sc->bytes == 0 && slot->len > 0)
+		if (atomic_load(&sc->bytes) == 0 && slot->len > 0)
 			sc->first_data_ms = (long)elapsed_ms(t0);
-		sc->bytes += (uint64_t)slot->len;
+		atomic_fetch_add(&sc->bytes, (unsigned long long)slot->len);
 		ring_release(sc);
 	}
 	/* The end: the marker and exactly one status byte, nothing after. */
@@ -378,8 +378,9 @@ pump(void *arg)
 	log_info("%s: scan ended: %s, %llu bytes in %.3f s (%.1f MB/s), "
 	    "first data after %ld ms", sc->what, sc->status == SANE_STATUS_EOF ?
 	    "complete" : device_status_string(sc->status),
-	    (unsigned long long)sc->bytes, secs,
-	    secs > 0 ? (double)sc->bytes / secs / 1e6 : 0.0, sc->first_data_ms);
+	    (unsigned long long)atomic_load(&sc->bytes), secs,
+	    secs > 0 ? (double)atomic_load(&sc->bytes) / secs / 1e6 : 0.0,
+	    sc->first_data_ms);
 	atomic_store(&sc->done, 1);
 	return NULL;
 }

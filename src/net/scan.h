@@ -56,7 +56,7 @@ struct scan {
 
 	/* Results, read after the join. */
 	SANE_Status status;
-	uint64_t bytes;
+	atomic_ullong bytes;	/* sent so far; read by the status command */
 	long first_data_ms;	/* from START to the first image byte sent, -1 none */
 	int driver_cancelled;	/* the pump cancelled the driver itself */
 };

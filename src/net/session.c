@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "scsaned/log.h"
@@ -38,6 +39,8 @@ struct handle {
 };
 
 struct session {
+	struct session *next;	/* in srv->sessions */
+	time_t since;
 	struct server *srv;
 	int fd;
 	struct sockaddr_storage peer;
@@ -183,17 +186,33 @@ get_handle(struct session *s, SANE_Word h, const char *rpc)
 	return NULL;
 }
 
+/*
+ * Unlink HD's scan under the sessions lock (the status command reads it),
+ * then free it outside.
+ */
+static void
+handle_drop_scan(struct session *s, struct handle *hd, int *driver_cancelled)
+{
+	struct scan *sc;
+
+	pthread_mutex_lock(&s->srv->sessions_lock);
+	sc = hd->scan;
+	hd->scan = NULL;
+	pthread_mutex_unlock(&s->srv->sessions_lock);
+	if (sc != NULL) {
+		if (driver_cancelled != NULL)
+			*driver_cancelled = sc->driver_cancelled;
+		scan_free(sc);
+	}
+}
+
 /* End the data channel of HD, if any, and leave the driver idle. */
 static void
-handle_end_scan(struct handle *hd)
+handle_end_scan(struct session *s, struct handle *hd)
 {
 	int driver_cancelled = 0;
 
-	if (hd->scan != NULL) {
-		driver_cancelled = hd->scan->driver_cancelled;
-		scan_free(hd->scan);
-		hd->scan = NULL;
-	}
+	handle_drop_scan(s, hd, &driver_cancelled);
 	if (!driver_cancelled) {
 		pthread_mutex_lock(&hd->lock);
 		hd->dev->ops->cancel(hd->drv);
@@ -201,16 +220,19 @@ handle_end_scan(struct handle *hd)
 	}
 }
 
+/* Close HD.  Called without the sessions lock; takes it to forget HD. */
 static void
 handle_close(struct session *s, struct handle *hd)
 {
 	if (hd->scan != NULL)
-		handle_end_scan(hd);
+		handle_end_scan(s, hd);
 	hd->dev->ops->close(hd->drv);
 	pthread_mutex_destroy(&hd->lock);
 	devreg_release(s->srv->reg, hd->dev);
 	log_info("%s: closed %s", s->peername, hd->dev->name);
+	pthread_mutex_lock(&s->srv->sessions_lock);
 	memset(hd, 0, sizeof(*hd));
+	pthread_mutex_unlock(&s->srv->sessions_lock);
 }
 
 /* ---- the RPCs -------------------------------------------------------------- */
@@ -292,9 +314,11 @@ open_device(struct session *s, const char *name, SANE_Word *out)
 		hd->drv = NULL;
 		return st;
 	}
+	pthread_mutex_init(&hd->lock, NULL);
+	pthread_mutex_lock(&s->srv->sessions_lock);	/* the status reads these */
 	hd->inuse = 1;
 	hd->dev = dev;
-	pthread_mutex_init(&hd->lock, NULL);
+	pthread_mutex_unlock(&s->srv->sessions_lock);
 	*out = (SANE_Word)(hd - s->handles);
 	log_info("%s: opened %s", s->peername, dev->name);
 	return SANE_STATUS_GOOD;
@@ -537,8 +561,7 @@ start_scan(struct session *s, struct handle *hd, SANE_Word *port)
 	if (hd->scan != NULL) {
 		if (!atomic_load(&hd->scan->done))
 			return SANE_STATUS_DEVICE_BUSY;
-		scan_free(hd->scan);	/* the previous frame is finished */
-		hd->scan = NULL;
+		handle_drop_scan(s, hd, NULL);	/* the previous frame is finished */
 	}
 	if ((sc = scan_listen(s->fd, s->srv->acl.port_lo, s->srv->acl.port_hi, &p)) == NULL)
 		return SANE_STATUS_IO_ERROR;
@@ -568,7 +591,9 @@ start_scan(struct session *s, struct handle *hd, SANE_Word *port)
 		pthread_mutex_unlock(&hd->lock);
 		return SANE_STATUS_NO_MEM;
 	}
+	pthread_mutex_lock(&s->srv->sessions_lock);
 	hd->scan = sc;
+	pthread_mutex_unlock(&s->srv->sessions_lock);
 	*port = p;
 	log_info("%s: scan started: %dx%d, %d bits, %s", sc->what,
 	    hd->params.pixels_per_line, hd->params.lines, hd->params.depth,
@@ -597,7 +622,7 @@ rpc_cancel(struct session *s, struct wire_request *q)
 	struct handle *hd = get_handle(s, q->handle, "CANCEL");
 
 	if (hd != NULL)
-		handle_end_scan(hd);
+		handle_end_scan(s, hd);
 	return send_reply(s, &rep);
 }
 
@@ -653,7 +678,7 @@ dispatch(struct session *s, struct wire_request *q)
 void
 session_run(struct server *srv, int fd)
 {
-	struct session *s;
+	struct session *s, **link;
 	struct wire_request req;
 	socklen_t len;
 	int i;
@@ -670,6 +695,11 @@ session_run(struct server *srv, int fd)
 		s->peer.ss_family = AF_UNIX;
 	netio_addr_string(&s->peer, s->peername, sizeof(s->peername));
 	log_info("%s: connected", s->peername);
+	s->since = time(NULL);
+	pthread_mutex_lock(&srv->sessions_lock);
+	s->next = srv->sessions;
+	srv->sessions = s;
+	pthread_mutex_unlock(&srv->sessions_lock);
 
 	while (!atomic_load(&srv->stopping) && read_request(s, &req) == 0) {
 		i = dispatch(s, &req);
@@ -681,9 +711,45 @@ session_run(struct server *srv, int fd)
 	for (i = 0; i < MAX_HANDLES; i++)
 		if (s->handles[i].inuse)
 			handle_close(s, &s->handles[i]);
+	pthread_mutex_lock(&srv->sessions_lock);
+	for (link = &srv->sessions; *link != NULL; link = &(*link)->next)
+		if (*link == s) {
+			*link = s->next;
+			break;
+		}
+	pthread_mutex_unlock(&srv->sessions_lock);
 	log_info("%s: disconnected", s->peername);
 	close(fd);
 	free(s->in);
 	wire_wr_free(&s->out);
 	free(s);
+}
+
+void
+server_status(struct server *srv, FILE *out)
+{
+	const struct session *s;
+	const struct handle *hd;
+	char when[32];
+	struct tm tm;
+	int i, n = 0;
+
+	pthread_mutex_lock(&srv->sessions_lock);
+	for (s = srv->sessions; s != NULL; s = s->next, n++) {
+		localtime_r(&s->since, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		fprintf(out, "session %s since %s\n", s->peername, when);
+		for (i = 0; i < MAX_HANDLES; i++) {
+			hd = &s->handles[i];
+			if (!hd->inuse)
+				continue;
+			if (hd->scan != NULL && !atomic_load(&hd->scan->done))
+				fprintf(out, "  scanning %s: %llu bytes so far\n", hd->dev->name,
+				    (unsigned long long)atomic_load(&hd->scan->bytes));
+			else
+				fprintf(out, "  open %s\n", hd->dev->name);
+		}
+	}
+	pthread_mutex_unlock(&srv->sessions_lock);
+	fprintf(out, "%d session%s\n", n, n == 1 ? "" : "s");
 }

@@ -33,5 +33,5 @@ for p in docs/scsaned.8 docs/scsaned.conf.5; do
 	check "man -l $p renders" test -s "$TMP/man.out"
 	check "... without warnings" test ! -s "$TMP/man.err"
 done
-check "scsaned(8) covers every flag" eval 'for f in l o D a e b p d c u L; do grep -q "^\.B.* \\\\-$f" docs/scsaned.8 || exit 1; done'
+check "scsaned(8) covers every flag" eval 'for f in l o D a e b p d c u L S; do grep -q "^\.B.* \\\\-$f" docs/scsaned.8 || exit 1; done'
 finish
