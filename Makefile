@@ -22,7 +22,7 @@ WARN    = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude \
           -DSYSCONFDIR='"$(sysconfdir)"' -MMD -MP
-LDLIBS  = -liscsi -lsgutils2 -lmd -lsystemd -lpthread
+LDLIBS  = -liscsi -lsgutils2 -lmd -lsystemd -lavahi-client -lavahi-common -lpthread
 
 SIM_SRCS := $(filter-out src/sim/tool.c src/sim/sgshim.c,$(wildcard src/sim/*.c))
 LIB_SRCS := $(wildcard src/core/*.c src/net/*.c src/scsi/*.c src/drivers/*.c) $(SIM_SRCS)

@@ -22,6 +22,7 @@
  *	backends yes|no|LIST              (serve the system's SANE backends,
  *	                                   all or those listed; no)
  *	backends_ignore LIST              (backends or devices to leave out)
+ *	dnssd yes|no                      (announce _sane-port._tcp; yes)
  *	lock_dir PATH|none                (per-device lock files, so that
  *	                                   processes share the busy rule)
  *
@@ -68,6 +69,7 @@ struct config {
 	char backends_only[CONFIG_URI_MAX + 1];	/* comma list, "" = all */
 	char backends_ignore[CONFIG_URI_MAX + 1];
 	char lock_dir[CONFIG_URI_MAX + 1];	/* "" = in-process rule only */
+	int dnssd;				/* announce through Avahi */
 };
 
 /* Defaults for every setting, no devices. */

@@ -86,6 +86,14 @@ int status_listen(struct server *srv, const char *path);
 /* Print the status of every daemon answering in directory DIR.  0, or -1. */
 int status_query(const char *dir);
 
+/*
+ * Announce _sane-port._tcp (name, port, TXT protovers=VERSION in hex)
+ * through Avahi, from a thread of its own.  0, or -1 after one log line
+ * (no avahi-daemon, for instance); never fatal.  dnssd_stop() withdraws.
+ */
+int dnssd_publish(const char *name, int port, unsigned version);
+void dnssd_stop(void);
+
 /* Tell a service manager we serve (sd_notify READY=1), if there is one. */
 void server_ready(void);
 

@@ -42,6 +42,7 @@ config_init(struct config *c)
 	snprintf(c->lock_dir, sizeof(c->lock_dir), "%s", LOCK_DIR);
 	c->request_timeout_s = 30;
 	c->scan_stall_s = 120;
+	c->dnssd = 1;
 	c->max_clients = 64;
 }
 
@@ -307,6 +308,12 @@ parse_line(struct config *c, char *text, const char *src, int line,
 		c->backends = strcmp(w[1], "no") != 0;
 		snprintf(c->backends_only, sizeof(c->backends_only), "%s",
 		    strcmp(w[1], "yes") == 0 || strcmp(w[1], "no") == 0 ? "" : w[1]);
+		return 0;
+	}
+	if (strcmp(w[0], "dnssd") == 0) {
+		if (n != 2 || (strcmp(w[1], "yes") != 0 && strcmp(w[1], "no") != 0))
+			return fail(err, errlen, src, line, "usage: dnssd yes|no");
+		c->dnssd = strcmp(w[1], "yes") == 0;
 		return 0;
 	}
 	if (strcmp(w[0], "lock_dir") == 0) {

@@ -122,6 +122,18 @@ listener_run(struct server *srv, const char *addr, const char *port,
 	return listener_serve(srv, fds, n, one_client, after_bind);
 }
 
+static int
+listen_port(int fd)
+{
+	struct sockaddr_storage a;
+	socklen_t len = sizeof(a);
+
+	if (getsockname(fd, (struct sockaddr *)&a, &len) < 0)
+		return 6566;
+	return ntohs(a.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&a)->sin6_port :
+	    ((struct sockaddr_in *)&a)->sin_port);
+}
+
 int
 listener_serve(struct server *srv, const int *fds, int n, int one_client,
     int (*after_bind)(void))
@@ -135,6 +147,14 @@ listener_serve(struct server *srv, const int *fds, int n, int one_client,
 		rc = -1;
 		goto out;
 	}
+	/*
+	 * As saned, announce in standalone mode, with the port we listen on.
+	 * SCSANED_DNSSD=no overrides the config (tests, containers).
+	 */
+	if (srv->conf->dnssd && (getenv("SCSANED_DNSSD") == NULL ||
+	    strcmp(getenv("SCSANED_DNSSD"), "no") != 0))
+		dnssd_publish("scsaned", listen_port(fds[0]),
+		    SANE_VERSION_CODE(SANE_CURRENT_MAJOR, SANE_CURRENT_MINOR, 3));
 	server_ready();
 	for (i = 0; i < n; i++) {
 		pfd[i].fd = fds[i];
@@ -161,6 +181,7 @@ listener_serve(struct server *srv, const int *fds, int n, int one_client,
 		}
 	}
 out:
+	dnssd_stop();
 	for (i = 0; i < n; i++)
 		close(fds[i]);
 	return rc;

@@ -7,6 +7,8 @@
 set -u
 BUILD=${BUILD:-build}
 NAME=$(basename "$0" .sh)
+# Test servers never announce themselves on the host's networks.
+export SCSANED_DNSSD=no
 TMP=$(mktemp -d)
 PIDS=()
 FAILED=0
