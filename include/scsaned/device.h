@@ -39,6 +39,12 @@ struct device_ops {
 	 * that owns the handle, never concurrently with read().
 	 */
 	void (*cancel)(void *h);
+	/*
+	 * Optional.  After start(): an fd that becomes readable when read()
+	 * has data, read() then never blocks (it may answer GOOD with 0
+	 * bytes); or -1 if reads block.  NULL means -1.
+	 */
+	int (*select_fd)(void *h);
 };
 
 /* A device the daemon serves.  Fields are fixed once the registry is built. */

@@ -38,6 +38,8 @@ static struct {
 	SANE_Status (*start)(SANE_Handle);
 	SANE_Status (*read)(SANE_Handle, SANE_Byte *, SANE_Int, SANE_Int *);
 	void (*cancel)(SANE_Handle);
+	SANE_Status (*set_io_mode)(SANE_Handle, SANE_Bool);
+	SANE_Status (*get_select_fd)(SANE_Handle, SANE_Int *);
 } ls = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 #define LOCKED(expr) do { pthread_mutex_lock(&ls.lock); expr; \
@@ -96,6 +98,25 @@ ls_start(void *h)
 	return st;
 }
 
+/*
+ * Non-blocking mode where the backend offers it: the data thread then
+ * waits on the backend's fd (and its own stop signal) instead of inside
+ * a read a cancel cannot interrupt.
+ */
+static int
+ls_select_fd(void *h)
+{
+	SANE_Int fd = -1;
+	SANE_Status st;
+
+	pthread_mutex_lock(&ls.lock);
+	st = ls.get_select_fd(h, &fd);
+	if (st == SANE_STATUS_GOOD && fd >= 0)
+		st = ls.set_io_mode(h, SANE_TRUE);
+	pthread_mutex_unlock(&ls.lock);
+	return st == SANE_STATUS_GOOD ? fd : -1;
+}
+
 /* Not under the bridge lock: a slow scanner must not stall the others. */
 static SANE_Status
 ls_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
@@ -118,6 +139,7 @@ static const struct device_ops ls_ops = {
 	.start = ls_start,
 	.read = ls_read,
 	.cancel = ls_cancel,
+	.select_fd = ls_select_fd,
 };
 
 #define SYM(field, name) \
@@ -141,7 +163,9 @@ load(void)
 	    SYM(get_option_descriptor, "sane_get_option_descriptor") ||
 	    SYM(control_option, "sane_control_option") ||
 	    SYM(get_parameters, "sane_get_parameters") || SYM(start, "sane_start") ||
-	    SYM(read, "sane_read") || SYM(cancel, "sane_cancel")) {
+	    SYM(read, "sane_read") || SYM(cancel, "sane_cancel") ||
+	    SYM(set_io_mode, "sane_set_io_mode") ||
+	    SYM(get_select_fd, "sane_get_select_fd")) {
 		log_err("backends: libsane.so.1 lacks the SANE API");
 		dlclose(ls.lib);
 		ls.lib = NULL;

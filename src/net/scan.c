@@ -198,6 +198,10 @@ static SANE_Status
 read_some(struct scan *sc, struct scan_slot *slot, SANE_Int *len)
 {
 	struct timespec t0, nap = { 0, 10 * 1000000L };
+	struct pollfd p[2] = {
+		{ .fd = sc->select_fd, .events = POLLIN },
+		{ .fd = sc->wake[0], .events = POLLIN },
+	};
 	SANE_Status st;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -213,7 +217,11 @@ read_some(struct scan *sc, struct scan_slot *slot, SANE_Int *len)
 			    sc->what, sc->stall_ms / 1000);
 			return SANE_STATUS_IO_ERROR;
 		}
-		nanosleep(&nap, NULL);
+		/* Wait on the backend's fd where it has one, else back off. */
+		if (sc->select_fd >= 0)
+			poll(p, 2, 1000);
+		else
+			nanosleep(&nap, NULL);
 	}
 }
 
@@ -355,6 +363,15 @@ pump(void *arg)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	sc->first_data_ms = -1;
+	sc->select_fd = -1;
+	if (sc->ops->select_fd != NULL) {
+		pthread_mutex_lock(sc->drv_lock);
+		sc->select_fd = sc->ops->select_fd(sc->drv);
+		pthread_mutex_unlock(sc->drv_lock);
+		if (sc->select_fd >= 0)
+			log_debug("%s: non-blocking reads, waiting on the driver's fd",
+			    sc->what);
+	}
 	/* The device starts while the client connects. */
 	sc->reader_started = pthread_create(&sc->reader, NULL, reader, sc) == 0;
 	fd = sc->reader_started ? pump_accept(sc) : -1;

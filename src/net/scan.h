@@ -52,6 +52,7 @@ struct scan {
 	struct sockaddr_storage peer;	/* control peer: the data peer must match */
 	unsigned connect_timeout_ms;
 	unsigned stall_ms;		/* the driver gives nothing this long: give up */
+	int select_fd;			/* the driver's, once started; -1 if reads block */
 	char what[160];			/* "device for client", for logs */
 
 	/* Results, read after the join. */

@@ -30,9 +30,9 @@ check "our own device is listed beside it" grep -q "net:$ADDR:fb'" "$TMP/list"
 check "an ignored device is not" eval '! grep -q "net:$ADDR:test:1" "$TMP/list"'
 
 n=0
-while IFS='|' read -r mode depth picture; do
+while IFS='|' read -r mode depth picture extra; do
 	n=$((n + 1))
-	opts=(--mode "$mode" --depth "$depth" --test-picture "$picture" --resolution 75 -x 40 -y 30 --format=pnm)
+	opts=(--mode "$mode" --depth "$depth" --test-picture "$picture" --resolution 75 -x 40 -y 30 --format=pnm $extra)
 	SANE_CONFIG_DIR=$TMP/backends timeout 60 scanimage -d test:0 "${opts[@]}" \
 	    > "$TMP/local.$n.pnm" 2> "$TMP/local.$n.err"
 	scan -d "net:$ADDR:test:0" "${opts[@]}" > "$TMP/net.$n.pnm" 2> "$TMP/net.$n.err"
@@ -45,6 +45,9 @@ Color|16|Grid
 Gray|8|Grid
 Gray|16|Color pattern
 Gray|1|Color pattern
+Color|8|Grid|--non-blocking=yes --select-fd=yes
 CASES
+check "a backend's select fd and non-blocking mode are used when offered" \
+    grep -q "test:0 for .*: non-blocking reads, waiting on the driver's fd" "$SERVER_LOG"
 stop_server
 finish
