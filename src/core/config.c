@@ -6,15 +6,13 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "scsaned/config.h"
+#include "scsaned/fileio.h"
 
 #define CONFIG_MAX_BYTES (1024 * 1024)
 #ifndef SANED_CONF
@@ -396,33 +394,13 @@ config_parse(struct config *c, const char *src, const char *text, size_t len,
 int
 config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
-	struct stat st;
 	char *text;
-	ssize_t r;
-	size_t got = 0;
-	int fd, rc;
+	size_t len;
+	int rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (file_slurp(path, CONFIG_MAX_BYTES, 0, &text, &len, err, errlen) < 0)
 		return -1;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > CONFIG_MAX_BYTES) {
-		snprintf(err, errlen, "%s: not a regular file of at most %d bytes",
-		    path, CONFIG_MAX_BYTES);
-		close(fd);
-		return -1;
-	}
-	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		close(fd);
-		return -1;
-	}
-	while (got < (size_t)st.st_size &&
-	    (r = read(fd, text + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)r;
-	close(fd);
-	rc = config_parse(c, path, text, got, err, errlen);
+	rc = config_parse(c, path, text, len, err, errlen);
 	free(text);
 	return rc;
 }

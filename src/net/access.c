@@ -7,16 +7,13 @@
  */
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "scsaned/access.h"
+#include "scsaned/fileio.h"
 
 #define ACCESS_MAX_RULES 1024
 #define ACCESS_MAX_FILE (1024 * 1024)
@@ -194,26 +191,15 @@ access_parse(struct access_list *l, const char *source, const char *text,
 int
 access_load(struct access_list *l, const char *path, char *err, size_t errlen)
 {
-	struct stat st;
 	char *text;
-	ssize_t r;
-	size_t got = 0;
-	int fd, rc;
+	size_t len;
+	int rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? 0 : (snprintf(err, errlen, "%s: %s", path,
-		    strerror(errno)), -1);
-	if (fstat(fd, &st) < 0 || st.st_size > ACCESS_MAX_FILE ||
-	    (text = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		snprintf(err, errlen, "%s: unreadable or too large", path);
+	if (file_slurp(path, ACCESS_MAX_FILE, 1, &text, &len, err, errlen) < 0)
 		return -1;
-	}
-	while (got < (size_t)st.st_size &&
-	    (r = read(fd, text + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)r;
-	close(fd);
-	rc = access_parse(l, path, text, got, err, errlen);
+	if (text == NULL)
+		return 0;	/* no saned.conf: no entries */
+	rc = access_parse(l, path, text, len, err, errlen);
 	free(text);
 	return rc;
 }

@@ -6,16 +6,14 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <md5.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "scsaned/auth.h"
+#include "scsaned/fileio.h"
 
 #define AUTH_MAX_USERS 1024
 #define AUTH_MAX_FILE (256 * 1024)
@@ -107,30 +105,16 @@ auth_parse(struct auth_db *db, const char *source, const char *text, size_t len,
 int
 auth_load(struct auth_db *db, const char *path, char *err, size_t errlen)
 {
-	struct stat st;
 	char *text;
-	ssize_t r;
-	size_t got = 0;
-	int fd, rc;
+	size_t len;
+	int rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (file_slurp(path, AUTH_MAX_FILE, 1, &text, &len, err, errlen) < 0)
 		return -1;
-	}
-	if (fstat(fd, &st) < 0 || st.st_size > AUTH_MAX_FILE ||
-	    (text = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		snprintf(err, errlen, "%s: unreadable or too large", path);
-		return -1;
-	}
-	while (got < (size_t)st.st_size &&
-	    (r = read(fd, text + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)r;
-	close(fd);
-	rc = auth_parse(db, path, text, got, err, errlen);
-	explicit_bzero(text, got);
+	if (text == NULL)
+		return 0;	/* no saned.users: nobody needs a password */
+	rc = auth_parse(db, path, text, len, err, errlen);
+	explicit_bzero(text, len);	/* it held passwords */
 	free(text);
 	return rc;
 }

@@ -1,0 +1,17 @@
+/*
+ * fileio.h - reading the small text files scsaned is configured with.
+ */
+#ifndef SCSANED_FILEIO_H
+#define SCSANED_FILEIO_H
+
+#include <stddef.h>
+
+/*
+ * Read all of PATH, a regular file of at most MAX bytes, into a malloc'ed
+ * buffer (*text, *len; caller frees).  A missing file is *text = NULL and
+ * 0 when MISSING_OK, an error otherwise.  0, or -1 with "PATH: reason".
+ */
+int file_slurp(const char *path, size_t max, int missing_ok, char **text,
+    size_t *len, char *err, size_t errlen);
+
+#endif
