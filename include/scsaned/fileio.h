@@ -14,4 +14,13 @@
 int file_slurp(const char *path, size_t max, int missing_ok, char **text,
     size_t *len, char *err, size_t errlen);
 
+/*
+ * The next line of TEXT (LEN bytes) at *POS, without its newline and the
+ * blanks around it, into LINE (CAP bytes).  Returns 1 and advances *POS
+ * and *LINENO; 0 at the end; -1 (after advancing *LINENO, so the caller
+ * can name the line) if the line is longer than CAP - 1 or holds a NUL.
+ */
+int text_next_line(const char *text, size_t len, size_t *pos, char *line,
+    size_t cap, int *lineno);
+
 #endif

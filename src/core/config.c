@@ -356,8 +356,8 @@ config_parse(struct config *c, const char *src, const char *text, size_t len,
 {
 	struct config tmp;
 	char buf[1024];
-	size_t i = 0, n;
-	int line = 0;
+	size_t pos = 0;
+	int line = 0, r;
 
 	tmp = *c;
 	tmp.devices = NULL;
@@ -366,21 +366,11 @@ config_parse(struct config *c, const char *src, const char *text, size_t len,
 	tmp.ndiscover = 0;
 	tmp.allow = NULL;
 	tmp.nallow = 0;
-	while (i < len) {
-		line++;
-		for (n = 0; i + n < len && text[i + n] != '\n'; n++)
-			;
-		if (n >= sizeof(buf)) {
+	while ((r = text_next_line(text, len, &pos, buf, sizeof(buf), &line)) != 0) {
+		if (r < 0) {
 			config_free_lists(&tmp);
-			return fail(err, errlen, src, line, "line too long");
+			return fail(err, errlen, src, line, "line too long or NUL byte in line");
 		}
-		if (memchr(text + i, '\0', n) != NULL) {
-			config_free_lists(&tmp);
-			return fail(err, errlen, src, line, "NUL byte in line");
-		}
-		memcpy(buf, text + i, n);
-		buf[n] = '\0';
-		i += n + 1;
 		if (parse_line(&tmp, buf, src, line, err, errlen) < 0) {
 			config_free_lists(&tmp);
 			return -1;

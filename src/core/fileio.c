@@ -2,6 +2,7 @@
  * fileio.c - one careful reader for configuration files: regular files
  * only, size capped before allocating.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -49,4 +50,29 @@ file_slurp(const char *path, size_t max, int missing_ok, char **text,
 	*text = buf;
 	*len = got;
 	return 0;
+}
+
+int
+text_next_line(const char *text, size_t len, size_t *pos, char *line,
+    size_t cap, int *lineno)
+{
+	size_t n, start, end;
+
+	if (*pos >= len)
+		return 0;
+	(*lineno)++;
+	for (n = 0; *pos + n < len && text[*pos + n] != '\n'; n++)
+		;
+	if (n >= cap || memchr(text + *pos, '\0', n) != NULL) {
+		*pos += n + 1;
+		return -1;
+	}
+	for (start = 0; start < n && isspace((unsigned char)text[*pos + start]); start++)
+		;
+	for (end = n; end > start && isspace((unsigned char)text[*pos + end - 1]); end--)
+		;
+	memcpy(line, text + *pos + start, end - start);
+	line[end - start] = '\0';
+	*pos += n + 1;
+	return 1;
 }

@@ -157,30 +157,19 @@ int
 access_parse(struct access_list *l, const char *source, const char *text,
     size_t len, char *err, size_t errlen)
 {
-	char line[512], why[256], *p, *e;
-	size_t i = 0, n;
-	int lineno = 0;
+	char line[512], why[256];
+	size_t pos = 0;
+	int lineno = 0, r;
 
-	while (i < len) {
-		lineno++;
-		for (n = 0; i + n < len && text[i + n] != '\n'; n++)
-			;
-		if (n >= sizeof(line) || memchr(text + i, '\0', n) != NULL) {
+	while ((r = text_next_line(text, len, &pos, line, sizeof(line), &lineno)) != 0) {
+		if (r < 0) {
 			snprintf(err, errlen, "%s:%d: line too long or binary", source, lineno);
 			return -1;
 		}
-		memcpy(line, text + i, n);
-		line[n] = '\0';
-		i += n + 1;
-		for (p = line; isspace((unsigned char)*p); p++)
-			;
-		for (e = p + strlen(p); e > p && isspace((unsigned char)e[-1]); e--)
-			;
-		*e = '\0';
-		if (*p == '\0' || *p == '#')
+		if (line[0] == '\0' || line[0] == '#')
 			continue;
-		if ((strchr(p, '=') != NULL ? parse_option(l, p, why, sizeof(why)) :
-		    access_add(l, p, why, sizeof(why))) < 0) {
+		if ((strchr(line, '=') != NULL ? parse_option(l, line, why, sizeof(why)) :
+		    access_add(l, line, why, sizeof(why))) < 0) {
 			snprintf(err, errlen, "%s:%d: %s", source, lineno, why);
 			return -1;
 		}

@@ -69,30 +69,17 @@ int
 auth_parse(struct auth_db *db, const char *source, const char *text, size_t len,
     char *err, size_t errlen)
 {
-	char line[512], why[128], *p, *e;
-	size_t i = 0, n;
-	int lineno = 0, rc = 0;
+	char line[512], why[128];
+	size_t pos = 0;
+	int lineno = 0, r, rc = 0;
 
-	while (i < len && rc == 0) {
-		lineno++;
-		for (n = 0; i + n < len && text[i + n] != '\n'; n++)
-			;
-		if (n >= sizeof(line) || memchr(text + i, '\0', n) != NULL) {
+	while (rc == 0 && (r = text_next_line(text, len, &pos, line, sizeof(line),
+	    &lineno)) != 0) {
+		if (r < 0) {
 			snprintf(err, errlen, "%s:%d: line too long or binary", source, lineno);
 			rc = -1;
-			break;
-		}
-		memcpy(line, text + i, n);
-		line[n] = '\0';
-		i += n + 1;
-		for (p = line; isspace((unsigned char)*p); p++)
-			;
-		for (e = p + strlen(p); e > p && isspace((unsigned char)e[-1]); e--)
-			;
-		*e = '\0';
-		if (*p == '\0' || *p == '#')
-			continue;
-		if (add_user(db, p, why, sizeof(why)) < 0) {
+		} else if (line[0] != '\0' && line[0] != '#' &&
+		    add_user(db, line, why, sizeof(why)) < 0) {
 			/* Never echo the line: it holds a password. */
 			snprintf(err, errlen, "%s:%d: %s", source, lineno, why);
 			rc = -1;

@@ -110,10 +110,10 @@ test_errors_name_the_line(void **state)
 	expect_error("discover usb\n", "t.conf:1: usage: discover");
 	expect_error("discover sg color=red\n", "t.conf:1: unknown discover option 'color=red'");
 	expect_error("discover iscsi://h extra\n", "t.conf:1: usage: discover");
-	expect_error_n("device a sim:x\ndevice b\0c sim:y\n", 31, "t.conf:2: NUL byte");
+	expect_error_n("device a sim:x\ndevice b\0c sim:y\n", 31, "t.conf:2: line too long or NUL byte");
 	memset(longline, 'x', sizeof(longline) - 1);
 	longline[sizeof(longline) - 1] = '\0';
-	expect_error(longline, "t.conf:1: line too long");
+	expect_error(longline, "t.conf:1: line too long or NUL byte");
 }
 
 static void
