@@ -11,6 +11,7 @@
 
 static const struct sim_model *const models[] = {
 	&sim_model_scsi2_flatbed,
+	&sim_model_coolscan_ls2000,
 };
 
 struct sim_device {

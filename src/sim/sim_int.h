@@ -18,6 +18,7 @@ struct sim_model {
 };
 
 extern const struct sim_model sim_model_scsi2_flatbed;
+extern const struct sim_model sim_model_coolscan_ls2000;
 
 /* End IO with CHECK CONDITION and fixed-format sense KEY/ASC/ASCQ. */
 void sim_check(struct sim_io *io, uint8_t key, uint8_t asc, uint8_t ascq);
