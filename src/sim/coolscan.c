@@ -10,6 +10,11 @@
  * line-sequential planes, and the vendor commands E0 (set parameter),
  * E1 (get parameter), C1 (execute) and C0 (abort).
  *
+ * Options: busy=N answers N TEST UNIT READYs after each EXECUTE with NOT
+ * READY 2/04/01, as the mechanics take time; reissue=1 answers the first
+ * SCAN with Nikon's vendor "re-issue" sense (9/80/06), as the hardware
+ * does while it settles.  LUTs sent with SEND 03h are applied to the data.
+ *
  * The image, until the film slide comes, is the chart of chart.c sampled
  * at the scanner's pitch: pixel i of a window at x offset X (in 1/2700
  * inch) sits at (X + i * pitch) * 1200 / 2700 in the chart's unit.
@@ -53,6 +58,9 @@ struct coolscan {
 	struct cs_window win[CS_MAX_WINDOWS];	/* R, G, B, IR */
 	uint32_t focus;
 	uint8_t pending_op;	/* what the next EXECUTE does */
+	unsigned busy_polls, busy_left;	/* NOT READY after EXECUTE */
+	int reissue;		/* the next SCAN asks to be re-issued */
+	uint16_t *lut[3];	/* per channel, 2^bits entries; NULL = identity */
 	int scanning;
 	unsigned nwin, planes[CS_MAX_WINDOWS];
 	uint32_t width, lines, xdpi, ydpi, x0, y0, bps, samples;
@@ -239,7 +247,11 @@ cs_make_line(struct coolscan *cs, uint32_t n)
 				sim_chart_rgb16(x, y, rgb);
 				/* IR: dust-free film for now, all transmitted. */
 				v = c < 3 ? rgb[c] : 0xffff;
-				v = (uint16_t)(v >> (16 - bits));
+				/* The LUT maps the full-depth sample, then it is cut to size. */
+				v = (uint16_t)(v >> (16 - cs->m->bits));
+				if (c < 3 && cs->lut[c] != NULL)
+					v = cs->lut[c][v];
+				v = (uint16_t)(v >> (cs->m->bits - bits));
 				if (cs->bps == 2) {
 					*out++ = (uint8_t)(v >> 8);
 					*out++ = (uint8_t)v;
@@ -306,11 +318,41 @@ cs_vendor(struct coolscan *cs, struct sim_io *io)
 		sim_data_in(io, r, sizeof(r), sim_be(io->cdb + 6, 3));
 		break;
 	case CS_OP_EXECUTE:
-		cs->pending_op = 0;	/* done at once: no mechanics yet */
+		cs->pending_op = 0;
+		cs->busy_left = cs->busy_polls;	/* the mechanics take a while */
 		break;
 	case CS_OP_ABORT:
 		cs->scanning = 0;
 		break;
+	}
+}
+
+/* SEND: 88h frame boundaries (accepted), 03h a LUT for one channel. */
+static void
+cs_send(struct coolscan *cs, struct sim_io *io)
+{
+	size_t tl = sim_be(io->cdb + 6, 3), entries = (size_t)1 << cs->m->bits, i;
+	int c = win_index(io->cdb[4]);
+
+	if (io->cdb[2] != 0x88 && io->cdb[2] != 0x03) {
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		return;
+	}
+	if (data_out(io, tl) < 0 || io->cdb[2] == 0x88)
+		return;
+	/* 2^bits big-endian 16-bit entries for channel R, G or B. */
+	if (c < 0 || c > 2 || tl != entries * 2) {
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+		return;
+	}
+	if (cs->lut[c] == NULL && (cs->lut[c] = malloc(entries * 2)) == NULL) {
+		sim_check(io, SCSI_SK_HARDWARE_ERROR, 0x00, 0x00);
+		return;
+	}
+	for (i = 0; i < entries; i++) {
+		cs->lut[c][i] = (uint16_t)sim_be(io->buf + 2 * i, 2);
+		if (cs->lut[c][i] >= entries)
+			cs->lut[c][i] = (uint16_t)(entries - 1);
 	}
 }
 
@@ -330,6 +372,17 @@ cs_command(struct sim_device *d, void *st, struct sim_io *io)
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
 		return;
 	}
+	if (op == SCSI_OP_TEST_UNIT_READY && cs->busy_left > 0) {
+		cs->busy_left--;
+		sim_check(io, SCSI_SK_NOT_READY, 0x04, 0x01);
+		return;
+	}
+	if (op == SCSI_OP_SCAN && cs->reissue) {
+		cs->reissue = 0;
+		/* Nikon's vendor sense: key 9, 80/06, "issue the command again". */
+		sim_check(io, 0x9, 0x80, 0x06);
+		return;
+	}
 	switch (op) {
 	case SCSI_OP_TEST_UNIT_READY:
 	case SCSI_OP_RESERVE_UNIT:
@@ -342,12 +395,7 @@ cs_command(struct sim_device *d, void *st, struct sim_io *io)
 		data_out(io, io->cdb[4]);
 		break;
 	case SCSI_OP_SEND10:
-		/* 88h frame boundaries, 03h LUTs: accepted, applied later. */
-		if (io->cdb[2] != 0x88 && io->cdb[2] != 0x03) {
-			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
-			return;
-		}
-		data_out(io, sim_be(io->cdb + 6, 3));
+		cs_send(cs, io);
 		break;
 	case SCSI_OP_SET_WINDOW:
 		cs_set_window(d, cs, io);
@@ -463,11 +511,32 @@ cs_create_ls2000(void)
 	return cs;
 }
 
+static int
+cs_option(void *st, const char *key, const char *val)
+{
+	struct coolscan *cs = st;
+	char *end;
+	unsigned long v = strtoul(val, &end, 10);
+
+	if (*val == '\0' || *end != '\0' || v > 1000)
+		return -1;
+	if (strcmp(key, "busy") == 0)
+		cs->busy_polls = (unsigned)v;
+	else if (strcmp(key, "reissue") == 0)
+		cs->reissue = v != 0;
+	else
+		return -1;
+	return 0;
+}
+
 static void
 cs_destroy(void *st)
 {
 	struct coolscan *cs = st;
+	int c;
 
+	for (c = 0; c < 3; c++)
+		free(cs->lut[c]);
 	free(cs->line);
 	free(cs);
 }
@@ -475,7 +544,7 @@ cs_destroy(void *st)
 const struct sim_model sim_model_coolscan_ls2000 = {
 	.name = "coolscan-ls2000",
 	.create = cs_create_ls2000,
-	.option = NULL,
+	.option = cs_option,
 	.command = cs_command,
 	.destroy = cs_destroy,
 	.render = cs_render,

@@ -42,4 +42,20 @@ for depth in 8 12; do
 	check "$depth-bit: SCAN of windows 1, 2, 3" grep -q "^scan width=100 lines=70 planes=3" "$TMP/trace"
 	check "$depth-bit: no unexpected CHECK CONDITION" "$BUILD/scsaned-sim" trace-check "$TMP/trace"
 done
+
+# The hardware's own sense: busy after EXECUTE, "re-issue" after SCAN.
+node2=$TMP/sg-ls2000-busy
+mknod "$node2" c 21 243
+echo "scsi:$node2" > "$TMP/coolscan3.conf"
+export SGSIM_DEVICES="$node2=coolscan-ls2000?busy=2&reissue=1&trace=$TMP/trace2"
+cs3 -d "coolscan3:scsi:$node2" --resolution 300 -l 90 -t 180 -x 900 -y 630 --format=pnm \
+    > "$TMP/got2.pnm" 2> "$TMP/err2"
+check "busy and re-issue: coolscan3 still scans" test $? -eq 0
+check "... it waited out NOT READY after EXECUTE" grep -q "^check op=00 sense=2/04/01" "$TMP/trace2"
+check "... and sent SCAN again when asked to" test "$(grep -c '^cdb 1b ' "$TMP/trace2")" -eq 2
+win=$(grep '^window id=1 ' "$TMP/trace2" | tail -1 | sed 's/^window //')
+"$BUILD/scsaned-sim" render coolscan-ls2000 $win -o "$TMP/want2.pnm"
+check "... and the image is still exact" cmp -s <(pnm_data "$TMP/want2.pnm") <(pnm_data "$TMP/got2.pnm")
+check "... with no CHECK CONDITION but those two" \
+    "$BUILD/scsaned-sim" trace-check "$TMP/trace2" 2/04/01 9/80/06
 finish

@@ -231,6 +231,56 @@ test_faults(void **state)
 	sim_close(d);
 }
 
+/* An LS-2000 applies the LUT it was sent: an inverting one inverts. */
+static void
+test_coolscan_lut(void **state)
+{
+	struct sim_device *d = dev("coolscan-ls2000");
+	uint8_t win[8 + 50] = { 0, 0, 0, 0, 0, 0, 0, 50 };
+	uint8_t setw[10] = { 0x24, 0, 0, 0, 0, 0, 0, 0, 58, 0 };
+	uint8_t send[10] = { 0x2a, 0, 0x03, 0, 1, 1, 0, 0x20, 0x00, 0 };
+	uint8_t scan[6] = { 0x1b, 0, 0, 0, 3, 0 }, ids[3] = { 1, 2, 3 };
+	uint8_t read[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 30, 0 };
+	uint8_t plain[30], inverted[30], *lut;
+	struct sim_io io;
+	int i, c, pass;
+
+	(void)state;
+	lut = malloc(8192);
+	for (i = 0; i < 4096; i++) {
+		lut[2 * i] = (uint8_t)((4095 - i) >> 8);
+		lut[2 * i + 1] = (uint8_t)(4095 - i);
+	}
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			cmd(d, send, 10, SIM_DIR_OUT, lut, 8192, &io);	/* red only */
+			assert_int_equal(io.status, 0);
+		}
+		for (c = 1; c <= 3; c++) {
+			memset(win + 8, 0, 50);
+			win[8] = (uint8_t)c;
+			win[10] = 0x01; win[11] = 0x2c;		/* 300 dpi */
+			win[12] = 0x01; win[13] = 0x2c;
+			win[25] = 90;				/* 10 pixels wide */
+			win[29] = 9;				/* 1 line */
+			win[33] = 5;				/* RGB */
+			win[34] = 8;
+			cmd(d, setw, 10, SIM_DIR_OUT, win, sizeof(win), &io);
+			assert_int_equal(io.status, 0);
+		}
+		cmd(d, scan, 6, SIM_DIR_OUT, ids, 3, &io);
+		assert_int_equal(io.status, 0);
+		cmd(d, read, 10, SIM_DIR_IN, pass ? inverted : plain, 30, &io);
+		assert_int_equal(io.status, 0);
+	}
+	for (i = 0; i < 10; i++) {
+		assert_int_equal(inverted[i], 255 - plain[i]);	/* red plane */
+		assert_int_equal(inverted[10 + i], plain[10 + i]);	/* green untouched */
+	}
+	free(lut);
+	sim_close(d);
+}
+
 static void
 test_bad_specs(void **state)
 {
@@ -258,6 +308,7 @@ main(void)
 		cmocka_unit_test(test_end_of_image),
 		cmocka_unit_test(test_mode_pages),
 		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_coolscan_lut),
 		cmocka_unit_test(test_bad_specs),
 	};
 
