@@ -413,26 +413,11 @@ mode_arg(int flags, va_list ap)
 }
 
 int open(const char *path, int flags, ...);
-int open64(const char *path, int flags, ...);
 int openat(int dirfd, const char *path, int flags, ...);
-int openat64(int dirfd, const char *path, int flags, ...);
 int __open_2(const char *path, int flags);
-int __open64_2(const char *path, int flags);
 
 int
 open(const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t m;
-
-	va_start(ap, flags);
-	m = mode_arg(flags, ap);
-	va_end(ap);
-	return open_common(path, flags, m, AT_FDCWD, 0);
-}
-
-int
-open64(const char *path, int flags, ...)
 {
 	va_list ap;
 	mode_t m;
@@ -456,28 +441,15 @@ openat(int dirfd, const char *path, int flags, ...)
 }
 
 int
-openat64(int dirfd, const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t m;
-
-	va_start(ap, flags);
-	m = mode_arg(flags, ap);
-	va_end(ap);
-	return open_common(path, flags, m, dirfd, 1);
-}
-
-int
 __open_2(const char *path, int flags)
 {
 	return open_common(path, flags, 0, AT_FDCWD, 0);
 }
 
-int
-__open64_2(const char *path, int flags)
-{
-	return open_common(path, flags, 0, AT_FDCWD, 0);
-}
+/* On 64-bit Linux the *64 variants are the same calls under other names. */
+int open64(const char *path, int flags, ...) __attribute__((alias("open")));
+int openat64(int dirfd, const char *path, int flags, ...) __attribute__((alias("openat")));
+int __open64_2(const char *path, int flags) __attribute__((alias("__open_2")));
 
 int close(int fd);
 
