@@ -374,6 +374,23 @@ data_connect(int port)
 	return fd;
 }
 
+/* START on handle H, expect GOOD, and open the data connection. */
+static int
+cli_start(struct cli *c, SANE_Word h)
+{
+	struct wire_request q = { .proc = WIRE_START, .handle = h };
+	struct wire_reply r;
+	int dfd;
+
+	call(c, &q, &r);
+	assert_int_equal(r.status, 0);
+	assert_true(r.port > 0);
+	assert_true(r.byte_order == WIRE_LITTLE_ENDIAN || r.byte_order == WIRE_BIG_ENDIAN);
+	dfd = data_connect(r.port);
+	wire_reply_free(&r);
+	return dfd;
+}
+
 /* Read the whole data stream; returns payload bytes, *tail the end bytes. */
 static size_t
 read_stream(int fd, uint8_t *tail, size_t *taillen)
@@ -415,15 +432,9 @@ test_scan_stream_end(void **state)
 	(void)state;
 	cli_init(&c);
 	h = cli_open_dev(&c, "fb", SANE_STATUS_GOOD);
+	dfd = cli_start(&c, h);
 	memset(&q, 0, sizeof(q));
 	q.handle = h;
-	q.proc = WIRE_START;
-	call(&c, &q, &r);
-	assert_int_equal(r.status, 0);
-	assert_true(r.port > 0);
-	assert_true(r.byte_order == WIRE_LITTLE_ENDIAN || r.byte_order == WIRE_BIG_ENDIAN);
-	dfd = data_connect(r.port);
-	wire_reply_free(&r);
 	/* GET_PARAMETERS while the data flows, as scanimage does. */
 	q.proc = WIRE_GET_PARAMETERS;
 	call(&c, &q, &p);
@@ -455,13 +466,9 @@ test_close_during_scan(void **state)
 	(void)state;
 	cli_init(&c);
 	h = cli_open_dev(&c, "fb", SANE_STATUS_GOOD);
+	dfd = cli_start(&c, h);
 	memset(&q, 0, sizeof(q));
 	q.handle = h;
-	q.proc = WIRE_START;
-	call(&c, &q, &r);
-	assert_int_equal(r.status, 0);
-	dfd = data_connect(r.port);
-	wire_reply_free(&r);
 	q.proc = WIRE_START;			/* a second START on a busy handle */
 	call(&c, &q, &r);
 	assert_int_equal(r.status, SANE_STATUS_DEVICE_BUSY);
@@ -528,8 +535,6 @@ test_open_null_name(void **state)
 static void
 test_error_stream_end(void **state)
 {
-	struct wire_request q;
-	struct wire_reply r;
 	uint8_t tail[16];
 	size_t taillen;
 	struct cli c;
@@ -537,13 +542,7 @@ test_error_stream_end(void **state)
 
 	(void)state;
 	cli_init(&c);
-	memset(&q, 0, sizeof(q));
-	q.handle = cli_open_dev(&c, "broken", SANE_STATUS_GOOD);
-	q.proc = WIRE_START;
-	call(&c, &q, &r);
-	assert_int_equal(r.status, 0);
-	dfd = data_connect(r.port);
-	wire_reply_free(&r);
+	dfd = cli_start(&c, cli_open_dev(&c, "broken", SANE_STATUS_GOOD));
 	assert_int_equal(read_stream(dfd, tail, &taillen), 0);
 	assert_int_equal(taillen, 1);
 	assert_int_equal(tail[0], SANE_STATUS_IO_ERROR);
