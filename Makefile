@@ -3,7 +3,7 @@
 #   make          build build/scsaned and build/scsaned-sim
 #   make run      install dependencies, build, serve simulated scanners
 #   make check    install dependencies, build, run every test (plain and
-#                 under ASan+UBSan); ends with "N passed, N failed"
+#                 under ASan+UBSan); ends with "N passed, N failed, N skipped"
 #   make CC=clang the same with clang
 
 CC      ?= cc

@@ -34,6 +34,8 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 pass() { echo "PASS: $NAME: $*"; }
+# A test that cannot run here says so; it is counted as skipped, not passed.
+skip() { echo "SKIP: $NAME: $*"; }
 fail() { echo "FAIL: $NAME: $*"; FAILED=1; }
 
 # check DESCRIPTION COMMAND...: pass if the command succeeds.

@@ -17,7 +17,7 @@ test_cleanup() {
 }
 
 if ! ip netns add "$NS" 2>/dev/null; then
-	pass "skipped: cannot create network namespaces here"
+	skip "cannot create network namespaces here"
 	finish
 fi
 ip link add "$H" type veth peer name "$C" &&

@@ -7,7 +7,7 @@
 ADDR=127.0.0.42
 
 if ! ls /usr/lib/*/sane/libsane-test.so.1 > /dev/null 2>&1; then
-	pass "skipped: Debian's test backend is not installed"
+	skip "Debian's test backend is not installed"
 	finish
 fi
 # The daemon's own libsane sees only the test backend.

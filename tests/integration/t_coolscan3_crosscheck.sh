@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! ls /usr/lib/*/sane/libsane-coolscan3.so.1 > /dev/null 2>&1; then
-	pass "skipped: Debian's coolscan3 backend is not installed"
+	skip "Debian's coolscan3 backend is not installed"
 	finish
 fi
 node=$TMP/sg-ls2000

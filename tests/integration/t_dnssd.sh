@@ -17,12 +17,12 @@ test_cleanup() {
 
 for tool in avahi-daemon avahi-browse dbus-daemon; do
 	if ! command -v "$tool" > /dev/null; then
-		pass "skipped: $tool is not installed"
+		skip "$tool is not installed"
 		finish
 	fi
 done
 if ! ip netns add "$NS" 2>/dev/null; then
-	pass "skipped: cannot create network namespaces here"
+	skip "cannot create network namespaces here"
 	finish
 fi
 ip link add "$H" type veth peer name "$C" && ip link set "$C" netns "$NS" &&
@@ -60,7 +60,7 @@ INSIDE
 ip netns exec "$NS" env BUILD="$BUILD" TMP="$TMP" NET="$NET" timeout 60 bash "$TMP/inside.sh" \
     > "$TMP/inside.out" 2>&1
 if grep -q "^SKIP:" "$TMP/inside.out"; then
-	pass "skipped: $(grep '^SKIP:' "$TMP/inside.out" | head -1)"
+	skip "$(grep '^SKIP:' "$TMP/inside.out" | head -1)"
 	finish
 fi
 check "scsaned says it published" grep -q "DNS-SD: published scsaned as _sane-port._tcp, port 6566" "$TMP/server.log"

@@ -7,7 +7,7 @@
 ADDR=127.0.0.38
 
 if [ "$(id -u)" -ne 0 ] || ! id nobody > /dev/null 2>&1; then
-	pass "skipped: needs root and a 'nobody' user"
+	skip "needs root and a 'nobody' user"
 	finish
 fi
 uid=$(id -u nobody)

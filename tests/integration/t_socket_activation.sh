@@ -8,7 +8,7 @@
 ADDR=127.0.0.43
 
 if ! command -v systemd-socket-activate > /dev/null; then
-	pass "skipped: systemd-socket-activate is not installed"
+	skip "systemd-socket-activate is not installed"
 	finish
 fi
 cat > "$TMP/scsaned.conf" <<CONF
