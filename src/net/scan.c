@@ -193,6 +193,13 @@ static unsigned elapsed_ms(const struct timespec *t0);
  * One read from the driver into SLOT.  A driver may answer GOOD with no
  * bytes (a slow device); back off between such answers, and end the scan
  * if nothing comes for the stall timeout rather than spin for ever.
+ *
+ * Where the driver has a select fd we wait for it to be readable before
+ * every read, not only after an empty one: the fd is readable exactly
+ * when sane_read has data or has reached the end, so the backend's own
+ * "nothing yet" path is never taken.  That path is where backends are
+ * weakest: Debian's test backend (1.2.1) turns EAGAIN into a length of -1
+ * and a false end of frame.
  */
 static SANE_Status
 read_some(struct scan *sc, struct scan_slot *slot, SANE_Int *len)
@@ -206,22 +213,29 @@ read_some(struct scan *sc, struct scan_slot *slot, SANE_Int *len)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
+		if (sc->select_fd >= 0 && poll(p, 2, 1000) == 0)
+			goto waited;
+		if (atomic_load(&sc->stop))
+			return SANE_STATUS_CANCELLED;
 		*len = 0;
 		pthread_mutex_lock(sc->drv_lock);
 		st = sc->ops->read(sc->drv, slot->data, RECORD_MAX, len);
 		pthread_mutex_unlock(sc->drv_lock);
+		if (st == SANE_STATUS_GOOD && (*len < 0 || *len > RECORD_MAX)) {
+			log_warn("%s: the driver returned %d bytes for a %d-byte "
+			    "buffer; scan ended", sc->what, (int)*len, RECORD_MAX);
+			return SANE_STATUS_IO_ERROR;
+		}
 		if (st != SANE_STATUS_GOOD || *len > 0 || atomic_load(&sc->stop))
 			return st;
+		if (sc->select_fd < 0)
+			nanosleep(&nap, NULL);
+waited:
 		if (sc->stall_ms > 0 && elapsed_ms(&t0) >= sc->stall_ms) {
 			log_warn("%s: the device sent nothing for %u s; scan ended",
 			    sc->what, sc->stall_ms / 1000);
 			return SANE_STATUS_IO_ERROR;
 		}
-		/* Wait on the backend's fd where it has one, else back off. */
-		if (sc->select_fd >= 0)
-			poll(p, 2, 1000);
-		else
-			nanosleep(&nap, NULL);
 	}
 }
 

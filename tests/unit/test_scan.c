@@ -1,10 +1,13 @@
 /*
  * test_scan.c - the data channel on its own, with drivers made for the
  * purpose: one that never has data (the stall watchdog must end the scan
- * with an I/O error instead of spinning), and one that trickles.
+ * with an I/O error instead of spinning), one that trickles, one that
+ * answers an impossible length, and one with a select fd that behaves
+ * like Debian's test backend in non-blocking mode.
  */
 #include <arpa/inet.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
 
 #include "scsaned/log.h"
 #include "../../src/net/scan.h"
@@ -48,6 +53,72 @@ read_trickle(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 		trickle_left--;
 	}
 	return SANE_STATUS_GOOD;
+}
+
+static SANE_Status
+read_negative(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
+{
+	(void)h;
+	(void)buf;
+	(void)max;
+	*len = -1;
+	return SANE_STATUS_GOOD;
+}
+
+/*
+ * Debian's test backend (1.2.1) in non-blocking mode: a read of its empty
+ * pipe answers GOOD with length -1 and takes the frame for finished.  The
+ * data channel must never read before the fd says there is something.
+ */
+static int nb_pipe[2] = { -1, -1 };
+static int nb_eof;
+static atomic_int nb_early;	/* reads while the pipe was empty */
+
+static SANE_Status
+read_nonblocking(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
+{
+	ssize_t n;
+
+	(void)h;
+	*len = 0;
+	if (nb_eof)
+		return SANE_STATUS_EOF;
+	n = read(nb_pipe[0], buf, (size_t)(max < 8 ? max : 8));
+	if (n <= 0) {
+		if (n < 0)
+			atomic_fetch_add(&nb_early, 1);
+		nb_eof = 1;
+		*len = n < 0 && errno == EAGAIN ? -1 : 0;
+		return n == 0 ? SANE_STATUS_EOF : SANE_STATUS_GOOD;
+	}
+	*len = (SANE_Int)n;
+	return SANE_STATUS_GOOD;
+}
+
+static int
+select_nb(void *h)
+{
+	(void)h;
+	return nb_pipe[0];
+}
+
+/* Runs once the data connection is up: the "device" produces its image. */
+static void (*after_connect)(void);
+
+/*
+ * The image is written only after giving a wrong reader its chance to
+ * read the empty pipe: up to 300 ms, ended early by such a read.
+ */
+static void
+write_image(void)
+{
+	struct timespec t = { 0, 5 * 1000000L };
+
+	for (int i = 0; i < 60 && atomic_load(&nb_early) == 0; i++)
+		nanosleep(&t, NULL);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(write(nb_pipe[1], "0123456789", 10), 10);
+	close(nb_pipe[1]);
 }
 
 static void
@@ -107,6 +178,8 @@ run(const struct device_ops *ops, unsigned stall_ms, int *status)
 	a.sin_port = htons((uint16_t)port);
 	d = socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(connect(d, (struct sockaddr *)&a, sizeof(a)), 0);
+	if (after_connect != NULL)
+		after_connect();
 	for (;;) {
 		assert_int_equal(recv(d, b, 4, MSG_WAITALL), 4);
 		n = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
@@ -155,12 +228,46 @@ test_trickling_driver_is_not_cut_off(void **state)
 	assert_int_equal(status, SANE_STATUS_EOF);
 }
 
+static void
+test_impossible_length_is_an_error(void **state)
+{
+	static const struct device_ops ops = { .read = read_negative, .cancel = cancel_none };
+	int status;
+
+	(void)state;
+	assert_int_equal(run(&ops, 300, &status), 0);
+	assert_int_equal(status, SANE_STATUS_IO_ERROR);
+}
+
+static void
+test_select_fd_is_waited_on_before_reading(void **state)
+{
+	static const struct device_ops ops = {
+		.read = read_nonblocking, .cancel = cancel_none, .select_fd = select_nb,
+	};
+	int status;
+
+	(void)state;
+	assert_int_equal(pipe(nb_pipe), 0);
+	assert_int_equal(fcntl(nb_pipe[0], F_SETFL, O_NONBLOCK), 0);
+	nb_eof = 0;
+	atomic_store(&nb_early, 0);
+	after_connect = write_image;
+	assert_int_equal(run(&ops, 2000, &status), 50);
+	assert_int_equal(status, SANE_STATUS_EOF);
+	assert_int_equal(atomic_load(&nb_early), 0);
+	after_connect = NULL;
+	close(nb_pipe[0]);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stalled_driver_ends_the_scan),
 		cmocka_unit_test(test_trickling_driver_is_not_cut_off),
+		cmocka_unit_test(test_impossible_length_is_an_error),
+		cmocka_unit_test(test_select_fd_is_waited_on_before_reading),
 	};
 
 	log_set_level(LOG_LVL_ERR);
