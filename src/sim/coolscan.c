@@ -1,73 +1,63 @@
 /*
- * coolscan.c - Nikon Coolscan film scanners, first the LS-2000.
+ * coolscan.c - Nikon Coolscan film scanners: LS-30, LS-2000, LS-4000 ED
+ * and LS-8000 ED, the command set.
  *
- * The command set as Nikon's SCSI film scanners speak it: INQUIRY with
- * vendor page C1 (resolutions, boundaries, frames, focus range, bits),
- * MODE SELECT with a block descriptor and page 03h (the unit is 1/maximum
- * dpi), SEND of frame boundaries (data type 88h) and per-channel LUTs
- * (03h), SET/GET WINDOW once per channel (window id 1 R, 2 G, 3 B, 9 IR)
- * with Nikon's vendor bytes, SCAN of a window-id list, READ(10) of
- * line-sequential planes, and the vendor commands E0 (set parameter),
- * E1 (get parameter), C1 (execute) and C0 (abort).
+ * As Nikon's SCSI (and SBP-2) film scanners speak it: INQUIRY with vendor
+ * page C1 (resolutions, boundaries, frames, focus range, bits), MODE
+ * SELECT with page 03h (the unit is 1/maximum dpi), SEND of frame
+ * boundaries (data type 88h) and per-channel LUTs (03h), SET/GET WINDOW
+ * once per channel (window id 1 R, 2 G, 3 B, 9 IR) with Nikon's vendor
+ * bytes, SCAN of a window-id list (normal, or an auto-exposure pass that
+ * delivers no data and leaves its result in GET WINDOW), READ(10) of
+ * line-sequential planes, and the vendor commands E0 (set parameter:
+ * load, eject, reset, focus position, autofocus), E1 (get parameter:
+ * focus), C1 (execute) and C0 (abort).  The image is coolscan_image.c's.
  *
- * Options: busy=N answers N TEST UNIT READYs after each EXECUTE with NOT
- * READY 2/04/01, as the mechanics take time; reissue=1 answers the first
- * SCAN with Nikon's vendor "re-issue" sense (9/80/06), as the hardware
- * does while it settles.  LUTs sent with SEND 03h are applied to the data.
+ * The models differ as the hardware does: the LS-30 reports 12 bits in
+ * page C1 but its A/D gives 10 (its LUTs have 1024 entries) and it has no
+ * multi-sampling; the LS-4000 and LS-8000 give 14 bits and pad 8-bit
+ * planes of odd width with a leading byte.
  *
- * The image, until the film slide comes, is the chart of chart.c sampled
- * at the scanner's pitch: pixel i of a window at x offset X (in 1/2700
- * inch) sits at (X + i * pitch) * 1200 / 2700 in the chart's unit.
- * Samples are right-aligned: 8-bit is the top byte of the chart's value,
- * wider samples its top BITS bits, big-endian.
+ * Options: holder=slide|strip|none (default slide: one frame; strip: the
+ * model's strip feeder; none: NOT READY 2/3A/00 "medium not present"
+ * until a holder is loaded), film=positive|negative, busy=N (N TEST UNIT
+ * READYs answer 2/04/01 after each EXECUTE, as the mechanics take time),
+ * reissue=1 (the first SCAN answers Nikon's vendor "re-issue" sense
+ * 9/80/06, as the hardware does while it settles).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scsaned/scsi_opcodes.h"
-#include "sim_int.h"
+#include "coolscan.h"
 
 #define CS_OP_ABORT	0xc0
 #define CS_OP_EXECUTE	0xc1
 #define CS_OP_SET_PARAM	0xe0
 #define CS_OP_GET_PARAM	0xe1
-#define CS_DESC_LEN	50
-#define CS_MAX_WINDOWS	4
 
-struct cs_model {
-	const char *product;	/* 16 characters, space padded */
-	unsigned max_dpi, min_dpi;
-	unsigned x_boundary, y_boundary;	/* in 1/max_dpi inch */
-	unsigned frames;
-	unsigned bits;		/* reported maximum bits per sample */
-	int odd_pad;		/* 8-bit lines of odd width carry a pad byte */
+/* E0 operations. */
+#define CS_SET_EJECT	0xd0
+#define CS_SET_LOAD	0xd1
+#define CS_SET_RESET	0x80
+#define CS_SET_FOCUS	0xc1
+#define CS_SET_AF	0xa0
+
+#define CS_FOCUS_MAX	1000
+#define CS_FOCUS_HOME	500
+
+static const struct cs_model ls30 = {
+	"COOLSCANIII     ", 2700, 300, 2592, 3888, 6, 12, 10, 1, 0,
 };
-
 static const struct cs_model ls2000 = {
-	"LS-2000         ", 2700, 300, 3960, 5952, 1, 12, 0,
+	"LS-2000         ", 2700, 300, 2592, 3888, 6, 12, 12, 16, 0,
 };
-
-struct cs_window {
-	int set;
-	uint8_t desc[CS_DESC_LEN];
+static const struct cs_model ls4000 = {
+	"LS-4000 ED      ", 4000, 500, 3946, 5782, 6, 14, 14, 16, 1,
 };
-
-struct coolscan {
-	const struct cs_model *m;
-	struct cs_window win[CS_MAX_WINDOWS];	/* R, G, B, IR */
-	uint32_t focus;
-	uint8_t pending_op;	/* what the next EXECUTE does */
-	unsigned busy_polls, busy_left;	/* NOT READY after EXECUTE */
-	int reissue;		/* the next SCAN asks to be re-issued */
-	uint16_t *lut[3];	/* per channel, 2^bits entries; NULL = identity */
-	int scanning;
-	unsigned nwin, planes[CS_MAX_WINDOWS];
-	uint32_t width, lines, xdpi, ydpi, x0, y0, bps, samples;
-	uint64_t pos, total;
-	uint8_t *line;
-	size_t line_len;
-	uint32_t line_no;
+static const struct cs_model ls8000 = {
+	"LS-8000 ED      ", 4000, 500, 3946, 5782, 6, 14, 14, 16, 1,
 };
 
 static int
@@ -80,6 +70,12 @@ win_index(uint8_t id)
 	case 9: return 3;
 	default: return -1;
 	}
+}
+
+static int
+film_present(const struct coolscan *cs)
+{
+	return cs->holder != 0 && cs->loaded;
 }
 
 static void
@@ -116,10 +112,10 @@ cs_inquiry(struct coolscan *cs, struct sim_io *io)
 	sim_put_be(c1 + 42, 2, m->max_dpi);
 	sim_put_be(c1 + 44, 2, m->min_dpi);
 	sim_put_be(c1 + 58, 4, m->y_boundary);
-	c1[75] = (uint8_t)m->frames;
+	c1[75] = (uint8_t)(cs->holder == 2 ? m->strip_frames : 1);
 	sim_put_be(c1 + 76, 2, 0);		/* focus range */
-	sim_put_be(c1 + 78, 2, 1000);
-	c1[82] = (uint8_t)m->bits;
+	sim_put_be(c1 + 78, 2, CS_FOCUS_MAX);
+	c1[82] = (uint8_t)m->reported_bits;
 	sim_data_in(io, c1, sizeof(c1), io->cdb[4]);
 }
 
@@ -135,28 +131,66 @@ data_out(struct sim_io *io, size_t want)
 	return 0;
 }
 
+/* Page 03h with a block descriptor (coolscan3) or without (coolscan2). */
+static void
+cs_mode_select(struct coolscan *cs, struct sim_io *io)
+{
+	size_t tl = io->cdb[4], at;
+	const uint8_t *p = io->buf;
+
+	if (data_out(io, tl) < 0)
+		return;
+	at = tl >= 4 ? 4 + (size_t)p[3] : tl;
+	if (at + 8 > tl || (p[at] & 0x3f) != 0x03 || p[at + 1] != 6 ||
+	    sim_be(p + at + 4, 2) != cs->m->max_dpi)
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+}
+
+static int
+window_ok(const struct coolscan *cs, const uint8_t *d)
+{
+	const struct cs_model *m = cs->m;
+	uint32_t xres = sim_be(d + CS_W_XRES, 2), yres = sim_be(d + CS_W_YRES, 2);
+	uint64_t right, bottom;
+	unsigned samples = (d[CS_W_SAMPLES] >> 4) + 1u;
+
+	if (xres < m->min_dpi / 2 || xres > m->max_dpi || yres < m->min_dpi / 2 ||
+	    yres > m->max_dpi)
+		return 0;
+	right = (uint64_t)sim_be(d + CS_W_X, 4) + sim_be(d + CS_W_WIDTH, 4);
+	bottom = (uint64_t)sim_be(d + CS_W_Y, 4) + sim_be(d + CS_W_HEIGHT, 4);
+	if (right > m->x_boundary ||
+	    bottom > (uint64_t)(m->max_dpi * 3 / 2 + 1) * m->strip_frames)
+		return 0;
+	if (d[CS_W_COMP] != SCSI_COMP_RGB || (d[CS_W_BPP] != 8 && d[CS_W_BPP] != m->bits))
+		return 0;
+	if (samples > m->max_samples)
+		return 0;
+	return d[CS_W_KIND] == 0x01 || d[CS_W_KIND] == 0x20 || d[CS_W_KIND] == 0x40;
+}
+
 static void
 cs_set_window(struct sim_device *d, struct coolscan *cs, struct sim_io *io)
 {
 	size_t tl = sim_be(io->cdb + 6, 3);
-	const uint8_t *p = io->buf;
+	const uint8_t *p = io->buf, *w8 = io->buf + 8;
 	int w;
 
 	if (data_out(io, tl) < 0)
 		return;
 	if (tl < 8 + CS_DESC_LEN || sim_be(p + 6, 2) < CS_DESC_LEN ||
-	    (w = win_index(p[8])) < 0 || p[8 + 25] != SCSI_COMP_RGB ||
-	    (p[8 + 26] != 8 && p[8 + 26] != cs->m->bits) || sim_be(p + 10, 2) == 0 ||
-	    sim_be(p + 12, 2) == 0) {
+	    (w = win_index(w8[0])) < 0 || !window_ok(cs, w8)) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
 		return;
 	}
-	memcpy(cs->win[w].desc, p + 8, CS_DESC_LEN);
-	cs->win[w].set = 1;
+	memcpy(cs->desc[w], w8, CS_DESC_LEN);
+	cs->set[w] = 1;
 	sim_trace(d, "window id=%u xres=%u yres=%u x=%u y=%u w=%u l=%u bpp=%u "
-	    "positive=%u samples=%u", p[8], sim_be(p + 10, 2), sim_be(p + 12, 2),
-	    sim_be(p + 14, 4), sim_be(p + 18, 4), sim_be(p + 22, 4), sim_be(p + 26, 4),
-	    p[8 + 26], p[8 + 41] & 1, (p[8 + 40] >> 4) + 1);
+	    "positive=%u samples=%u kind=%u film=%s", w8[0], sim_be(w8 + CS_W_XRES, 2),
+	    sim_be(w8 + CS_W_YRES, 2), sim_be(w8 + CS_W_X, 4), sim_be(w8 + CS_W_Y, 4),
+	    sim_be(w8 + CS_W_WIDTH, 4), sim_be(w8 + CS_W_HEIGHT, 4), w8[CS_W_BPP],
+	    w8[CS_W_FLAGS] & 1, (w8[CS_W_SAMPLES] >> 4) + 1, w8[CS_W_KIND],
+	    cs->film.negative ? "negative" : "positive");
 }
 
 static void
@@ -165,102 +199,59 @@ cs_get_window(struct coolscan *cs, struct sim_io *io)
 	uint8_t r[8 + CS_DESC_LEN];
 	int w = win_index(io->cdb[5]);
 
-	if (w < 0 || !cs->win[w].set) {
+	if (w < 0 || !cs->set[w]) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
 		return;
 	}
 	memset(r, 0, sizeof(r));
 	sim_put_be(r, 2, sizeof(r) - 2);
 	sim_put_be(r + 6, 2, CS_DESC_LEN);
-	memcpy(r + 8, cs->win[w].desc, CS_DESC_LEN);
+	memcpy(r + 8, cs->desc[w], CS_DESC_LEN);
 	sim_data_in(io, r, sizeof(r), sim_be(io->cdb + 6, 3));
 }
 
-/* Geometry from the first window of the list; the others must agree. */
 static void
 cs_scan(struct sim_device *d, struct coolscan *cs, struct sim_io *io)
 {
 	size_t n = io->cdb[4], i;
-	const uint8_t *desc;
-	uint32_t pitch_x, pitch_y;
+	uint8_t kind;
 	int w;
 
-	if (n == 0 || n > CS_MAX_WINDOWS || data_out(io, n) < 0) {
-		if (io->status == 0)
-			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+	if (n == 0 || n > CS_PLANES) {
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		return;
+	}
+	if (data_out(io, n) < 0)
+		return;
+	if (!film_present(cs)) {
+		sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		if ((w = win_index(io->buf[i])) < 0 || !cs->win[w].set) {
+		if ((w = win_index(io->buf[i])) < 0 || !cs->set[w]) {
 			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
 			return;
 		}
-		cs->planes[i] = (unsigned)w;
+		cs->plane[i] = (unsigned)w;
 	}
-	cs->nwin = (unsigned)n;
-	desc = cs->win[cs->planes[0]].desc;
-	cs->xdpi = sim_be(desc + 2, 2);
-	cs->ydpi = sim_be(desc + 4, 2);
-	cs->x0 = sim_be(desc + 6, 4);
-	cs->y0 = sim_be(desc + 10, 4);
-	pitch_x = cs->m->max_dpi / cs->xdpi;
-	pitch_y = cs->m->max_dpi / cs->ydpi;
-	if (pitch_x == 0 || pitch_y == 0) {
+	cs->nplanes = (unsigned)n;
+	cs->scanning = 0;
+	kind = cs->desc[cs->plane[0]][CS_W_KIND];
+	if (cs_scan_setup(cs) < 0) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
 		return;
 	}
-	cs->width = sim_be(desc + 14, 4) / pitch_x;
-	cs->lines = sim_be(desc + 18, 4) / pitch_y;
-	cs->bps = desc[26] > 8 ? 2 : 1;
-	cs->samples = (desc[40] >> 4) + 1u;
-	cs->line_len = (size_t)cs->nwin * cs->width * cs->bps * cs->samples;
-	free(cs->line);
-	if (cs->width == 0 || cs->lines == 0 || (cs->line = malloc(cs->line_len)) == NULL) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+	if (kind != 0x01) {
+		/* An exposure pass: the result goes to the windows, no data. */
+		cs_auto_exposure(cs, kind == 0x40);
+		sim_trace(d, "autoexposure exposure=%u,%u,%u", cs->exposure[0],
+		    cs->exposure[1], cs->exposure[2]);
 		return;
 	}
-	cs->line_no = UINT32_MAX;
-	cs->pos = 0;
-	cs->total = (uint64_t)cs->line_len * cs->lines;
 	cs->scanning = 1;
-	sim_trace(d, "scan width=%u lines=%u planes=%u bytes=%u samples=%u", cs->width,
-	    cs->lines, cs->nwin, cs->bps, cs->samples);
-}
-
-/* Line N: each pass holds every plane, left to right. */
-static void
-cs_make_line(struct coolscan *cs, uint32_t n)
-{
-	uint32_t pitch_x = cs->m->max_dpi / cs->xdpi, pitch_y = cs->m->max_dpi / cs->ydpi;
-	uint32_t y = (uint32_t)((uint64_t)(cs->y0 + n * pitch_y) * 1200 / cs->m->max_dpi);
-	unsigned bits = cs->bps == 2 ? cs->m->bits : 8, p, c, s;
-	uint8_t *out = cs->line;
-	uint16_t rgb[3], v;
-	uint32_t i, x;
-
-	for (s = 0; s < cs->samples; s++) {
-		for (p = 0; p < cs->nwin; p++) {
-			c = cs->planes[p];
-			for (i = 0; i < cs->width; i++) {
-				x = (uint32_t)((uint64_t)(cs->x0 + i * pitch_x) * 1200 /
-				    cs->m->max_dpi);
-				sim_chart_rgb16(x, y, rgb);
-				/* IR: dust-free film for now, all transmitted. */
-				v = c < 3 ? rgb[c] : 0xffff;
-				/* The LUT maps the full-depth sample, then it is cut to size. */
-				v = (uint16_t)(v >> (16 - cs->m->bits));
-				if (c < 3 && cs->lut[c] != NULL)
-					v = cs->lut[c][v];
-				v = (uint16_t)(v >> (cs->m->bits - bits));
-				if (cs->bps == 2) {
-					*out++ = (uint8_t)(v >> 8);
-					*out++ = (uint8_t)v;
-				} else {
-					*out++ = (uint8_t)v;
-				}
-			}
-		}
-	}
+	sim_trace(d, "scan width=%u lines=%u planes=%u bytes=%u samples=%u "
+	    "exposure=%u,%u,%u", cs->width, cs->lines, cs->nplanes, cs->bps,
+	    cs->samples, cs->exp[0], cs->exp[1], cs->exp[2]);
 }
 
 static void
@@ -298,48 +289,96 @@ cs_read(struct coolscan *cs, struct sim_io *io)
 		sim_check_info(io, SCSI_SK_NO_SENSE, 0x60, (uint32_t)(tl - n));
 }
 
+/* What EXECUTE does with the operation the last E0 set. */
 static void
-cs_vendor(struct coolscan *cs, struct sim_io *io)
+cs_execute(struct sim_device *d, struct coolscan *cs)
 {
-	uint8_t r[13];
+	switch (cs->pending_op) {
+	case CS_SET_EJECT:
+		cs->loaded = 0;
+		cs->scanning = 0;
+		break;
+	case CS_SET_LOAD:
+		cs->loaded = 1;
+		break;
+	case CS_SET_RESET:
+		cs->scanning = 0;
+		cs->focus = CS_FOCUS_HOME;
+		break;
+	case CS_SET_AF:
+		if (film_present(cs))
+			cs->focus = cs->best_focus;
+		break;
+	default:
+		break;
+	}
+	sim_trace(d, "execute op=%02x focus=%u loaded=%d", cs->pending_op, cs->focus,
+	    film_present(cs));
+	cs->pending_op = 0;
+	cs->busy_left = cs->busy_polls;	/* the mechanics take a while */
+}
+
+static void
+cs_vendor(struct sim_device *d, struct coolscan *cs, struct sim_io *io)
+{
+	size_t tl = sim_be(io->cdb + 6, 3);
+	uint8_t r[13], op = io->cdb[2];
+	uint32_t focus;
 
 	switch (io->cdb[0]) {
 	case CS_OP_SET_PARAM:
-		/* D0 eject, D1 load, 80 reset, C1 focus position, A0 autofocus. */
-		if (data_out(io, sim_be(io->cdb + 6, 3)) < 0)
+		if (op != CS_SET_EJECT && op != CS_SET_LOAD && op != CS_SET_RESET &&
+		    op != CS_SET_FOCUS && op != CS_SET_AF) {
+			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
 			return;
-		cs->pending_op = io->cdb[2];
-		if (io->cdb[2] == 0xc1 && io->xfer >= 5)
-			cs->focus = sim_be(io->buf + 1, 4);
+		}
+		/* coolscan3 declares 9 bytes for focus, coolscan2 13: both do. */
+		if (tl > 13 || data_out(io, tl) < 0)
+			return;
+		if (op == CS_SET_FOCUS) {
+			if (tl < 5 || (focus = sim_be(io->buf + 1, 4)) > CS_FOCUS_MAX) {
+				sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+				return;
+			}
+			cs->focus = focus;
+		}
+		cs->pending_op = op;
 		break;
 	case CS_OP_GET_PARAM:
 		memset(r, 0, sizeof(r));
 		sim_put_be(r + 1, 4, cs->focus);
-		sim_data_in(io, r, sizeof(r), sim_be(io->cdb + 6, 3));
+		sim_data_in(io, r, sizeof(r), tl);
 		break;
 	case CS_OP_EXECUTE:
-		cs->pending_op = 0;
-		cs->busy_left = cs->busy_polls;	/* the mechanics take a while */
+		cs_execute(d, cs);
 		break;
 	case CS_OP_ABORT:
 		cs->scanning = 0;
+		sim_trace(d, "abort");
 		break;
 	}
 }
 
-/* SEND: 88h frame boundaries (accepted), 03h a LUT for one channel. */
+/* SEND: 88h frame boundaries, 03h a LUT for one channel. */
 static void
 cs_send(struct coolscan *cs, struct sim_io *io)
 {
-	size_t tl = sim_be(io->cdb + 6, 3), entries = (size_t)1 << cs->m->bits, i;
+	size_t tl = sim_be(io->cdb + 6, 3), entries = (size_t)1 << cs->m->bits, i, n;
 	int c = win_index(io->cdb[4]);
 
 	if (io->cdb[2] != 0x88 && io->cdb[2] != 0x03) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
 		return;
 	}
-	if (data_out(io, tl) < 0 || io->cdb[2] == 0x88)
+	if (data_out(io, tl) < 0)
 		return;
+	if (io->cdb[2] == 0x88) {
+		/* <len:2> <frames> <frames>, then 16 bytes a frame. */
+		n = tl >= 4 ? io->buf[2] : 0;
+		if (tl < 4 || n == 0 || n > cs->m->strip_frames || tl != 4 + 16 * n)
+			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+		return;
+	}
 	/* 2^bits big-endian 16-bit entries for channel R, G or B. */
 	if (c < 0 || c > 2 || tl != entries * 2) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
@@ -362,28 +401,42 @@ cs_cdb_length(uint8_t op)
 	return (op >> 5) == 0 || op == CS_OP_ABORT || op == CS_OP_EXECUTE ? 6 : 10;
 }
 
+/* Sense a real Coolscan gives before it looks at the command itself. */
+static int
+cs_unit_attention(struct coolscan *cs, struct sim_io *io)
+{
+	uint8_t op = io->cdb[0];
+
+	if (op == SCSI_OP_TEST_UNIT_READY && cs->busy_left > 0) {
+		cs->busy_left--;
+		sim_check(io, SCSI_SK_NOT_READY, 0x04, 0x01);
+		return 1;
+	}
+	if (op == SCSI_OP_TEST_UNIT_READY && !film_present(cs)) {
+		sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
+		return 1;
+	}
+	if (op == SCSI_OP_SCAN && cs->reissue && film_present(cs)) {
+		cs->reissue = 0;
+		/* Nikon's vendor sense: key 9, 80/06, "issue the command again". */
+		sim_check(io, 0x9, 0x80, 0x06);
+		return 1;
+	}
+	return 0;
+}
+
 static void
 cs_command(struct sim_device *d, void *st, struct sim_io *io)
 {
 	struct coolscan *cs = st;
-	uint8_t op = io->cdb[0];
 
-	if (io->cdb_len < cs_cdb_length(op)) {
+	if (io->cdb_len < cs_cdb_length(io->cdb[0])) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
 		return;
 	}
-	if (op == SCSI_OP_TEST_UNIT_READY && cs->busy_left > 0) {
-		cs->busy_left--;
-		sim_check(io, SCSI_SK_NOT_READY, 0x04, 0x01);
+	if (cs_unit_attention(cs, io))
 		return;
-	}
-	if (op == SCSI_OP_SCAN && cs->reissue) {
-		cs->reissue = 0;
-		/* Nikon's vendor sense: key 9, 80/06, "issue the command again". */
-		sim_check(io, 0x9, 0x80, 0x06);
-		return;
-	}
-	switch (op) {
+	switch (io->cdb[0]) {
 	case SCSI_OP_TEST_UNIT_READY:
 	case SCSI_OP_RESERVE_UNIT:
 	case SCSI_OP_RELEASE_UNIT:
@@ -392,7 +445,7 @@ cs_command(struct sim_device *d, void *st, struct sim_io *io)
 		cs_inquiry(cs, io);
 		break;
 	case SCSI_OP_MODE_SELECT6:
-		data_out(io, io->cdb[4]);
+		cs_mode_select(cs, io);
 		break;
 	case SCSI_OP_SEND10:
 		cs_send(cs, io);
@@ -413,7 +466,7 @@ cs_command(struct sim_device *d, void *st, struct sim_io *io)
 	case CS_OP_GET_PARAM:
 	case CS_OP_EXECUTE:
 	case CS_OP_ABORT:
-		cs_vendor(cs, io);
+		cs_vendor(d, cs, io);
 		break;
 	default:
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
@@ -421,93 +474,21 @@ cs_command(struct sim_device *d, void *st, struct sim_io *io)
 	}
 }
 
-/* ---- the expected image -------------------------------------------------- */
-
-static int
-render_kv(void *arg, const char *key, const char *val)
-{
-	struct coolscan *cs = arg;
-	char *end;
-	unsigned long v = strtoul(val, &end, 10);
-
-	if (*val == '\0' || *end != '\0' || v > 0xffffffUL)
-		return -1;
-	if (strcmp(key, "xres") == 0) cs->xdpi = (uint32_t)v;
-	else if (strcmp(key, "yres") == 0) cs->ydpi = (uint32_t)v;
-	else if (strcmp(key, "x") == 0) cs->x0 = (uint32_t)v;
-	else if (strcmp(key, "y") == 0) cs->y0 = (uint32_t)v;
-	else if (strcmp(key, "w") == 0) cs->width = (uint32_t)v;
-	else if (strcmp(key, "l") == 0) cs->lines = (uint32_t)v;
-	else if (strcmp(key, "bpp") == 0) cs->bps = v > 8 ? 2 : 1;
-	else if (strcmp(key, "id") != 0 && strcmp(key, "positive") != 0 &&
-	    strcmp(key, "samples") != 0)
-		return -1;
-	return 0;
-}
-
-/*
- * What a frontend gets for a window (a trace's "window" line): RGB pixel
- * interleaved; 8-bit samples as they are, wider ones shifted to the top
- * of 16 bits (as the SANE backends hand them over), big-endian for PNM.
- */
-static int
-cs_render(const char *window, FILE *out, char *err, size_t errlen)
-{
-	struct coolscan cs;
-	uint32_t n, i, pitch_x, pitch_y;
-	unsigned c, shift;
-	uint8_t *p;
-
-	memset(&cs, 0, sizeof(cs));
-	cs.m = &ls2000;
-	cs.bps = 1;
-	if (sim_kv_parse(window, ' ', render_kv, &cs) < 0 || cs.xdpi == 0 ||
-	    cs.ydpi == 0 || (pitch_x = ls2000.max_dpi / cs.xdpi) == 0 ||
-	    (pitch_y = ls2000.max_dpi / cs.ydpi) == 0) {
-		snprintf(err, errlen, "bad window '%.200s'", window);
-		return -1;
-	}
-	cs.width /= pitch_x;
-	cs.lines /= pitch_y;
-	cs.nwin = 3;
-	cs.planes[0] = 0;
-	cs.planes[1] = 1;
-	cs.planes[2] = 2;
-	cs.samples = 1;
-	cs.line_len = (size_t)3 * cs.width * cs.bps;
-	if (cs.width == 0 || cs.lines == 0 || (cs.line = malloc(cs.line_len)) == NULL) {
-		snprintf(err, errlen, "empty window");
-		return -1;
-	}
-	shift = cs.bps == 2 ? 16 - ls2000.bits : 0;
-	fprintf(out, "P6\n%u %u\n%u\n", cs.width, cs.lines, cs.bps == 2 ? 65535 : 255);
-	for (n = 0; n < cs.lines; n++) {
-		cs_make_line(&cs, n);
-		for (i = 0; i < cs.width; i++) {
-			for (c = 0; c < 3; c++) {
-				p = cs.line + ((size_t)c * cs.width + i) * cs.bps;
-				if (cs.bps == 2) {
-					uint16_t v = (uint16_t)((p[0] << 8 | p[1]) << shift);
-
-					fputc(v >> 8, out);
-					fputc(v & 0xff, out);
-				} else {
-					fputc(p[0], out);
-				}
-			}
-		}
-	}
-	free(cs.line);
-	return ferror(out) ? -1 : 0;
-}
-
 static void *
-cs_create_ls2000(void)
+cs_create(const struct cs_model *m)
 {
 	struct coolscan *cs = calloc(1, sizeof(*cs));
 
-	if (cs != NULL)
-		cs->m = &ls2000;
+	if (cs == NULL)
+		return NULL;
+	cs->m = m;
+	cs->holder = 1;
+	cs->loaded = 1;
+	cs->focus = CS_FOCUS_HOME;
+	/* Somewhere the focus motor has to find, different per model. */
+	cs->best_focus = 400 + m->max_dpi % 97;
+	cs_film_geometry(m, &cs->film);
+	cs->film.frames = 1;
 	return cs;
 }
 
@@ -516,8 +497,27 @@ cs_option(void *st, const char *key, const char *val)
 {
 	struct coolscan *cs = st;
 	char *end;
-	unsigned long v = strtoul(val, &end, 10);
+	unsigned long v;
 
+	if (strcmp(key, "holder") == 0) {
+		if (strcmp(val, "none") == 0)
+			cs->holder = 0;
+		else if (strcmp(val, "slide") == 0)
+			cs->holder = 1;
+		else if (strcmp(val, "strip") == 0)
+			cs->holder = 2;
+		else
+			return -1;
+		cs->film.frames = cs->holder == 2 ? cs->m->strip_frames : 1;
+		return 0;
+	}
+	if (strcmp(key, "film") == 0) {
+		if (strcmp(val, "negative") != 0 && strcmp(val, "positive") != 0)
+			return -1;
+		cs->film.negative = strcmp(val, "negative") == 0;
+		return 0;
+	}
+	v = strtoul(val, &end, 10);
 	if (*val == '\0' || *end != '\0' || v > 1000)
 		return -1;
 	if (strcmp(key, "busy") == 0)
@@ -541,11 +541,18 @@ cs_destroy(void *st)
 	free(cs);
 }
 
-const struct sim_model sim_model_coolscan_ls2000 = {
-	.name = "coolscan-ls2000",
-	.create = cs_create_ls2000,
-	.option = cs_option,
-	.command = cs_command,
-	.destroy = cs_destroy,
-	.render = cs_render,
-};
+/* One create and one render per model: the model table passes no argument. */
+#define CS_MODEL(var, m)						\
+	static void *create_##m(void) { return cs_create(&m); }		\
+	static int render_##m(const char *w, FILE *o, char *e, size_t n) \
+	{ return cs_render(&m, w, o, e, n); }				\
+	const struct sim_model var = {					\
+		.name = "coolscan-" #m, .create = create_##m,		\
+		.option = cs_option, .command = cs_command,		\
+		.destroy = cs_destroy, .render = render_##m,		\
+	}
+
+CS_MODEL(sim_model_coolscan_ls30, ls30);
+CS_MODEL(sim_model_coolscan_ls2000, ls2000);
+CS_MODEL(sim_model_coolscan_ls4000, ls4000);
+CS_MODEL(sim_model_coolscan_ls8000, ls8000);

@@ -11,7 +11,10 @@
 
 static const struct sim_model *const models[] = {
 	&sim_model_scsi2_flatbed,
+	&sim_model_coolscan_ls30,
 	&sim_model_coolscan_ls2000,
+	&sim_model_coolscan_ls4000,
+	&sim_model_coolscan_ls8000,
 };
 
 struct sim_device {

@@ -18,7 +18,10 @@ struct sim_model {
 };
 
 extern const struct sim_model sim_model_scsi2_flatbed;
+extern const struct sim_model sim_model_coolscan_ls30;
 extern const struct sim_model sim_model_coolscan_ls2000;
+extern const struct sim_model sim_model_coolscan_ls4000;
+extern const struct sim_model sim_model_coolscan_ls8000;
 
 /* End IO with CHECK CONDITION and fixed-format sense KEY/ASC/ASCQ. */
 void sim_check(struct sim_io *io, uint8_t key, uint8_t asc, uint8_t ascq);
@@ -50,5 +53,19 @@ int sim_kv_parse(const char *text, char sep,
 
 /* The test chart: 16-bit RGB at (X, Y) in 1/1200 inch from the origin. */
 void sim_chart_rgb16(uint32_t x, uint32_t y, uint16_t rgb[3]);
+
+/*
+ * The film in a film scanner (film.c), in units of 1/108000 inch: FRAMES
+ * frames PITCH apart, each picture WIDTH x HEIGHT; NEGATIVE film or slide.
+ */
+struct sim_film {
+	uint32_t pitch, width, height, frames;
+	int negative;
+};
+#define SIM_FILM_UNITS	108000u
+
+/* Transmittance R, G, B, IR (16 bits) of FILM at (X, Y). */
+void sim_film_sample(const struct sim_film *film, uint32_t x, uint32_t y,
+    uint16_t t[4]);
 
 #endif

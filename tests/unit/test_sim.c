@@ -265,6 +265,8 @@ test_coolscan_lut(void **state)
 			win[29] = 9;				/* 1 line */
 			win[33] = 5;				/* RGB */
 			win[34] = 8;
+			win[49] = 0x81;				/* positive film */
+			win[50] = 0x01;				/* a normal scan */
 			cmd(d, setw, 10, SIM_DIR_OUT, win, sizeof(win), &io);
 			assert_int_equal(io.status, 0);
 		}
@@ -278,6 +280,162 @@ test_coolscan_lut(void **state)
 		assert_int_equal(inverted[10 + i], plain[10 + i]);	/* green untouched */
 	}
 	free(lut);
+	sim_close(d);
+}
+
+/* Coolscan helpers: one window per id at RES over W x L units at (X, Y). */
+static void
+cs_windows(struct sim_device *d, const uint8_t *ids, size_t n, unsigned res,
+    uint32_t x, uint32_t y, uint32_t w, uint32_t l, int positive)
+{
+	uint8_t win[8 + 50];
+	uint8_t setw[10] = { 0x24, 0, 0, 0, 0, 0, 0, 0, 58, 0 };
+	struct sim_io io;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(win, 0, sizeof(win));
+		win[7] = 50;
+		win[8] = ids[i];
+		win[10] = (uint8_t)(res >> 8); win[11] = (uint8_t)res;
+		win[12] = (uint8_t)(res >> 8); win[13] = (uint8_t)res;
+		win[14] = (uint8_t)(x >> 24); win[15] = (uint8_t)(x >> 16);
+		win[16] = (uint8_t)(x >> 8); win[17] = (uint8_t)x;
+		win[18] = (uint8_t)(y >> 24); win[19] = (uint8_t)(y >> 16);
+		win[20] = (uint8_t)(y >> 8); win[21] = (uint8_t)y;
+		win[24] = (uint8_t)(w >> 8); win[25] = (uint8_t)w;
+		win[28] = (uint8_t)(l >> 8); win[29] = (uint8_t)l;
+		win[33] = 5;
+		win[34] = 8;
+		win[49] = (uint8_t)(0x80 | positive);
+		win[50] = 0x01;
+		cmd(d, setw, 10, SIM_DIR_OUT, win, sizeof(win), &io);
+		assert_int_equal(io.status, 0);
+	}
+}
+
+/* SCAN IDS and READ LEN bytes into BUF; the SCAN's status. */
+static int
+cs_scan_read(struct sim_device *d, const uint8_t *ids, size_t n, uint8_t *buf, size_t len)
+{
+	uint8_t scan[6] = { 0x1b, 0, 0, 0, (uint8_t)n, 0 };
+	uint8_t read[10] = { 0x28, 0, 0, 0, 0, 0, (uint8_t)(len >> 16), (uint8_t)(len >> 8),
+	    (uint8_t)len, 0 };
+	struct sim_io io;
+
+	cmd(d, scan, 6, SIM_DIR_OUT, (void *)ids, n, &io);
+	if (io.status != 0)
+		return io.status | io.sense[12] << 8;
+	cmd(d, read, 10, SIM_DIR_IN, buf, len, &io);
+	assert_int_equal(io.status, 0);
+	assert_int_equal(io.xfer, len);
+	return 0;
+}
+
+static int
+tur_asc(struct sim_device *d)
+{
+	static const uint8_t tur[6] = { 0 };
+	struct sim_io io;
+
+	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	return io.status == 0 ? 0 : io.sense[12];
+}
+
+static void
+execute(struct sim_device *d, uint8_t op)
+{
+	uint8_t e0[10] = { 0xe0, 0, op, 0, 0, 0, 0, 0, 13, 0 }, data[13] = { 0 };
+	static const uint8_t c1[6] = { 0xc1 };
+	struct sim_io io;
+
+	cmd(d, e0, 10, SIM_DIR_OUT, data, sizeof(data), &io);
+	assert_int_equal(io.status, 0);
+	cmd(d, c1, 6, SIM_DIR_OUT, NULL, 0, &io);
+	assert_int_equal(io.status, 0);
+}
+
+/* No holder: medium not present, even after LOAD; eject and load a slide. */
+static void
+test_coolscan_holder(void **state)
+{
+	static const uint8_t rgb[3] = { 1, 2, 3 };
+	struct sim_device *d = dev("coolscan-ls30?holder=none");
+	uint8_t buf[300];
+
+	(void)state;
+	assert_int_equal(tur_asc(d), 0x3a);
+	cs_windows(d, rgb, 3, 300, 0, 0, 900, 9, 1);
+	assert_int_equal(cs_scan_read(d, rgb, 3, buf, 300), 0x3a02);
+	execute(d, 0xd1);
+	assert_int_equal(tur_asc(d), 0x3a);
+	sim_close(d);
+
+	d = dev("coolscan-ls30");
+	assert_int_equal(tur_asc(d), 0);
+	execute(d, 0xd0);				/* eject */
+	assert_int_equal(tur_asc(d), 0x3a);
+	execute(d, 0xd1);				/* load */
+	assert_int_equal(tur_asc(d), 0);
+	sim_close(d);
+}
+
+/*
+ * The infrared plane is flat but for dust, and where it has dust the
+ * colour planes are dark too; every frame of a strip is different.
+ */
+static void
+test_coolscan_film(void **state)
+{
+	static const uint8_t rgbi[4] = { 1, 2, 3, 9 };
+	struct sim_device *d = dev("coolscan-ls2000?holder=strip");
+	const size_t w = 288, lines = 432, line = 4 * w;	/* 300 dpi, whole frame */
+	uint8_t *a = malloc(line * lines), *b = malloc(line * lines);
+	size_t i, n, dust = 0, clear = 0;
+
+	(void)state;
+	cs_windows(d, rgbi, 4, 300, 0, 0, 2592, 3888, 1);
+	assert_int_equal(cs_scan_read(d, rgbi, 4, a, line * lines), 0);
+	for (n = 0; n < lines; n++) {
+		for (i = 0; i < w; i++) {
+			const uint8_t *l = a + n * line;
+
+			if (l[3 * w + i] < 0x80) {
+				dust++;
+				assert_true(l[i] < 0x20 && l[w + i] < 0x20 && l[2 * w + i] < 0x20);
+			} else {
+				clear++;
+				assert_int_equal(l[3 * w + i], 60000 >> 8);
+			}
+		}
+	}
+	assert_true(dust > 10 && clear > dust * 50);
+	cs_windows(d, rgbi, 4, 300, 0, 4051, 2592, 3888, 1);	/* frame 2 */
+	assert_int_equal(cs_scan_read(d, rgbi, 4, b, line * lines), 0);
+	assert_memory_not_equal(a, b, line * lines);
+	free(a);
+	free(b);
+	sim_close(d);
+}
+
+/* LS-4000, 8-bit, odd width: each plane carries one leading pad byte. */
+static void
+test_coolscan_odd_pad(void **state)
+{
+	static const uint8_t rgb[3] = { 1, 2, 3 };
+	struct sim_device *d = dev("coolscan-ls4000?trace=/dev/null");
+	uint8_t buf[3 * 102 + 1];
+	uint8_t read[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0x01, 0x33, 0 };
+	struct sim_io io;
+
+	(void)state;
+	cs_windows(d, rgb, 3, 1000, 0, 0, 404, 4, 1);	/* 101 x 1 */
+	assert_int_equal(cs_scan_read(d, rgb, 3, buf, 3 * 102), 0);
+	assert_int_equal(buf[0], 0);
+	assert_int_equal(buf[102], 0);
+	assert_int_equal(buf[204], 0);
+	cmd(d, read, 10, SIM_DIR_IN, buf, sizeof(buf), &io);	/* past the end */
+	assert_int_equal(io.status, 0x02);
 	sim_close(d);
 }
 
@@ -309,6 +467,9 @@ main(void)
 		cmocka_unit_test(test_mode_pages),
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_coolscan_lut),
+		cmocka_unit_test(test_coolscan_holder),
+		cmocka_unit_test(test_coolscan_film),
+		cmocka_unit_test(test_coolscan_odd_pad),
 		cmocka_unit_test(test_bad_specs),
 	};
 
