@@ -12,12 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "scsaned/driver.h"
 #include "scsaned/log.h"
 #include "scsaned/scsi_opcodes.h"
 #include "scsi2.h"
+#include "scsiutil.h"
 
 #define XFER_MAX	(256 * 1024)
 #define TIMEOUT_MS	10000
@@ -28,112 +28,18 @@
 /* ---- talking to the device ----------------------------------------------- */
 
 static SANE_Status
-sense_status(const struct scsi_result *r)
-{
-	struct scsi_sense_data s;
-
-	if (r->transport_error != SCSI_TERR_NONE)
-		return SANE_STATUS_IO_ERROR;
-	if (r->status == SCSI_STATUS_BUSY)
-		return SANE_STATUS_DEVICE_BUSY;
-	scsi_sense_decode(r->sense, r->sense_len, &s);
-	if (!s.valid)
-		return SANE_STATUS_IO_ERROR;
-	if (s.asc == 0x3a)
-		return SANE_STATUS_NO_DOCS;
-	switch (s.key) {
-	case SCSI_SK_NOT_READY:
-		return SANE_STATUS_DEVICE_BUSY;
-	case SCSI_SK_MEDIUM_ERROR:
-		return s.asc == 0x53 || s.asc == 0x80 ? SANE_STATUS_JAMMED :
-		    SANE_STATUS_IO_ERROR;
-	case SCSI_SK_ILLEGAL_REQUEST:
-		return SANE_STATUS_INVAL;
-	default:
-		return SANE_STATUS_IO_ERROR;
-	}
-}
-
-/* The device's configured limit, or the driver's own for this command. */
-static unsigned
-s2_timeout(const struct s2 *s, unsigned driver_ms)
-{
-	return s->dev->timeout_ms ? s->dev->timeout_ms : driver_ms;
-}
-
-/* Run one command; log and map a failure.  WHAT names it in the log. */
-static SANE_Status
 s2_cmd(struct s2 *s, const char *what, const uint8_t *cdb, size_t cdb_len,
     enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms)
 {
-	struct scsi_result res;
-	char msg[200];
-
-	if (scsi_execute(s->t, cdb, cdb_len, dir, buf, len,
-	    s2_timeout(s, timeout_ms), &res) == 0)
-		return SANE_STATUS_GOOD;
-	log_warn("%s: %s: %s", s->dev->name, what,
-	    scsi_result_string(&res, msg, sizeof(msg)));
-	return sense_status(&res);
+	return drv_cmd(s->dev, s->t, what, cdb, cdb_len, dir, buf, len, timeout_ms, NULL);
 }
 
-static void
-sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Poll TEST UNIT READY while the device warms up or reports a reset. */
 static SANE_Status
 s2_wait_ready(struct s2 *s)
 {
-	struct scsi_result res;
-	struct scsi_sense_data sense;
-	char msg[200];
-	unsigned waited;
-	int rc;
-
-	for (waited = 0; waited <= READY_WAIT_MS; waited += READY_POLL_MS) {
-		rc = scsi_test_unit_ready(s->t, &res);
-		if (rc == 0)
-			return SANE_STATUS_GOOD;
-		if (rc < 0)
-			break;
-		scsi_sense_decode(res.sense, res.sense_len, &sense);
-		if (res.status != SCSI_STATUS_BUSY &&
-		    !(sense.valid && (sense.key == SCSI_SK_NOT_READY ||
-		    sense.key == SCSI_SK_UNIT_ATTENTION) && sense.asc != 0x3a))
-			break;
-		if (waited == 0)
-			log_info("%s: waiting for the device: %s", s->dev->name,
-			    scsi_result_string(&res, msg, sizeof(msg)));
-		sleep_ms(READY_POLL_MS);
-	}
-	log_err("%s: device not ready: %s", s->dev->name,
-	    scsi_result_string(&res, msg, sizeof(msg)));
-	return sense_status(&res);
+	return drv_wait_ready(s->dev, s->t, READY_WAIT_MS, READY_POLL_MS);
 }
 
-static uint32_t
-be(const uint8_t *p, size_t n)
-{
-	uint32_t v = 0;
-
-	while (n-- > 0)
-		v = v << 8 | *p++;
-	return v;
-}
-
-static void
-put_be(uint8_t *p, size_t n, uint32_t v)
-{
-	while (n-- > 0) {
-		p[n] = (uint8_t)v;
-		v >>= 8;
-	}
-}
 
 void
 s2_caps_defaults(struct s2_caps *c)
@@ -153,13 +59,13 @@ s2_caps_parse(const uint8_t *page, size_t got, struct s2_caps *c)
 
 	if (got < 28 || page[1] != 0xf0)
 		return 0;
-	if (be(page + 14, 2) == 0 || be(page + 10, 2) < be(page + 14, 2) ||
-	    be(page + 18, 4) == 0 || be(page + 22, 4) == 0)
+	if (drv_be(page + 14, 2) == 0 || drv_be(page + 10, 2) < drv_be(page + 14, 2) ||
+	    drv_be(page + 18, 4) == 0 || drv_be(page + 22, 4) == 0)
 		return 0;	/* nonsense: keep the defaults */
-	w = be(page + 18, 4);
-	l = be(page + 22, 4);
-	c->min_res = (SANE_Int)be(page + 14, 2);
-	c->max_res = (SANE_Int)be(page + 10, 2);
+	w = drv_be(page + 18, 4);
+	l = drv_be(page + 22, 4);
+	c->min_res = (SANE_Int)drv_be(page + 14, 2);
+	c->max_res = (SANE_Int)drv_be(page + 10, 2);
 	c->width_u = (SANE_Int)(w > 0x7fffff ? 0x7fffff : w);
 	c->length_u = (SANE_Int)(l > 0x7fffff ? 0x7fffff : l);
 	c->comps = page[26] & (1u << SCSI_COMP_LINEART | 1u << SCSI_COMP_GRAY |
@@ -191,7 +97,7 @@ s2_set_units(struct s2 *s)
 	uint8_t cdb[6] = { SCSI_OP_MODE_SELECT6, 0x10, 0, 0, 12, 0 };
 	uint8_t data[12] = { 0, 0, 0, 0, SCSI_MODE_PAGE_MEASUREMENT, 6, 0, 0 };
 
-	put_be(data + 8, 2, 1200);	/* BMU inch, MUD 1200 */
+	drv_put_be(data + 8, 2, 1200);	/* BMU inch, MUD 1200 */
 	return s2_cmd(s, "MODE SELECT", cdb, sizeof(cdb), SCSI_DIR_OUT, data,
 	    sizeof(data), TIMEOUT_MS);
 }
@@ -204,14 +110,14 @@ s2_set_window(struct s2 *s, const struct s2_window *w)
 	uint8_t *d = data + 8;
 
 	memset(data, 0, sizeof(data));
-	put_be(cdb + 6, 3, sizeof(data));
-	put_be(data + 6, 2, 40);
-	put_be(d + 2, 2, (uint32_t)w->xres);
-	put_be(d + 4, 2, (uint32_t)w->yres);
-	put_be(d + 6, 4, (uint32_t)w->x);
-	put_be(d + 10, 4, (uint32_t)w->y);
-	put_be(d + 14, 4, (uint32_t)w->w);
-	put_be(d + 18, 4, (uint32_t)w->l);
+	drv_put_be(cdb + 6, 3, sizeof(data));
+	drv_put_be(data + 6, 2, 40);
+	drv_put_be(d + 2, 2, (uint32_t)w->xres);
+	drv_put_be(d + 4, 2, (uint32_t)w->yres);
+	drv_put_be(d + 6, 4, (uint32_t)w->x);
+	drv_put_be(d + 10, 4, (uint32_t)w->y);
+	drv_put_be(d + 14, 4, (uint32_t)w->w);
+	drv_put_be(d + 18, 4, (uint32_t)w->l);
 	d[23] = w->threshold;
 	d[25] = w->comp;
 	d[26] = w->bpp;
@@ -229,7 +135,7 @@ s2_get_window(struct s2 *s, struct s2_window *w)
 	SANE_Status st;
 
 	memset(data, 0, sizeof(data));
-	put_be(cdb + 6, 3, sizeof(data));
+	drv_put_be(cdb + 6, 3, sizeof(data));
 	st = s2_cmd(s, "GET WINDOW", cdb, sizeof(cdb), SCSI_DIR_IN, data,
 	    sizeof(data), TIMEOUT_MS);
 	if (st != SANE_STATUS_GOOD)
@@ -246,14 +152,14 @@ s2_window_parse(const uint8_t *data, size_t len, struct s2_window *w)
 {
 	const uint8_t *d = data + 8;
 
-	if (len < 8 + 40 || be(data + 6, 2) < 40 || be(data, 2) < 6 + 40)
+	if (len < 8 + 40 || drv_be(data + 6, 2) < 40 || drv_be(data, 2) < 6 + 40)
 		return -1;
-	w->xres = (SANE_Int)be(d + 2, 2);
-	w->yres = (SANE_Int)be(d + 4, 2);
-	w->x = (SANE_Int)(be(d + 6, 4) & 0x7fffffff);
-	w->y = (SANE_Int)(be(d + 10, 4) & 0x7fffffff);
-	w->w = (SANE_Int)(be(d + 14, 4) & 0x7fffffff);
-	w->l = (SANE_Int)(be(d + 18, 4) & 0x7fffffff);
+	w->xres = (SANE_Int)drv_be(d + 2, 2);
+	w->yres = (SANE_Int)drv_be(d + 4, 2);
+	w->x = (SANE_Int)(drv_be(d + 6, 4) & 0x7fffffff);
+	w->y = (SANE_Int)(drv_be(d + 10, 4) & 0x7fffffff);
+	w->w = (SANE_Int)(drv_be(d + 14, 4) & 0x7fffffff);
+	w->l = (SANE_Int)(drv_be(d + 18, 4) & 0x7fffffff);
 	w->threshold = d[23];
 	w->comp = d[25];
 	w->bpp = d[26];
@@ -429,9 +335,9 @@ s2_read_device(struct s2 *s, uint8_t *dst, size_t n, size_t *got)
 	char msg[200];
 	int rc;
 
-	put_be(cdb + 6, 3, (uint32_t)n);
+	drv_put_be(cdb + 6, 3, (uint32_t)n);
 	rc = scsi_execute(s->t, cdb, sizeof(cdb), SCSI_DIR_IN, dst, n,
-	    s2_timeout(s, SCAN_TIMEOUT_MS), &res);
+	    s->dev->timeout_ms ? s->dev->timeout_ms : SCAN_TIMEOUT_MS, &res);
 	*got = n - res.residual;
 	if (rc == 1) {
 		scsi_sense_decode(res.sense, res.sense_len, &sense);
@@ -440,7 +346,7 @@ s2_read_device(struct s2 *s, uint8_t *dst, size_t n, size_t *got)
 		    !(sense.eom || sense.ili)) {
 			log_err("%s: READ: %s", s->dev->name,
 			    scsi_result_string(&res, msg, sizeof(msg)));
-			return sense_status(&res);
+			return drv_sense_status(&res);
 		}
 		if (sense.info_valid && sense.info <= n)
 			*got = n - sense.info;

@@ -1,0 +1,114 @@
+/*
+ * scsiutil.c - command, sense and readiness helpers shared by the SCSI
+ * scanner drivers.
+ */
+#include <time.h>
+
+#include "scsaned/log.h"
+#include "scsaned/scsi_opcodes.h"
+#include "scsiutil.h"
+
+SANE_Status
+drv_sense_status(const struct scsi_result *r)
+{
+	struct scsi_sense_data s;
+
+	if (r->transport_error != SCSI_TERR_NONE)
+		return SANE_STATUS_IO_ERROR;
+	if (r->status == SCSI_STATUS_BUSY)
+		return SANE_STATUS_DEVICE_BUSY;
+	scsi_sense_decode(r->sense, r->sense_len, &s);
+	if (!s.valid)
+		return SANE_STATUS_IO_ERROR;
+	if (s.asc == 0x3a)
+		return SANE_STATUS_NO_DOCS;
+	switch (s.key) {
+	case SCSI_SK_NOT_READY:
+		return SANE_STATUS_DEVICE_BUSY;
+	case SCSI_SK_MEDIUM_ERROR:
+		return s.asc == 0x53 || s.asc == 0x80 ? SANE_STATUS_JAMMED :
+		    SANE_STATUS_IO_ERROR;
+	case SCSI_SK_ILLEGAL_REQUEST:
+		return SANE_STATUS_INVAL;
+	default:
+		return SANE_STATUS_IO_ERROR;
+	}
+}
+
+SANE_Status
+drv_cmd(const struct device *dev, struct scsi_target *t, const char *what,
+    const uint8_t *cdb, size_t cdb_len, enum scsi_dir dir, void *buf, size_t len,
+    unsigned timeout_ms, struct scsi_result *res)
+{
+	struct scsi_result own;
+	char msg[200];
+
+	if (res == NULL)
+		res = &own;
+	if (scsi_execute(t, cdb, cdb_len, dir, buf, len,
+	    dev->timeout_ms ? dev->timeout_ms : timeout_ms, res) == 0)
+		return SANE_STATUS_GOOD;
+	log_warn("%s: %s: %s", dev->name, what, scsi_result_string(res, msg, sizeof(msg)));
+	return drv_sense_status(res);
+}
+
+void
+drv_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+SANE_Status
+drv_wait_ready(const struct device *dev, struct scsi_target *t, unsigned wait_ms,
+    unsigned poll_ms)
+{
+	struct scsi_result res;
+	struct scsi_sense_data sense;
+	char msg[200];
+	unsigned waited;
+	int rc;
+
+	for (waited = 0; waited <= wait_ms; waited += poll_ms) {
+		rc = scsi_test_unit_ready(t, &res);
+		if (rc == 0)
+			return SANE_STATUS_GOOD;
+		if (rc < 0)
+			break;
+		scsi_sense_decode(res.sense, res.sense_len, &sense);
+		if (res.status != SCSI_STATUS_BUSY &&
+		    !(sense.valid && (sense.key == SCSI_SK_NOT_READY ||
+		    sense.key == SCSI_SK_UNIT_ATTENTION) && sense.asc != 0x3a))
+			break;
+		if (waited == 0)
+			log_info("%s: waiting for the device: %s", dev->name,
+			    scsi_result_string(&res, msg, sizeof(msg)));
+		drv_sleep_ms(poll_ms);
+	}
+	if (drv_sense_status(&res) == SANE_STATUS_NO_DOCS)
+		log_err("%s: no film or document in the device", dev->name);
+	else
+		log_err("%s: device not ready: %s", dev->name,
+		    scsi_result_string(&res, msg, sizeof(msg)));
+	return drv_sense_status(&res);
+}
+
+uint32_t
+drv_be(const uint8_t *p, size_t n)
+{
+	uint32_t v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | *p++;
+	return v;
+}
+
+void
+drv_put_be(uint8_t *p, size_t n, uint32_t v)
+{
+	while (n-- > 0) {
+		p[n] = (uint8_t)v;
+		v >>= 8;
+	}
+}

@@ -1,0 +1,40 @@
+/*
+ * scsiutil.h - what every SCSI scanner driver does the same way: run a
+ * command and log its failure, map sense to a SANE status, wait for the
+ * device to be ready, big-endian fields.  Private to src/drivers/.
+ */
+#ifndef SCSANED_DRIVERS_SCSIUTIL_H
+#define SCSANED_DRIVERS_SCSIUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sane/sane.h>
+
+#include "scsaned/device.h"
+#include "scsaned/scsi.h"
+
+/* The SANE status for a command that did not end GOOD. */
+SANE_Status drv_sense_status(const struct scsi_result *r);
+
+/*
+ * Run one command on DEV's target T with DEV's configured timeout, or
+ * TIMEOUT_MS where it has none; log a failure naming WHAT.  RES (may be
+ * NULL) receives the result for callers that look at the sense.
+ */
+SANE_Status drv_cmd(const struct device *dev, struct scsi_target *t, const char *what,
+    const uint8_t *cdb, size_t cdb_len, enum scsi_dir dir, void *buf, size_t len,
+    unsigned timeout_ms, struct scsi_result *res);
+
+/*
+ * Poll TEST UNIT READY every POLL_MS, for at most WAIT_MS, while the
+ * device is busy, becoming ready or reports a reset.  "Medium not
+ * present" ends the wait at once (SANE_STATUS_NO_DOCS).
+ */
+SANE_Status drv_wait_ready(const struct device *dev, struct scsi_target *t,
+    unsigned wait_ms, unsigned poll_ms);
+
+void drv_sleep_ms(unsigned ms);
+uint32_t drv_be(const uint8_t *p, size_t n);
+void drv_put_be(uint8_t *p, size_t n, uint32_t v);
+
+#endif
