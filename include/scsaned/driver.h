@@ -34,6 +34,7 @@ struct driver {
 int driver_probe(struct device *dev, char *err, size_t errlen);
 
 extern const struct driver driver_scsi2;
+extern const struct driver driver_coolscan;
 
 /*
  * The system's SANE backends (libsane.so.1, loaded at run time): call ADD

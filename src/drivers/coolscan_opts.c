@@ -1,0 +1,351 @@
+/*
+ * coolscan_opts.c - the SANE options of the Coolscan driver: what a film
+ * scanner user sets (resolution from the device's list, depth, film type,
+ * infrared, multi-sampling, frame or all frames, focus, exposure, the
+ * scan area in mm) and the load / eject / reset buttons.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sane/saneopts.h>
+
+#include "optutil.h"
+#include "coolscan.h"
+
+#define FILM_POSITIVE	"Positive"
+#define FILM_NEGATIVE	"Negative"
+
+static void
+set_desc(SANE_Option_Descriptor *d, const char *name, const char *title,
+    const char *desc, SANE_Value_Type type, SANE_Unit unit, SANE_Int size)
+{
+	d->name = name;
+	d->title = title;
+	d->desc = desc;
+	d->type = type;
+	d->unit = unit;
+	d->size = size;
+	d->cap = SANE_CAP_SOFT_SELECT | SANE_CAP_SOFT_DETECT;
+	d->constraint_type = SANE_CONSTRAINT_NONE;
+}
+
+static void
+set_group(SANE_Option_Descriptor *d, const char *title)
+{
+	set_desc(d, "", title, "", SANE_TYPE_GROUP, SANE_UNIT_NONE, 0);
+	d->cap = 0;
+}
+
+static void
+set_range(SANE_Option_Descriptor *d, SANE_Range *r, SANE_Word min, SANE_Word max,
+    SANE_Word quant)
+{
+	r->min = min;
+	r->max = max;
+	r->quant = quant;
+	d->constraint_type = SANE_CONSTRAINT_RANGE;
+	d->constraint.range = r;
+}
+
+uint32_t
+cs_mm_to_units(const struct cs *s, SANE_Fixed mm)
+{
+	return (uint32_t)((SANE_UNFIX(mm) * s->caps.max_dpi) / 25.4 + 0.5);
+}
+
+static SANE_Fixed
+units_to_mm(const struct cs *s, uint32_t u)
+{
+	return SANE_FIX((double)u * 25.4 / s->caps.max_dpi);
+}
+
+static void
+init_mode(struct cs *s)
+{
+	SANE_Option_Descriptor *o = s->opt;
+	unsigned k, n = 0;
+
+	set_group(&o[CS_OPT_MODE_GROUP], SANE_I18N("Scan Mode"));
+	/* The device's resolutions: the maximum divided by a whole number. */
+	for (k = 1; n < 32 && s->caps.max_dpi / k >= s->caps.min_dpi; k++)
+		if (n == 0 || (SANE_Word)(s->caps.max_dpi / k) != s->res_list[n])
+			s->res_list[++n] = (SANE_Word)(s->caps.max_dpi / k);
+	s->res_list[0] = (SANE_Word)n;
+	set_desc(&o[CS_OPT_RESOLUTION], SANE_NAME_SCAN_RESOLUTION,
+	    SANE_TITLE_SCAN_RESOLUTION, SANE_DESC_SCAN_RESOLUTION, SANE_TYPE_INT,
+	    SANE_UNIT_DPI, sizeof(SANE_Word));
+	o[CS_OPT_RESOLUTION].constraint_type = SANE_CONSTRAINT_WORD_LIST;
+	o[CS_OPT_RESOLUTION].constraint.word_list = s->res_list;
+
+	s->depth_list[0] = 2;
+	s->depth_list[1] = 8;
+	s->depth_list[2] = 16;
+	set_desc(&o[CS_OPT_DEPTH], SANE_NAME_BIT_DEPTH, SANE_TITLE_BIT_DEPTH,
+	    SANE_I18N("8 bits, or the scanner's full depth in 16-bit samples."),
+	    SANE_TYPE_INT, SANE_UNIT_BIT, sizeof(SANE_Word));
+	o[CS_OPT_DEPTH].constraint_type = SANE_CONSTRAINT_WORD_LIST;
+	o[CS_OPT_DEPTH].constraint.word_list = s->depth_list;
+
+	s->films[0] = FILM_POSITIVE;
+	s->films[1] = FILM_NEGATIVE;
+	s->films[2] = NULL;
+	set_desc(&o[CS_OPT_FILM], "film-type", SANE_I18N("Film type"),
+	    SANE_I18N("Positive (slide) film, or colour negative: the scanner "
+	    "inverts it and the driver removes the orange film base."),
+	    SANE_TYPE_STRING, SANE_UNIT_NONE, 16);
+	o[CS_OPT_FILM].constraint_type = SANE_CONSTRAINT_STRING_LIST;
+	o[CS_OPT_FILM].constraint.string_list = s->films;
+
+	set_desc(&o[CS_OPT_INFRARED], "infrared", SANE_I18N("Infrared frame"),
+	    SANE_I18N("After the colour image, deliver the infrared channel "
+	    "(dust and scratches show dark) as an extra gray frame."),
+	    SANE_TYPE_BOOL, SANE_UNIT_NONE, sizeof(SANE_Word));
+
+	set_desc(&o[CS_OPT_SAMPLES], "samples-per-scan", SANE_I18N("Multi-sampling"),
+	    SANE_I18N("Read every line this many times and average: less noise in "
+	    "dense film."), SANE_TYPE_INT, SANE_UNIT_NONE, sizeof(SANE_Word));
+	set_range(&o[CS_OPT_SAMPLES], &s->samples_range, 1, (SANE_Word)s->caps.max_samples, 1);
+	if (s->caps.max_samples < 2)
+		o[CS_OPT_SAMPLES].cap |= SANE_CAP_INACTIVE;
+
+	set_desc(&o[CS_OPT_PREVIEW], SANE_NAME_PREVIEW, SANE_TITLE_PREVIEW,
+	    SANE_DESC_PREVIEW, SANE_TYPE_BOOL, SANE_UNIT_NONE, sizeof(SANE_Word));
+}
+
+static void
+init_frame_focus_exposure(struct cs *s)
+{
+	SANE_Option_Descriptor *o = s->opt;
+	int c;
+	static const char *const names[3] = { "red-exposure", "green-exposure", "blue-exposure" };
+	static const char *const titles[3] = {
+		SANE_I18N("Red exposure"), SANE_I18N("Green exposure"), SANE_I18N("Blue exposure"),
+	};
+
+	set_group(&o[CS_OPT_FRAME_GROUP], SANE_I18N("Film holder"));
+	set_desc(&o[CS_OPT_FRAME], "frame", SANE_I18N("Frame"),
+	    SANE_I18N("The frame of the strip to scan."), SANE_TYPE_INT,
+	    SANE_UNIT_NONE, sizeof(SANE_Word));
+	set_range(&o[CS_OPT_FRAME], &s->frame_range, 1, (SANE_Word)s->caps.frames, 1);
+	set_desc(&o[CS_OPT_ALL_FRAMES], "all-frames", SANE_I18N("All frames"),
+	    SANE_I18N("Scan every frame of the holder in turn, from the selected "
+	    "one (a batch: scanimage --batch)."), SANE_TYPE_BOOL, SANE_UNIT_NONE,
+	    sizeof(SANE_Word));
+	if (s->caps.frames < 2) {
+		o[CS_OPT_FRAME].cap |= SANE_CAP_INACTIVE;
+		o[CS_OPT_ALL_FRAMES].cap |= SANE_CAP_INACTIVE;
+	}
+
+	set_group(&o[CS_OPT_FOCUS_GROUP], SANE_I18N("Focus"));
+	set_desc(&o[CS_OPT_AUTOFOCUS], "autofocus", SANE_I18N("Autofocus"),
+	    SANE_I18N("Focus on the centre of the scan area before scanning."),
+	    SANE_TYPE_BOOL, SANE_UNIT_NONE, sizeof(SANE_Word));
+	set_desc(&o[CS_OPT_FOCUS], "focus", SANE_I18N("Focus position"),
+	    SANE_I18N("Manual focus position, used when autofocus is off."),
+	    SANE_TYPE_INT, SANE_UNIT_NONE, sizeof(SANE_Word));
+	set_range(&o[CS_OPT_FOCUS], &s->focus_range, (SANE_Word)s->caps.focus_min,
+	    (SANE_Word)s->caps.focus_max, 1);
+
+	set_group(&o[CS_OPT_EXPOSURE_GROUP], SANE_I18N("Exposure"));
+	s->ae_modes[0] = "None";
+	s->ae_modes[1] = "AE";
+	s->ae_modes[2] = "AE-WB";
+	s->ae_modes[3] = NULL;
+	set_desc(&o[CS_OPT_AE], "auto-exposure", SANE_I18N("Auto-exposure"),
+	    SANE_I18N("Let the scanner measure the film first: one exposure for all "
+	    "colours (AE) or one each, balancing white (AE-WB)."),
+	    SANE_TYPE_STRING, SANE_UNIT_NONE, 16);
+	o[CS_OPT_AE].constraint_type = SANE_CONSTRAINT_STRING_LIST;
+	o[CS_OPT_AE].constraint.string_list = s->ae_modes;
+	for (c = 0; c < 3; c++) {
+		set_desc(&o[CS_OPT_EXPOSURE_R + c], names[c], titles[c],
+		    SANE_I18N("Exposure time of the channel, without auto-exposure."),
+		    SANE_TYPE_FIXED, SANE_UNIT_MICROSECOND, sizeof(SANE_Word));
+		set_range(&o[CS_OPT_EXPOSURE_R + c], &s->exposure_range, SANE_FIX(50),
+		    SANE_FIX(20000), SANE_FIX(10));
+	}
+}
+
+static void
+init_geometry_buttons(struct cs *s)
+{
+	SANE_Option_Descriptor *o = s->opt;
+
+	set_group(&o[CS_OPT_GEOMETRY_GROUP], SANE_I18N("Geometry"));
+	set_desc(&o[CS_OPT_TL_X], SANE_NAME_SCAN_TL_X, SANE_TITLE_SCAN_TL_X,
+	    SANE_DESC_SCAN_TL_X, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
+	set_desc(&o[CS_OPT_TL_Y], SANE_NAME_SCAN_TL_Y, SANE_TITLE_SCAN_TL_Y,
+	    SANE_DESC_SCAN_TL_Y, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
+	set_desc(&o[CS_OPT_BR_X], SANE_NAME_SCAN_BR_X, SANE_TITLE_SCAN_BR_X,
+	    SANE_DESC_SCAN_BR_X, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
+	set_desc(&o[CS_OPT_BR_Y], SANE_NAME_SCAN_BR_Y, SANE_TITLE_SCAN_BR_Y,
+	    SANE_DESC_SCAN_BR_Y, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
+	set_range(&o[CS_OPT_TL_X], &s->x_range, 0, units_to_mm(s, s->caps.x_boundary), 0);
+	set_range(&o[CS_OPT_BR_X], &s->x_range, 0, units_to_mm(s, s->caps.x_boundary), 0);
+	set_range(&o[CS_OPT_TL_Y], &s->y_range, 0, units_to_mm(s, s->caps.y_boundary), 0);
+	set_range(&o[CS_OPT_BR_Y], &s->y_range, 0, units_to_mm(s, s->caps.y_boundary), 0);
+
+	set_group(&o[CS_OPT_BUTTON_GROUP], SANE_I18N("Film transport"));
+	set_desc(&o[CS_OPT_LOAD], "load", SANE_I18N("Load"),
+	    SANE_I18N("Load the film holder."), SANE_TYPE_BUTTON, SANE_UNIT_NONE, 0);
+	set_desc(&o[CS_OPT_EJECT], "eject", SANE_I18N("Eject"),
+	    SANE_I18N("Eject the film holder."), SANE_TYPE_BUTTON, SANE_UNIT_NONE, 0);
+	set_desc(&o[CS_OPT_RESET], "reset", SANE_I18N("Reset"),
+	    SANE_I18N("Reset the scanner's mechanics."), SANE_TYPE_BUTTON,
+	    SANE_UNIT_NONE, 0);
+}
+
+void
+cs_opts_init(struct cs *s)
+{
+	SANE_Option_Descriptor *o = s->opt;
+
+	set_desc(&o[CS_OPT_NUM], SANE_NAME_NUM_OPTIONS, SANE_TITLE_NUM_OPTIONS,
+	    SANE_DESC_NUM_OPTIONS, SANE_TYPE_INT, SANE_UNIT_NONE, sizeof(SANE_Word));
+	o[CS_OPT_NUM].cap = SANE_CAP_SOFT_DETECT;
+	init_mode(s);
+	init_frame_focus_exposure(s);
+	init_geometry_buttons(s);
+
+	s->resolution = s->res_list[s->res_list[0]];	/* the lowest: quick */
+	s->depth = 8;
+	snprintf(s->film, sizeof(s->film), "%s", FILM_POSITIVE);
+	snprintf(s->ae, sizeof(s->ae), "None");
+	s->samples = 1;
+	s->frame = 1;
+	s->focus = (SANE_Word)(s->caps.focus_min + s->caps.focus_max) / 2;
+	/* Nikon's own defaults: red and green 1.2 ms, blue 1.0 ms. */
+	s->exposure[0] = SANE_FIX(1200);
+	s->exposure[1] = SANE_FIX(1200);
+	s->exposure[2] = SANE_FIX(1000);
+	s->br_x = s->x_range.max;
+	s->br_y = s->y_range.max;
+}
+
+/* The resolution a scan uses: preview is a tenth of the maximum. */
+unsigned
+cs_effective_res(const struct cs *s)
+{
+	SANE_Word want = (SANE_Word)s->caps.max_dpi / 10, best = s->res_list[1];
+	SANE_Int i;
+
+	if (!s->preview)
+		return (unsigned)s->resolution;
+	for (i = 1; i <= s->res_list[0]; i++)
+		if (s->res_list[i] >= want)
+			best = s->res_list[i];
+	return (unsigned)best;
+}
+
+int
+cs_effective_depth(const struct cs *s)
+{
+	return s->preview ? 8 : s->depth;
+}
+
+const SANE_Option_Descriptor *
+cs_option(void *h, SANE_Int n)
+{
+	struct cs *s = h;
+
+	return n >= 0 && n < CS_OPT_COUNT ? &s->opt[n] : NULL;
+}
+
+static void *
+value_of(struct cs *s, SANE_Int n)
+{
+	switch (n) {
+	case CS_OPT_RESOLUTION: return &s->resolution;
+	case CS_OPT_DEPTH: return &s->depth;
+	case CS_OPT_FILM: return s->film;
+	case CS_OPT_INFRARED: return &s->infrared;
+	case CS_OPT_SAMPLES: return &s->samples;
+	case CS_OPT_PREVIEW: return &s->preview;
+	case CS_OPT_FRAME: return &s->frame;
+	case CS_OPT_ALL_FRAMES: return &s->all_frames;
+	case CS_OPT_AUTOFOCUS: return &s->autofocus;
+	case CS_OPT_FOCUS: return &s->focus;
+	case CS_OPT_AE: return s->ae;
+	case CS_OPT_EXPOSURE_R: return &s->exposure[0];
+	case CS_OPT_EXPOSURE_G: return &s->exposure[1];
+	case CS_OPT_EXPOSURE_B: return &s->exposure[2];
+	case CS_OPT_TL_X: return &s->tl_x;
+	case CS_OPT_TL_Y: return &s->tl_y;
+	case CS_OPT_BR_X: return &s->br_x;
+	case CS_OPT_BR_Y: return &s->br_y;
+	default: return NULL;
+	}
+}
+
+/* Focus by hand only without autofocus; exposure by hand only without AE. */
+static void
+update_active(struct cs *s)
+{
+	int ae = strcmp(s->ae, "None") != 0, c;
+
+	if (s->autofocus)
+		s->opt[CS_OPT_FOCUS].cap |= SANE_CAP_INACTIVE;
+	else
+		s->opt[CS_OPT_FOCUS].cap &= ~SANE_CAP_INACTIVE;
+	for (c = 0; c < 3; c++) {
+		if (ae)
+			s->opt[CS_OPT_EXPOSURE_R + c].cap |= SANE_CAP_INACTIVE;
+		else
+			s->opt[CS_OPT_EXPOSURE_R + c].cap &= ~SANE_CAP_INACTIVE;
+	}
+}
+
+SANE_Status
+cs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info)
+{
+	struct cs *s = h;
+	const SANE_Option_Descriptor *d;
+	SANE_Status st;
+	void *val;
+
+	if (info != NULL)
+		*info = 0;
+	if (n < 0 || n >= CS_OPT_COUNT)
+		return SANE_STATUS_INVAL;
+	d = &s->opt[n];
+	if (n == CS_OPT_NUM && a == SANE_ACTION_GET_VALUE) {
+		*(SANE_Word *)v = CS_OPT_COUNT;
+		return SANE_STATUS_GOOD;
+	}
+	if (d->cap & SANE_CAP_INACTIVE && a != SANE_ACTION_GET_VALUE)
+		return SANE_STATUS_INVAL;
+	if (n == CS_OPT_LOAD || n == CS_OPT_EJECT || n == CS_OPT_RESET) {
+		if (a != SANE_ACTION_SET_VALUE)
+			return SANE_STATUS_INVAL;
+		if (s->scanning)
+			return SANE_STATUS_DEVICE_BUSY;
+		return cs_button(s, n == CS_OPT_LOAD ? 0xd1 : n == CS_OPT_EJECT ? 0xd0 : 0x80);
+	}
+	if ((val = value_of(s, n)) == NULL)
+		return SANE_STATUS_INVAL;
+	if (a == SANE_ACTION_GET_VALUE) {
+		if (d->type == SANE_TYPE_STRING)
+			snprintf(v, (size_t)d->size, "%s", (const char *)val);
+		else
+			memcpy(v, val, sizeof(SANE_Word));
+		return SANE_STATUS_GOOD;
+	}
+	if (a != SANE_ACTION_SET_VALUE)
+		return SANE_STATUS_UNSUPPORTED;	/* no automatic values */
+	if (s->scanning)
+		return SANE_STATUS_DEVICE_BUSY;
+	if ((st = opt_constrain(d, v, info)) != SANE_STATUS_GOOD)
+		return st;
+	if (d->type == SANE_TYPE_STRING)
+		snprintf(val, (size_t)d->size, "%s", (const char *)v);
+	else
+		memcpy(val, v, sizeof(SANE_Word));
+	if (n == CS_OPT_AUTOFOCUS || n == CS_OPT_AE) {
+		update_active(s);
+		if (info != NULL)
+			*info |= SANE_INFO_RELOAD_OPTIONS;
+	}
+	if (info != NULL && (n == CS_OPT_RESOLUTION || n == CS_OPT_DEPTH ||
+	    n == CS_OPT_PREVIEW || n == CS_OPT_INFRARED || n >= CS_OPT_TL_X))
+		*info |= SANE_INFO_RELOAD_PARAMS;
+	return SANE_STATUS_GOOD;
+}
