@@ -15,9 +15,11 @@
  *    film base into a coloured black.  Before the frame we scan the strip
  *    of bare film after it (the gap between frames) with the same
  *    exposure, and subtract that base per channel.
- *  - Infrared: SANE (as Debian builds it) has no RGBI frame, so the IR
- *    channel comes as an extra gray frame after the colour one, from a
- *    second pass with only window 9 over the same area.
+ *  - Infrared: SANE (as Debian builds it) has no RGBI frame, and an extra
+ *    gray frame after an RGB one makes scanimage abort (it asserts that
+ *    later frames are red, green or blue).  So infrared is its own scan:
+ *    window 9 alone over the same area, a gray image.  Same window, same
+ *    pixels: it registers with the colour scan of that area.
  *  - The "re-issue" sense (9/80/06) after SCAN is answered by sending SCAN
  *    again, a bounded number of times.
  */
@@ -415,14 +417,15 @@ cs_begin_pass(struct cs *s, struct cs_pass *p)
 }
 
 static SANE_Status
-cs_start_colour(struct cs *s)
+cs_start_frame(struct cs *s)
 {
-	static const uint8_t rgb[3] = { 1, 2, 3 };
+	static const uint8_t rgb[3] = { 1, 2, 3 }, ir[1] = { 9 };
+	int infrared = s->infrared && !s->preview;
 	SANE_Status st;
 
 	if ((st = cs_frame_window(s)) != SANE_STATUS_GOOD)
 		return st;
-	if (cs_pass_setup(s, &s->pass, rgb, 3, s->win_l) < 0) {
+	if (cs_pass_setup(s, &s->pass, infrared ? ir : rgb, infrared ? 1 : 3, s->win_l) < 0) {
 		log_err("%s: scan area too small or a line too long", s->dev->name);
 		return SANE_STATUS_INVAL;
 	}
@@ -431,20 +434,18 @@ cs_start_colour(struct cs *s)
 	    (st = cs_focus(s)) != SANE_STATUS_GOOD ||
 	    (st = cs_exposures(s)) != SANE_STATUS_GOOD)
 		return st;
-	if (strcmp(s->film, "Negative") == 0 &&
+	if (!infrared && strcmp(s->film, "Negative") == 0 &&
 	    (st = cs_measure_base(s, &s->pass)) != SANE_STATUS_GOOD)
 		return st;
 	if ((st = cs_begin_pass(s, &s->pass)) != SANE_STATUS_GOOD)
 		return st;
-	s->ir_pending = s->infrared && !s->preview;
-	cs_params(&s->pass, &s->params, !s->ir_pending);
+	cs_params(&s->pass, &s->params, 1);
 	return SANE_STATUS_GOOD;
 }
 
 static SANE_Status
 cs_start(void *h)
 {
-	static const uint8_t ir[1] = { 9 };
 	struct cs *s = h;
 	SANE_Status st;
 
@@ -454,19 +455,9 @@ cs_start(void *h)
 	if (s->dbuf == NULL && ((s->dbuf = malloc(XFER_MAX)) == NULL ||
 	    (s->obuf = malloc(XFER_MAX * 2)) == NULL))
 		return SANE_STATUS_NO_MEM;
-	if (s->ir_pending) {
-		/* The second frame: infrared over the same area, as gray. */
-		s->ir_pending = 0;
-		if (cs_pass_setup(s, &s->pass, ir, 1, s->win_l) < 0)
-			return SANE_STATUS_INVAL;
-		if ((st = cs_begin_pass(s, &s->pass)) != SANE_STATUS_GOOD)
-			return st;
-		cs_params(&s->pass, &s->params, 1);
-		return SANE_STATUS_GOOD;
-	}
 	if (s->all_frames && s->next_frame == 0)
 		s->next_frame = (unsigned)s->frame;
-	st = cs_start_colour(s);
+	st = cs_start_frame(s);
 	if (s->all_frames && st == SANE_STATUS_NO_DOCS)
 		s->next_frame = 0;	/* the batch is over; the next starts afresh */
 	else if (s->all_frames)
@@ -520,9 +511,8 @@ cs_cancel(void *h)
 
 	if (s->scanning && s->left > 0)
 		cs_cmd(s, "ABORT", cdb, 6, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL);
-	s->cancelled = s->scanning || s->ir_pending;
+	s->cancelled = s->scanning;
 	s->scanning = 0;
-	s->ir_pending = 0;
 	s->next_frame = 0;
 	s->left = 0;
 	s->obuf_len = s->obuf_pos = 0;
@@ -531,9 +521,10 @@ cs_cancel(void *h)
 static SANE_Status
 cs_parameters(void *h, SANE_Parameters *p)
 {
-	static const uint8_t rgb[3] = { 1, 2, 3 };
+	static const uint8_t rgb[3] = { 1, 2, 3 }, ir[1] = { 9 };
 	struct cs *s = h;
 	struct cs_pass pass;
+	int infrared = s->infrared && !s->preview;
 	uint32_t x0 = cs_mm_to_units(s, s->tl_x), x1 = cs_mm_to_units(s, s->br_x);
 	uint32_t y0 = cs_mm_to_units(s, s->tl_y), y1 = cs_mm_to_units(s, s->br_y);
 
@@ -543,10 +534,10 @@ cs_parameters(void *h, SANE_Parameters *p)
 	}
 	s->win_w = x1 > x0 ? (x1 < s->caps.x_boundary ? x1 : s->caps.x_boundary) - x0 : 0;
 	s->win_l = y1 > y0 ? (y1 < s->caps.y_boundary ? y1 : s->caps.y_boundary) - y0 : 0;
-	if (cs_pass_setup(s, &pass, rgb, 3, s->win_l) < 0)
+	if (cs_pass_setup(s, &pass, infrared ? ir : rgb, infrared ? 1 : 3, s->win_l) < 0)
 		memset(&pass, 0, sizeof(pass));
-	pass.nplanes = 3;
-	cs_params(&pass, p, !(s->infrared && !s->preview));
+	pass.nplanes = infrared ? 1 : 3;
+	cs_params(&pass, p, 1);
 	return SANE_STATUS_GOOD;
 }
 

@@ -90,7 +90,6 @@ struct cs {
 
 	/* Scan state. */
 	int scanning, cancelled;
-	int ir_pending;			/* the next start delivers the IR frame */
 	unsigned next_frame;		/* for all-frames batches */
 	uint32_t win_x, win_y, win_w, win_l;	/* of the current frame */
 	uint32_t exp10ns[3];		/* exposures the colour pass used */

@@ -95,9 +95,9 @@ init_mode(struct cs *s)
 	o[CS_OPT_FILM].constraint_type = SANE_CONSTRAINT_STRING_LIST;
 	o[CS_OPT_FILM].constraint.string_list = s->films;
 
-	set_desc(&o[CS_OPT_INFRARED], "infrared", SANE_I18N("Infrared frame"),
-	    SANE_I18N("After the colour image, deliver the infrared channel "
-	    "(dust and scratches show dark) as an extra gray frame."),
+	set_desc(&o[CS_OPT_INFRARED], "infrared", SANE_I18N("Infrared"),
+	    SANE_I18N("Scan the infrared channel instead of colour: a gray image "
+	    "of the same area in which dust and scratches show dark."),
 	    SANE_TYPE_BOOL, SANE_UNIT_NONE, sizeof(SANE_Word));
 
 	set_desc(&o[CS_OPT_SAMPLES], "samples-per-scan", SANE_I18N("Multi-sampling"),

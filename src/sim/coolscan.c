@@ -23,11 +23,13 @@
  * until a holder is loaded), film=positive|negative, busy=N (N TEST UNIT
  * READYs answer 2/04/01 after each EXECUTE, as the mechanics take time),
  * reissue=1 (the first SCAN answers Nikon's vendor "re-issue" sense
- * 9/80/06, as the hardware does while it settles).
+ * 9/80/06, as the hardware does while it settles), lps=N (READ takes
+ * as long as N lines a second, for slow-device tests).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "scsaned/scsi_opcodes.h"
 #include "coolscan.h"
@@ -283,6 +285,13 @@ cs_read(struct coolscan *cs, struct sim_io *io)
 		cs->pos += take;
 	}
 	io->xfer = moved <= io->buflen ? moved : io->buflen;
+	if (cs->lps > 0) {
+		/* The film moves LPS lines a second past the sensor. */
+		uint64_t ns = (uint64_t)moved * 1000000000ull / cs->line_len / cs->lps;
+		struct timespec ts = { (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
+
+		nanosleep(&ts, NULL);
+	}
 	if (cs->pos == cs->total)
 		cs->scanning = 0;
 	if (n < tl)
@@ -524,6 +533,8 @@ cs_option(void *st, const char *key, const char *val)
 		cs->busy_polls = (unsigned)v;
 	else if (strcmp(key, "reissue") == 0)
 		cs->reissue = v != 0;
+	else if (strcmp(key, "lps") == 0)
+		cs->lps = (unsigned)v;
 	else
 		return -1;
 	return 0;

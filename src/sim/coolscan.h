@@ -53,6 +53,7 @@ struct coolscan {
 	uint8_t pending_op;	/* what the next EXECUTE does */
 	unsigned busy_polls, busy_left;
 	int reissue;
+	unsigned lps;		/* emulated lines per second, 0 = instant */
 	uint16_t *lut[3];	/* 2^bits entries per colour; NULL = identity */
 
 	/* The scan in progress. */

@@ -1,0 +1,37 @@
+#!/bin/bash
+# A Nikon LS-2000 on a remote host's SCSI card, exported by a real tgtd as
+# a passthrough LUN and scanned through scsaned over iSCSI, gives the same
+# bytes as the same scanner on a local sg node.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../../scripts/tgt-harness.sh"
+ADDR=127.0.0.49
+PORTAL=127.0.0.48:3261
+IQN=iqn.2026-11.org.scsaned.test:ls2000
+
+tgt_start 48 "$PORTAL" "$TMP/sg-remote" "coolscan-ls2000?holder=strip&trace=$TMP/trace.remote" "$IQN"
+check "tgtd exports the simulated LS-2000" test $? -eq 0
+mknod "$TMP/sg-local" c 21 231
+cat > "$TMP/scsaned.conf" <<CONF
+device remote iscsi://$PORTAL/$IQN/1
+device local sg:$TMP/sg-local
+hosts_file none
+users_file none
+CONF
+SGSIM_DEVICES="$TMP/sg-local=coolscan-ls2000?holder=strip" SGSIM_LOCKDIR=$TMP \
+    LD_PRELOAD=$BUILD/libsgsim.so start_server "$TMP/scsaned.conf"
+scan -L > "$TMP/list" 2>&1
+check "the remote scanner is a Nikon LS-2000 over iSCSI" \
+    grep -q "device \`net:$ADDR:remote' is a Nikon LS-2000 film scanner" "$TMP/list"
+for opts in "--depth 8 --resolution 900" "--depth 16 --resolution 1350 --frame 2" \
+    "--depth 16 --resolution 300 --film-type Negative"; do
+	scan -d "net:$ADDR:remote" $opts -l 1 -t 2 -x 10 -y 8 --format=pnm > "$TMP/remote.pnm" 2> "$TMP/err"
+	check "$opts: the scan over iSCSI succeeds" test $? -eq 0
+	scan -d "net:$ADDR:local" $opts -l 1 -t 2 -x 10 -y 8 --format=pnm > "$TMP/local.pnm" 2> "$TMP/err"
+	check "$opts: byte-identical to the local sg scan" \
+	    eval 'test -s "$TMP/local.pnm" && cmp -s "$TMP/local.pnm" "$TMP/remote.pnm"'
+done
+check "no command was rejected on the remote scanner" \
+    "$BUILD/scsaned-sim" trace-check "$TMP/trace.remote"
+stop_server
+tgt_stop
+finish
