@@ -559,25 +559,22 @@ cs_open(struct device *dev, void **handle)
 	struct scsi_result res;
 	uint8_t page[100];
 	struct cs *s;
-	char err[256];
 	size_t got;
-	SANE_Status st = SANE_STATUS_IO_ERROR;
-	int rc;
+	SANE_Status st;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return SANE_STATUS_NO_MEM;
 	s->dev = dev;
-	if ((rc = scsi_open(dev->uri, &s->t, err, sizeof(err))) < 0) {
-		log_err("%s: %s", dev->name, err);
+	if ((st = drv_open(dev, &s->t)) != SANE_STATUS_GOOD) {
 		free(s);
-		return rc == SCSI_OPEN_DENIED ? SANE_STATUS_ACCESS_DENIED :
-		    rc == SCSI_OPEN_BUSY ? SANE_STATUS_DEVICE_BUSY : SANE_STATUS_IO_ERROR;
+		return st;
 	}
 	/* No film is fine at open: the user may load it with the button. */
 	if (scsi_inquiry(s->t, &inq, &res) != 0 ||
 	    scsi_inquiry_vpd(s->t, 0xc1, page, sizeof(page), &got, &res) != 0 ||
 	    cs_caps_parse(page, got, inq.product, &s->caps) < 0) {
 		log_err("%s: no usable page C1 from the scanner", dev->name);
+		st = SANE_STATUS_IO_ERROR;
 		goto fail;
 	}
 	if ((st = cs_mode_select(s)) != SANE_STATUS_GOOD)

@@ -14,38 +14,6 @@
 #define FILM_POSITIVE	"Positive"
 #define FILM_NEGATIVE	"Negative"
 
-static void
-set_desc(SANE_Option_Descriptor *d, const char *name, const char *title,
-    const char *desc, SANE_Value_Type type, SANE_Unit unit, SANE_Int size)
-{
-	d->name = name;
-	d->title = title;
-	d->desc = desc;
-	d->type = type;
-	d->unit = unit;
-	d->size = size;
-	d->cap = SANE_CAP_SOFT_SELECT | SANE_CAP_SOFT_DETECT;
-	d->constraint_type = SANE_CONSTRAINT_NONE;
-}
-
-static void
-set_group(SANE_Option_Descriptor *d, const char *title)
-{
-	set_desc(d, "", title, "", SANE_TYPE_GROUP, SANE_UNIT_NONE, 0);
-	d->cap = 0;
-}
-
-static void
-set_range(SANE_Option_Descriptor *d, SANE_Range *r, SANE_Word min, SANE_Word max,
-    SANE_Word quant)
-{
-	r->min = min;
-	r->max = max;
-	r->quant = quant;
-	d->constraint_type = SANE_CONSTRAINT_RANGE;
-	d->constraint.range = r;
-}
-
 uint32_t
 cs_mm_to_units(const struct cs *s, SANE_Fixed mm)
 {
@@ -64,13 +32,13 @@ init_mode(struct cs *s)
 	SANE_Option_Descriptor *o = s->opt;
 	unsigned k, n = 0;
 
-	set_group(&o[CS_OPT_MODE_GROUP], SANE_I18N("Scan Mode"));
+	opt_set_group(&o[CS_OPT_MODE_GROUP], SANE_I18N("Scan Mode"));
 	/* The device's resolutions: the maximum divided by a whole number. */
 	for (k = 1; n < 32 && s->caps.max_dpi / k >= s->caps.min_dpi; k++)
 		if (n == 0 || (SANE_Word)(s->caps.max_dpi / k) != s->res_list[n])
 			s->res_list[++n] = (SANE_Word)(s->caps.max_dpi / k);
 	s->res_list[0] = (SANE_Word)n;
-	set_desc(&o[CS_OPT_RESOLUTION], SANE_NAME_SCAN_RESOLUTION,
+	opt_set_desc(&o[CS_OPT_RESOLUTION], SANE_NAME_SCAN_RESOLUTION,
 	    SANE_TITLE_SCAN_RESOLUTION, SANE_DESC_SCAN_RESOLUTION, SANE_TYPE_INT,
 	    SANE_UNIT_DPI, sizeof(SANE_Word));
 	o[CS_OPT_RESOLUTION].constraint_type = SANE_CONSTRAINT_WORD_LIST;
@@ -79,7 +47,7 @@ init_mode(struct cs *s)
 	s->depth_list[0] = 2;
 	s->depth_list[1] = 8;
 	s->depth_list[2] = 16;
-	set_desc(&o[CS_OPT_DEPTH], SANE_NAME_BIT_DEPTH, SANE_TITLE_BIT_DEPTH,
+	opt_set_desc(&o[CS_OPT_DEPTH], SANE_NAME_BIT_DEPTH, SANE_TITLE_BIT_DEPTH,
 	    SANE_I18N("8 bits, or the scanner's full depth in 16-bit samples."),
 	    SANE_TYPE_INT, SANE_UNIT_BIT, sizeof(SANE_Word));
 	o[CS_OPT_DEPTH].constraint_type = SANE_CONSTRAINT_WORD_LIST;
@@ -88,26 +56,26 @@ init_mode(struct cs *s)
 	s->films[0] = FILM_POSITIVE;
 	s->films[1] = FILM_NEGATIVE;
 	s->films[2] = NULL;
-	set_desc(&o[CS_OPT_FILM], "film-type", SANE_I18N("Film type"),
+	opt_set_desc(&o[CS_OPT_FILM], "film-type", SANE_I18N("Film type"),
 	    SANE_I18N("Positive (slide) film, or colour negative: the scanner "
 	    "inverts it and the driver removes the orange film base."),
 	    SANE_TYPE_STRING, SANE_UNIT_NONE, 16);
 	o[CS_OPT_FILM].constraint_type = SANE_CONSTRAINT_STRING_LIST;
 	o[CS_OPT_FILM].constraint.string_list = s->films;
 
-	set_desc(&o[CS_OPT_INFRARED], "infrared", SANE_I18N("Infrared"),
+	opt_set_desc(&o[CS_OPT_INFRARED], "infrared", SANE_I18N("Infrared"),
 	    SANE_I18N("Scan the infrared channel instead of colour: a gray image "
 	    "of the same area in which dust and scratches show dark."),
 	    SANE_TYPE_BOOL, SANE_UNIT_NONE, sizeof(SANE_Word));
 
-	set_desc(&o[CS_OPT_SAMPLES], "samples-per-scan", SANE_I18N("Multi-sampling"),
+	opt_set_desc(&o[CS_OPT_SAMPLES], "samples-per-scan", SANE_I18N("Multi-sampling"),
 	    SANE_I18N("Read every line this many times and average: less noise in "
 	    "dense film."), SANE_TYPE_INT, SANE_UNIT_NONE, sizeof(SANE_Word));
-	set_range(&o[CS_OPT_SAMPLES], &s->samples_range, 1, (SANE_Word)s->caps.max_samples, 1);
+	opt_set_range(&o[CS_OPT_SAMPLES], &s->samples_range, 1, (SANE_Word)s->caps.max_samples, 1);
 	if (s->caps.max_samples < 2)
 		o[CS_OPT_SAMPLES].cap |= SANE_CAP_INACTIVE;
 
-	set_desc(&o[CS_OPT_PREVIEW], SANE_NAME_PREVIEW, SANE_TITLE_PREVIEW,
+	opt_set_desc(&o[CS_OPT_PREVIEW], SANE_NAME_PREVIEW, SANE_TITLE_PREVIEW,
 	    SANE_DESC_PREVIEW, SANE_TYPE_BOOL, SANE_UNIT_NONE, sizeof(SANE_Word));
 }
 
@@ -121,12 +89,12 @@ init_frame_focus_exposure(struct cs *s)
 		SANE_I18N("Red exposure"), SANE_I18N("Green exposure"), SANE_I18N("Blue exposure"),
 	};
 
-	set_group(&o[CS_OPT_FRAME_GROUP], SANE_I18N("Film holder"));
-	set_desc(&o[CS_OPT_FRAME], "frame", SANE_I18N("Frame"),
+	opt_set_group(&o[CS_OPT_FRAME_GROUP], SANE_I18N("Film holder"));
+	opt_set_desc(&o[CS_OPT_FRAME], "frame", SANE_I18N("Frame"),
 	    SANE_I18N("The frame of the strip to scan."), SANE_TYPE_INT,
 	    SANE_UNIT_NONE, sizeof(SANE_Word));
-	set_range(&o[CS_OPT_FRAME], &s->frame_range, 1, (SANE_Word)s->caps.frames, 1);
-	set_desc(&o[CS_OPT_ALL_FRAMES], "all-frames", SANE_I18N("All frames"),
+	opt_set_range(&o[CS_OPT_FRAME], &s->frame_range, 1, (SANE_Word)s->caps.frames, 1);
+	opt_set_desc(&o[CS_OPT_ALL_FRAMES], "all-frames", SANE_I18N("All frames"),
 	    SANE_I18N("Scan every frame of the holder in turn, from the selected "
 	    "one (a batch: scanimage --batch)."), SANE_TYPE_BOOL, SANE_UNIT_NONE,
 	    sizeof(SANE_Word));
@@ -135,32 +103,32 @@ init_frame_focus_exposure(struct cs *s)
 		o[CS_OPT_ALL_FRAMES].cap |= SANE_CAP_INACTIVE;
 	}
 
-	set_group(&o[CS_OPT_FOCUS_GROUP], SANE_I18N("Focus"));
-	set_desc(&o[CS_OPT_AUTOFOCUS], "autofocus", SANE_I18N("Autofocus"),
+	opt_set_group(&o[CS_OPT_FOCUS_GROUP], SANE_I18N("Focus"));
+	opt_set_desc(&o[CS_OPT_AUTOFOCUS], "autofocus", SANE_I18N("Autofocus"),
 	    SANE_I18N("Focus on the centre of the scan area before scanning."),
 	    SANE_TYPE_BOOL, SANE_UNIT_NONE, sizeof(SANE_Word));
-	set_desc(&o[CS_OPT_FOCUS], "focus", SANE_I18N("Focus position"),
+	opt_set_desc(&o[CS_OPT_FOCUS], "focus", SANE_I18N("Focus position"),
 	    SANE_I18N("Manual focus position, used when autofocus is off."),
 	    SANE_TYPE_INT, SANE_UNIT_NONE, sizeof(SANE_Word));
-	set_range(&o[CS_OPT_FOCUS], &s->focus_range, (SANE_Word)s->caps.focus_min,
+	opt_set_range(&o[CS_OPT_FOCUS], &s->focus_range, (SANE_Word)s->caps.focus_min,
 	    (SANE_Word)s->caps.focus_max, 1);
 
-	set_group(&o[CS_OPT_EXPOSURE_GROUP], SANE_I18N("Exposure"));
+	opt_set_group(&o[CS_OPT_EXPOSURE_GROUP], SANE_I18N("Exposure"));
 	s->ae_modes[0] = "None";
 	s->ae_modes[1] = "AE";
 	s->ae_modes[2] = "AE-WB";
 	s->ae_modes[3] = NULL;
-	set_desc(&o[CS_OPT_AE], "auto-exposure", SANE_I18N("Auto-exposure"),
+	opt_set_desc(&o[CS_OPT_AE], "auto-exposure", SANE_I18N("Auto-exposure"),
 	    SANE_I18N("Let the scanner measure the film first: one exposure for all "
 	    "colours (AE) or one each, balancing white (AE-WB)."),
 	    SANE_TYPE_STRING, SANE_UNIT_NONE, 16);
 	o[CS_OPT_AE].constraint_type = SANE_CONSTRAINT_STRING_LIST;
 	o[CS_OPT_AE].constraint.string_list = s->ae_modes;
 	for (c = 0; c < 3; c++) {
-		set_desc(&o[CS_OPT_EXPOSURE_R + c], names[c], titles[c],
+		opt_set_desc(&o[CS_OPT_EXPOSURE_R + c], names[c], titles[c],
 		    SANE_I18N("Exposure time of the channel, without auto-exposure."),
 		    SANE_TYPE_FIXED, SANE_UNIT_MICROSECOND, sizeof(SANE_Word));
-		set_range(&o[CS_OPT_EXPOSURE_R + c], &s->exposure_range, SANE_FIX(50),
+		opt_set_range(&o[CS_OPT_EXPOSURE_R + c], &s->exposure_range, SANE_FIX(50),
 		    SANE_FIX(20000), SANE_FIX(10));
 	}
 }
@@ -170,26 +138,26 @@ init_geometry_buttons(struct cs *s)
 {
 	SANE_Option_Descriptor *o = s->opt;
 
-	set_group(&o[CS_OPT_GEOMETRY_GROUP], SANE_I18N("Geometry"));
-	set_desc(&o[CS_OPT_TL_X], SANE_NAME_SCAN_TL_X, SANE_TITLE_SCAN_TL_X,
+	opt_set_group(&o[CS_OPT_GEOMETRY_GROUP], SANE_I18N("Geometry"));
+	opt_set_desc(&o[CS_OPT_TL_X], SANE_NAME_SCAN_TL_X, SANE_TITLE_SCAN_TL_X,
 	    SANE_DESC_SCAN_TL_X, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	set_desc(&o[CS_OPT_TL_Y], SANE_NAME_SCAN_TL_Y, SANE_TITLE_SCAN_TL_Y,
+	opt_set_desc(&o[CS_OPT_TL_Y], SANE_NAME_SCAN_TL_Y, SANE_TITLE_SCAN_TL_Y,
 	    SANE_DESC_SCAN_TL_Y, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	set_desc(&o[CS_OPT_BR_X], SANE_NAME_SCAN_BR_X, SANE_TITLE_SCAN_BR_X,
+	opt_set_desc(&o[CS_OPT_BR_X], SANE_NAME_SCAN_BR_X, SANE_TITLE_SCAN_BR_X,
 	    SANE_DESC_SCAN_BR_X, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	set_desc(&o[CS_OPT_BR_Y], SANE_NAME_SCAN_BR_Y, SANE_TITLE_SCAN_BR_Y,
+	opt_set_desc(&o[CS_OPT_BR_Y], SANE_NAME_SCAN_BR_Y, SANE_TITLE_SCAN_BR_Y,
 	    SANE_DESC_SCAN_BR_Y, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	set_range(&o[CS_OPT_TL_X], &s->x_range, 0, units_to_mm(s, s->caps.x_boundary), 0);
-	set_range(&o[CS_OPT_BR_X], &s->x_range, 0, units_to_mm(s, s->caps.x_boundary), 0);
-	set_range(&o[CS_OPT_TL_Y], &s->y_range, 0, units_to_mm(s, s->caps.y_boundary), 0);
-	set_range(&o[CS_OPT_BR_Y], &s->y_range, 0, units_to_mm(s, s->caps.y_boundary), 0);
+	opt_set_range(&o[CS_OPT_TL_X], &s->x_range, 0, units_to_mm(s, s->caps.x_boundary), 0);
+	opt_set_range(&o[CS_OPT_BR_X], &s->x_range, 0, units_to_mm(s, s->caps.x_boundary), 0);
+	opt_set_range(&o[CS_OPT_TL_Y], &s->y_range, 0, units_to_mm(s, s->caps.y_boundary), 0);
+	opt_set_range(&o[CS_OPT_BR_Y], &s->y_range, 0, units_to_mm(s, s->caps.y_boundary), 0);
 
-	set_group(&o[CS_OPT_BUTTON_GROUP], SANE_I18N("Film transport"));
-	set_desc(&o[CS_OPT_LOAD], "load", SANE_I18N("Load"),
+	opt_set_group(&o[CS_OPT_BUTTON_GROUP], SANE_I18N("Film transport"));
+	opt_set_desc(&o[CS_OPT_LOAD], "load", SANE_I18N("Load"),
 	    SANE_I18N("Load the film holder."), SANE_TYPE_BUTTON, SANE_UNIT_NONE, 0);
-	set_desc(&o[CS_OPT_EJECT], "eject", SANE_I18N("Eject"),
+	opt_set_desc(&o[CS_OPT_EJECT], "eject", SANE_I18N("Eject"),
 	    SANE_I18N("Eject the film holder."), SANE_TYPE_BUTTON, SANE_UNIT_NONE, 0);
-	set_desc(&o[CS_OPT_RESET], "reset", SANE_I18N("Reset"),
+	opt_set_desc(&o[CS_OPT_RESET], "reset", SANE_I18N("Reset"),
 	    SANE_I18N("Reset the scanner's mechanics."), SANE_TYPE_BUTTON,
 	    SANE_UNIT_NONE, 0);
 }
@@ -199,7 +167,7 @@ cs_opts_init(struct cs *s)
 {
 	SANE_Option_Descriptor *o = s->opt;
 
-	set_desc(&o[CS_OPT_NUM], SANE_NAME_NUM_OPTIONS, SANE_TITLE_NUM_OPTIONS,
+	opt_set_desc(&o[CS_OPT_NUM], SANE_NAME_NUM_OPTIONS, SANE_TITLE_NUM_OPTIONS,
 	    SANE_DESC_NUM_OPTIONS, SANE_TYPE_INT, SANE_UNIT_NONE, sizeof(SANE_Word));
 	o[CS_OPT_NUM].cap = SANE_CAP_SOFT_DETECT;
 	init_mode(s);

@@ -1,5 +1,5 @@
 /*
- * optutil.c - option value constraints and unit conversion.
+ * optutil.c - option descriptors, value constraints and unit conversion.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -96,4 +96,36 @@ opt_units_to_mm(SANE_Int units)
 	int64_t num = ((int64_t)units * 254) << SANE_FIXED_SCALE_SHIFT;
 
 	return (SANE_Fixed)((num + 6000) / 12000);
+}
+
+void
+opt_set_desc(SANE_Option_Descriptor *d, const char *name, const char *title,
+    const char *desc, SANE_Value_Type type, SANE_Unit unit, SANE_Int size)
+{
+	d->name = name;
+	d->title = title;
+	d->desc = desc;
+	d->type = type;
+	d->unit = unit;
+	d->size = size;
+	d->cap = SANE_CAP_SOFT_SELECT | SANE_CAP_SOFT_DETECT;
+	d->constraint_type = SANE_CONSTRAINT_NONE;
+}
+
+void
+opt_set_group(SANE_Option_Descriptor *d, const char *title)
+{
+	opt_set_desc(d, "", title, "", SANE_TYPE_GROUP, SANE_UNIT_NONE, 0);
+	d->cap = 0;
+}
+
+void
+opt_set_range(SANE_Option_Descriptor *d, SANE_Range *r, SANE_Word min, SANE_Word max,
+    SANE_Word quant)
+{
+	r->min = min;
+	r->max = max;
+	r->quant = quant;
+	d->constraint_type = SANE_CONSTRAINT_RANGE;
+	d->constraint.range = r;
 }

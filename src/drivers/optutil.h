@@ -16,6 +16,16 @@
 SANE_Status opt_constrain(const SANE_Option_Descriptor *d, void *value,
     SANE_Int *info);
 
+/*
+ * Fill a descriptor: soft-selectable and detectable, no constraint; a
+ * group (no capabilities); a range constraint R (MIN, MAX, QUANT) on D.
+ */
+void opt_set_desc(SANE_Option_Descriptor *d, const char *name, const char *title,
+    const char *desc, SANE_Value_Type type, SANE_Unit unit, SANE_Int size);
+void opt_set_group(SANE_Option_Descriptor *d, const char *title);
+void opt_set_range(SANE_Option_Descriptor *d, SANE_Range *r, SANE_Word min,
+    SANE_Word max, SANE_Word quant);
+
 /* mm as SANE_Fixed to 1/1200 inch, rounded; and back. */
 SANE_Int opt_mm_to_units(SANE_Fixed mm);
 SANE_Fixed opt_units_to_mm(SANE_Int units);

@@ -196,19 +196,14 @@ static SANE_Status
 s2_open(struct device *dev, void **handle)
 {
 	struct s2 *s;
-	char err[256];
 	SANE_Status st;
-	int rc;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return SANE_STATUS_NO_MEM;
 	s->dev = dev;
-	if ((rc = scsi_open(dev->uri, &s->t, err, sizeof(err))) < 0) {
-		log_err("%s: %s", dev->name, err);
+	if ((st = drv_open(dev, &s->t)) != SANE_STATUS_GOOD) {
 		free(s);
-		return rc == SCSI_OPEN_DENIED ? SANE_STATUS_ACCESS_DENIED :
-		    rc == SCSI_OPEN_BUSY ? SANE_STATUS_DEVICE_BUSY :
-		    SANE_STATUS_IO_ERROR;
+		return st;
 	}
 	if ((st = s2_wait_ready(s)) != SANE_STATUS_GOOD) {
 		scsi_close(s->t);

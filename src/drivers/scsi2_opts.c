@@ -12,39 +12,12 @@
 #define PREVIEW_DPI 75
 
 static void
-set_desc(SANE_Option_Descriptor *d, const char *name, const char *title,
-    const char *desc, SANE_Value_Type type, SANE_Unit unit, SANE_Int size)
-{
-	d->name = name;
-	d->title = title;
-	d->desc = desc;
-	d->type = type;
-	d->unit = unit;
-	d->size = size;
-	d->cap = SANE_CAP_SOFT_SELECT | SANE_CAP_SOFT_DETECT;
-	d->constraint_type = SANE_CONSTRAINT_NONE;
-}
-
-static void
-set_range(SANE_Option_Descriptor *d, SANE_Range *r, SANE_Word min,
-    SANE_Word max, SANE_Word quant)
-{
-	r->min = min;
-	r->max = max;
-	r->quant = quant;
-	d->constraint_type = SANE_CONSTRAINT_RANGE;
-	d->constraint.range = r;
-}
-
-static void
 init_mode_options(struct s2 *s)
 {
 	SANE_Option_Descriptor *o = s->opt;
 	int n = 0;
 
-	set_desc(&o[S2_OPT_MODE_GROUP], "", SANE_I18N("Scan Mode"), "",
-	    SANE_TYPE_GROUP, SANE_UNIT_NONE, 0);
-	o[S2_OPT_MODE_GROUP].cap = 0;
+	opt_set_group(&o[S2_OPT_MODE_GROUP], SANE_I18N("Scan Mode"));
 
 	if (s->caps.comps & (1u << SCSI_COMP_LINEART))
 		s->modes[n++] = SANE_VALUE_SCAN_MODE_LINEART;
@@ -53,7 +26,7 @@ init_mode_options(struct s2 *s)
 	if (s->caps.comps & (1u << SCSI_COMP_RGB))
 		s->modes[n++] = SANE_VALUE_SCAN_MODE_COLOR;
 	s->modes[n] = NULL;
-	set_desc(&o[S2_OPT_MODE], SANE_NAME_SCAN_MODE, SANE_TITLE_SCAN_MODE,
+	opt_set_desc(&o[S2_OPT_MODE], SANE_NAME_SCAN_MODE, SANE_TITLE_SCAN_MODE,
 	    SANE_DESC_SCAN_MODE, SANE_TYPE_STRING, SANE_UNIT_NONE,
 	    sizeof(s->mode));
 	o[S2_OPT_MODE].constraint_type = SANE_CONSTRAINT_STRING_LIST;
@@ -65,23 +38,23 @@ init_mode_options(struct s2 *s)
 	if (s->caps.depths & (1u << 4))
 		s->depth_list[++n] = 16;
 	s->depth_list[0] = n;
-	set_desc(&o[S2_OPT_DEPTH], SANE_NAME_BIT_DEPTH, SANE_TITLE_BIT_DEPTH,
+	opt_set_desc(&o[S2_OPT_DEPTH], SANE_NAME_BIT_DEPTH, SANE_TITLE_BIT_DEPTH,
 	    SANE_DESC_BIT_DEPTH, SANE_TYPE_INT, SANE_UNIT_BIT, sizeof(SANE_Word));
 	o[S2_OPT_DEPTH].constraint_type = SANE_CONSTRAINT_WORD_LIST;
 	o[S2_OPT_DEPTH].constraint.word_list = s->depth_list;
 
-	set_desc(&o[S2_OPT_RESOLUTION], SANE_NAME_SCAN_RESOLUTION,
+	opt_set_desc(&o[S2_OPT_RESOLUTION], SANE_NAME_SCAN_RESOLUTION,
 	    SANE_TITLE_SCAN_RESOLUTION, SANE_DESC_SCAN_RESOLUTION, SANE_TYPE_INT,
 	    SANE_UNIT_DPI, sizeof(SANE_Word));
-	set_range(&o[S2_OPT_RESOLUTION], &s->res_range, s->caps.min_res,
+	opt_set_range(&o[S2_OPT_RESOLUTION], &s->res_range, s->caps.min_res,
 	    s->caps.max_res, 1);
 
-	set_desc(&o[S2_OPT_PREVIEW], SANE_NAME_PREVIEW, SANE_TITLE_PREVIEW,
+	opt_set_desc(&o[S2_OPT_PREVIEW], SANE_NAME_PREVIEW, SANE_TITLE_PREVIEW,
 	    SANE_DESC_PREVIEW, SANE_TYPE_BOOL, SANE_UNIT_NONE, sizeof(SANE_Word));
 
-	set_desc(&o[S2_OPT_THRESHOLD], SANE_NAME_THRESHOLD, SANE_TITLE_THRESHOLD,
+	opt_set_desc(&o[S2_OPT_THRESHOLD], SANE_NAME_THRESHOLD, SANE_TITLE_THRESHOLD,
 	    SANE_DESC_THRESHOLD, SANE_TYPE_INT, SANE_UNIT_NONE, sizeof(SANE_Word));
-	set_range(&o[S2_OPT_THRESHOLD], &s->threshold_range, 1, 255, 1);
+	opt_set_range(&o[S2_OPT_THRESHOLD], &s->threshold_range, 1, 255, 1);
 }
 
 static void
@@ -91,21 +64,19 @@ init_geometry_options(struct s2 *s)
 	SANE_Fixed wmm = opt_units_to_mm(s->caps.width_u);
 	SANE_Fixed lmm = opt_units_to_mm(s->caps.length_u);
 
-	set_desc(&o[S2_OPT_GEOMETRY_GROUP], "", SANE_I18N("Geometry"), "",
-	    SANE_TYPE_GROUP, SANE_UNIT_NONE, 0);
-	o[S2_OPT_GEOMETRY_GROUP].cap = 0;
-	set_desc(&o[S2_OPT_TL_X], SANE_NAME_SCAN_TL_X, SANE_TITLE_SCAN_TL_X,
+	opt_set_group(&o[S2_OPT_GEOMETRY_GROUP], SANE_I18N("Geometry"));
+	opt_set_desc(&o[S2_OPT_TL_X], SANE_NAME_SCAN_TL_X, SANE_TITLE_SCAN_TL_X,
 	    SANE_DESC_SCAN_TL_X, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	set_desc(&o[S2_OPT_TL_Y], SANE_NAME_SCAN_TL_Y, SANE_TITLE_SCAN_TL_Y,
+	opt_set_desc(&o[S2_OPT_TL_Y], SANE_NAME_SCAN_TL_Y, SANE_TITLE_SCAN_TL_Y,
 	    SANE_DESC_SCAN_TL_Y, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	set_desc(&o[S2_OPT_BR_X], SANE_NAME_SCAN_BR_X, SANE_TITLE_SCAN_BR_X,
+	opt_set_desc(&o[S2_OPT_BR_X], SANE_NAME_SCAN_BR_X, SANE_TITLE_SCAN_BR_X,
 	    SANE_DESC_SCAN_BR_X, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	set_desc(&o[S2_OPT_BR_Y], SANE_NAME_SCAN_BR_Y, SANE_TITLE_SCAN_BR_Y,
+	opt_set_desc(&o[S2_OPT_BR_Y], SANE_NAME_SCAN_BR_Y, SANE_TITLE_SCAN_BR_Y,
 	    SANE_DESC_SCAN_BR_Y, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	set_range(&o[S2_OPT_TL_X], &s->x_range, 0, wmm, 0);
-	set_range(&o[S2_OPT_BR_X], &s->x_range, 0, wmm, 0);
-	set_range(&o[S2_OPT_TL_Y], &s->y_range, 0, lmm, 0);
-	set_range(&o[S2_OPT_BR_Y], &s->y_range, 0, lmm, 0);
+	opt_set_range(&o[S2_OPT_TL_X], &s->x_range, 0, wmm, 0);
+	opt_set_range(&o[S2_OPT_BR_X], &s->x_range, 0, wmm, 0);
+	opt_set_range(&o[S2_OPT_TL_Y], &s->y_range, 0, lmm, 0);
+	opt_set_range(&o[S2_OPT_BR_Y], &s->y_range, 0, lmm, 0);
 }
 
 /* Depth means nothing in lineart, threshold only there. */
@@ -129,7 +100,7 @@ s2_opts_init(struct s2 *s)
 	SANE_Option_Descriptor *o = s->opt;
 
 	memset(o, 0, sizeof(s->opt));
-	set_desc(&o[S2_OPT_NUM], "", SANE_TITLE_NUM_OPTIONS, SANE_DESC_NUM_OPTIONS,
+	opt_set_desc(&o[S2_OPT_NUM], "", SANE_TITLE_NUM_OPTIONS, SANE_DESC_NUM_OPTIONS,
 	    SANE_TYPE_INT, SANE_UNIT_NONE, sizeof(SANE_Word));
 	o[S2_OPT_NUM].cap = SANE_CAP_SOFT_DETECT;
 	init_mode_options(s);

@@ -9,6 +9,19 @@
 #include "scsiutil.h"
 
 SANE_Status
+drv_open(const struct device *dev, struct scsi_target **t)
+{
+	char err[256];
+	int rc;
+
+	if ((rc = scsi_open(dev->uri, t, err, sizeof(err))) == 0)
+		return SANE_STATUS_GOOD;
+	log_err("%s: %s", dev->name, err);
+	return rc == SCSI_OPEN_DENIED ? SANE_STATUS_ACCESS_DENIED :
+	    rc == SCSI_OPEN_BUSY ? SANE_STATUS_DEVICE_BUSY : SANE_STATUS_IO_ERROR;
+}
+
+SANE_Status
 drv_sense_status(const struct scsi_result *r)
 {
 	struct scsi_sense_data s;
@@ -87,7 +100,8 @@ drv_wait_ready(const struct device *dev, struct scsi_target *t, unsigned wait_ms
 		drv_sleep_ms(poll_ms);
 	}
 	if (drv_sense_status(&res) == SANE_STATUS_NO_DOCS)
-		log_err("%s: no film or document in the device", dev->name);
+		log_err("%s: no film or document in the device: %s", dev->name,
+		    scsi_result_string(&res, msg, sizeof(msg)));
 	else
 		log_err("%s: device not ready: %s", dev->name,
 		    scsi_result_string(&res, msg, sizeof(msg)));

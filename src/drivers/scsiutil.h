@@ -13,6 +13,9 @@
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
 
+/* Open DEV's transport; a failure is logged and mapped to a SANE status. */
+SANE_Status drv_open(const struct device *dev, struct scsi_target **t);
+
 /* The SANE status for a command that did not end GOOD. */
 SANE_Status drv_sense_status(const struct scsi_result *r);
 

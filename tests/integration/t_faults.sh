@@ -53,6 +53,6 @@ scan -d "net:$ADDR:empty" --resolution 100 --format=pnm > /dev/null 2> "$TMP/err
 check "no medium: the open fails with 'out of documents'" \
     grep -q "Document feeder out of documents" "$TMP/err.empty"
 check "... and the log says medium not present" \
-    grep -q "empty: device not ready: CHECK CONDITION, NOT READY: medium not present (2/3a/00)" "$SERVER_LOG"
+    grep -q "empty: no film or document in the device: CHECK CONDITION, NOT READY: medium not present (2/3a/00)" "$SERVER_LOG"
 stop_server
 finish
