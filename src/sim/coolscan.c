@@ -330,7 +330,8 @@ cs_execute(struct sim_device *d, struct coolscan *cs)
 static void
 cs_vendor(struct sim_device *d, struct coolscan *cs, struct sim_io *io)
 {
-	size_t tl = sim_be(io->cdb + 6, 3);
+	/* Only E0 and E1 are 10-byte CDBs with a transfer length. */
+	size_t tl = io->cdb_len >= 10 ? sim_be(io->cdb + 6, 3) : 0;
 	uint8_t r[13], op = io->cdb[2];
 	uint32_t focus;
 

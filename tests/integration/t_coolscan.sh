@@ -76,14 +76,15 @@ if ls /usr/lib/*/sane/libsane-coolscan3.so.1 > /dev/null 2>&1; then
 import sys
 def load(f):
     d = open(f, 'rb').read(); toks = []; i = 0
-    while len(toks) < 4:
-        while d[i:i+1].isspace(): i += 1
+    while len(toks) < 4 and i < len(d):
+        while i < len(d) and d[i:i+1].isspace(): i += 1
         if d[i:i+1] == b'#':
-            while d[i:i+1] != b'\n': i += 1
+            while i < len(d) and d[i:i+1] != b'\n': i += 1
             continue
         j = i
-        while not d[j:j+1].isspace(): j += 1
+        while j < len(d) and not d[j:j+1].isspace(): j += 1
         toks.append(d[i:j]); i = j
+    if len(toks) < 4: sys.exit(1)
     return toks[1:3], d[i+1:]
 (sa, a), (sb, b) = load(sys.argv[1]), load(sys.argv[2])
 if sa != sb or len(a) != len(b) or len(a) == 0: sys.exit(1)
@@ -151,13 +152,14 @@ check "negative: the image matches the slide within 4 % per channel, no orange c
 import sys
 def data(f):
     d = open(f, 'rb').read(); n = 0; i = 0
-    while n < 4:
-        while d[i:i+1].isspace(): i += 1
+    while n < 4 and i < len(d):
+        while i < len(d) and d[i:i+1].isspace(): i += 1
         if d[i:i+1] == b'#':
-            while d[i:i+1] != b'\n': i += 1
+            while i < len(d) and d[i:i+1] != b'\n': i += 1
             continue
-        while not d[i:i+1].isspace(): i += 1
+        while i < len(d) and not d[i:i+1].isspace(): i += 1
         n += 1
+    if n < 4: sys.exit(1)
     return d[i+1:]
 a, b = data(sys.argv[1]), data(sys.argv[2])
 if len(a) != len(b) or not a: sys.exit(1)
