@@ -326,6 +326,7 @@ pump_stream(struct scan *sc, int fd, const struct timespec *t0)
 	}
 	/* The end: the marker and exactly one status byte, nothing after. */
 	sc->status = slot->status;
+	atomic_store(&sc->ended, 1);	/* before the client can see the marker */
 	put_u32(hdr, WIRE_DATA_END);
 	hdr[4] = (uint8_t)slot->status;
 	iov[0].iov_base = hdr;

@@ -44,6 +44,8 @@ struct scan {
 	int wake[2];		/* a byte here interrupts the pump's waits */
 	atomic_int stop;
 	atomic_int done;	/* the pump has finished (joinable at once) */
+	atomic_int ended;	/* the end marker is going out: the frame is over
+				   for the client, and the pump about to finish */
 
 	/* Borrowed from the session for the scan's lifetime. */
 	const struct device_ops *ops;

@@ -560,15 +560,11 @@ start_scan(struct session *s, struct handle *hd, SANE_Word *port)
 
 	if (hd->scan != NULL) {
 		/*
-		 * A client that read the previous frame's end marker may start
-		 * the next one before the pump has noted that it is done (a
-		 * batch does): give it a moment rather than answer busy.
+		 * A client that read the previous frame's end marker may ask
+		 * for the next frame before the pump has quite finished (a
+		 * batch does): that scan is over, joining it is immediate.
 		 */
-		struct timespec nap = { 0, 10 * 1000000L };
-
-		for (int i = 0; i < 200 && !atomic_load(&hd->scan->done); i++)
-			nanosleep(&nap, NULL);
-		if (!atomic_load(&hd->scan->done))
+		if (!atomic_load(&hd->scan->done) && !atomic_load(&hd->scan->ended))
 			return SANE_STATUS_DEVICE_BUSY;
 		handle_drop_scan(s, hd, NULL);	/* the previous frame is finished */
 	}
