@@ -44,4 +44,21 @@
 /* Mode page: scanning measurement parameters. */
 #define SCSI_MODE_PAGE_MEASUREMENT	0x03
 
+/*
+ * Nikon Coolscan vendor commands: C0 and C1 are 6-byte CDBs, E0 and E1
+ * 10-byte.  E0 byte 2 says what the next EXECUTE does; E1 byte 2 what to
+ * report.  Facts of the device, shared by its model and its driver.
+ */
+#define NIKON_OP_ABORT			0xc0
+#define NIKON_OP_EXECUTE		0xc1
+#define NIKON_OP_SET_PARAM		0xe0
+#define NIKON_OP_GET_PARAM		0xe1
+#define NIKON_SET_EJECT			0xd0
+#define NIKON_SET_LOAD			0xd1
+#define NIKON_SET_RESET			0x80
+#define NIKON_SET_FOCUS			0xc1
+#define NIKON_SET_AUTOFOCUS		0xa0
+#define NIKON_GET_FOCUS			0xc1
+#define NIKON_VPD_CAPABILITIES		0xc1
+
 #endif

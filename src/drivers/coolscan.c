@@ -42,10 +42,6 @@
 #define REISSUE_MAX	5
 #define DESC_LEN	50
 
-#define OP_ABORT	0xc0
-#define OP_EXECUTE	0xc1
-#define OP_SET_PARAM	0xe0
-#define OP_GET_PARAM	0xe1
 
 static const char *const claimed[] = {
 	"COOLSCANIII", "LS-2000", "LS-4000 ED", "LS-8000 ED", NULL,
@@ -68,8 +64,8 @@ cs_ready(struct cs *s)
 static SANE_Status
 cs_set_execute(struct cs *s, uint8_t op, const uint8_t *param, size_t plen)
 {
-	uint8_t e0[10] = { OP_SET_PARAM, 0, op, 0, 0, 0, 0, 0, 9, 0 };
-	uint8_t data[9] = { 0 }, c1[6] = { OP_EXECUTE };
+	uint8_t e0[10] = { NIKON_OP_SET_PARAM, 0, op, 0, 0, 0, 0, 0, 9, 0 };
+	uint8_t data[9] = { 0 }, c1[6] = { NIKON_OP_EXECUTE };
 	SANE_Status st;
 
 	memcpy(data + 1, param, plen < 8 ? plen : 8);
@@ -88,9 +84,9 @@ cs_button(struct cs *s, uint8_t op)
 	SANE_Status st = cs_set_execute(s, op, NULL, 0);
 
 	/* An eject leaves no film: that is the point, not an error. */
-	if (op == 0xd0 && st == SANE_STATUS_NO_DOCS)
+	if (op == NIKON_SET_EJECT && st == SANE_STATUS_NO_DOCS)
 		st = SANE_STATUS_GOOD;
-	log_info("%s: %s: %s", s->dev->name, op == 0xd1 ? "load" : op == 0xd0 ?
+	log_info("%s: %s: %s", s->dev->name, op == NIKON_SET_LOAD ? "load" : op == NIKON_SET_EJECT ?
 	    "eject" : "reset", device_status_string(st));
 	return st;
 }
@@ -98,14 +94,14 @@ cs_button(struct cs *s, uint8_t op)
 static SANE_Status
 cs_focus(struct cs *s)
 {
-	uint8_t p[8], e1[10] = { OP_GET_PARAM, 0, 0xc1, 0, 0, 0, 0, 0, 13, 0 }, r[13];
+	uint8_t p[8], e1[10] = { NIKON_OP_GET_PARAM, 0, NIKON_GET_FOCUS, 0, 0, 0, 0, 0, 13, 0 }, r[13];
 	SANE_Status st;
 
 	if (s->autofocus) {
 		/* The point to focus on: the centre of the scan area. */
 		drv_put_be(p, 4, s->win_x + s->win_w / 2);
 		drv_put_be(p + 4, 4, s->win_y + s->win_l / 2);
-		if ((st = cs_set_execute(s, 0xa0, p, 8)) != SANE_STATUS_GOOD)
+		if ((st = cs_set_execute(s, NIKON_SET_AUTOFOCUS, p, 8)) != SANE_STATUS_GOOD)
 			return st;
 		if (cs_cmd(s, "GET PARAMETER", e1, 10, SCSI_DIR_IN, r, sizeof(r),
 		    TIMEOUT_MS, NULL) == SANE_STATUS_GOOD)
@@ -114,7 +110,7 @@ cs_focus(struct cs *s)
 		return SANE_STATUS_GOOD;
 	}
 	drv_put_be(p, 4, (uint32_t)s->focus);
-	return cs_set_execute(s, 0xc1, p, 4);
+	return cs_set_execute(s, NIKON_SET_FOCUS, p, 4);
 }
 
 static SANE_Status
@@ -507,7 +503,7 @@ static void
 cs_cancel(void *h)
 {
 	struct cs *s = h;
-	uint8_t cdb[6] = { OP_ABORT };
+	uint8_t cdb[6] = { NIKON_OP_ABORT };
 
 	if (s->scanning && s->left > 0)
 		cs_cmd(s, "ABORT", cdb, 6, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL);
@@ -571,7 +567,7 @@ cs_open(struct device *dev, void **handle)
 	}
 	/* No film is fine at open: the user may load it with the button. */
 	if (scsi_inquiry(s->t, &inq, &res) != 0 ||
-	    scsi_inquiry_vpd(s->t, 0xc1, page, sizeof(page), &got, &res) != 0 ||
+	    scsi_inquiry_vpd(s->t, NIKON_VPD_CAPABILITIES, page, sizeof(page), &got, &res) != 0 ||
 	    cs_caps_parse(page, got, inq.product, &s->caps) < 0) {
 		log_err("%s: no usable page C1 from the scanner", dev->name);
 		st = SANE_STATUS_IO_ERROR;

@@ -14,6 +14,7 @@
  */
 #include <string.h>
 
+#include "scsaned/scsi_opcodes.h"
 #include "scsiutil.h"
 #include "coolscan.h"
 
@@ -83,7 +84,7 @@ cs_caps_parse(const uint8_t *page, size_t got, const char *product, struct cs_ca
 	int firewire = strncmp(product, "LS-4000", 7) == 0 || strncmp(product, "LS-8000", 7) == 0;
 
 	memset(c, 0, sizeof(*c));
-	if (got < 83 || page[1] != 0xc1)
+	if (got < 83 || page[1] != NIKON_VPD_CAPABILITIES)
 		return -1;
 	c->max_dpi = drv_be(page + 20, 2);
 	c->min_dpi = drv_be(page + 22, 2);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sane/saneopts.h>
 
+#include "scsaned/scsi_opcodes.h"
 #include "optutil.h"
 #include "coolscan.h"
 
@@ -286,7 +287,8 @@ cs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info)
 			return SANE_STATUS_INVAL;
 		if (s->scanning)
 			return SANE_STATUS_DEVICE_BUSY;
-		return cs_button(s, n == CS_OPT_LOAD ? 0xd1 : n == CS_OPT_EJECT ? 0xd0 : 0x80);
+		return cs_button(s, n == CS_OPT_LOAD ? NIKON_SET_LOAD :
+		    n == CS_OPT_EJECT ? NIKON_SET_EJECT : NIKON_SET_RESET);
 	}
 	if ((val = value_of(s, n)) == NULL)
 		return SANE_STATUS_INVAL;

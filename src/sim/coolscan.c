@@ -34,18 +34,6 @@
 #include "scsaned/scsi_opcodes.h"
 #include "coolscan.h"
 
-#define CS_OP_ABORT	0xc0
-#define CS_OP_EXECUTE	0xc1
-#define CS_OP_SET_PARAM	0xe0
-#define CS_OP_GET_PARAM	0xe1
-
-/* E0 operations. */
-#define CS_SET_EJECT	0xd0
-#define CS_SET_LOAD	0xd1
-#define CS_SET_RESET	0x80
-#define CS_SET_FOCUS	0xc1
-#define CS_SET_AF	0xa0
-
 #define CS_FOCUS_MAX	1000
 #define CS_FOCUS_HOME	500
 
@@ -98,13 +86,13 @@ cs_inquiry(struct coolscan *cs, struct sim_io *io)
 		sim_data_in(io, std, sizeof(std), io->cdb[4]);
 		return;
 	}
-	if (io->cdb[2] != 0xc1) {
+	if (io->cdb[2] != NIKON_VPD_CAPABILITIES) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
 		return;
 	}
 	memset(c1, 0, sizeof(c1));
 	c1[0] = SCSI_TYPE_SCANNER;
-	c1[1] = 0xc1;
+	c1[1] = NIKON_VPD_CAPABILITIES;
 	c1[3] = sizeof(c1) - 4;
 	sim_put_be(c1 + 18, 2, m->max_dpi);	/* x optical, max, min */
 	sim_put_be(c1 + 20, 2, m->max_dpi);
@@ -303,18 +291,18 @@ static void
 cs_execute(struct sim_device *d, struct coolscan *cs)
 {
 	switch (cs->pending_op) {
-	case CS_SET_EJECT:
+	case NIKON_SET_EJECT:
 		cs->loaded = 0;
 		cs->scanning = 0;
 		break;
-	case CS_SET_LOAD:
+	case NIKON_SET_LOAD:
 		cs->loaded = 1;
 		break;
-	case CS_SET_RESET:
+	case NIKON_SET_RESET:
 		cs->scanning = 0;
 		cs->focus = CS_FOCUS_HOME;
 		break;
-	case CS_SET_AF:
+	case NIKON_SET_AUTOFOCUS:
 		if (film_present(cs))
 			cs->focus = cs->best_focus;
 		break;
@@ -336,16 +324,16 @@ cs_vendor(struct sim_device *d, struct coolscan *cs, struct sim_io *io)
 	uint32_t focus;
 
 	switch (io->cdb[0]) {
-	case CS_OP_SET_PARAM:
-		if (op != CS_SET_EJECT && op != CS_SET_LOAD && op != CS_SET_RESET &&
-		    op != CS_SET_FOCUS && op != CS_SET_AF) {
+	case NIKON_OP_SET_PARAM:
+		if (op != NIKON_SET_EJECT && op != NIKON_SET_LOAD && op != NIKON_SET_RESET &&
+		    op != NIKON_SET_FOCUS && op != NIKON_SET_AUTOFOCUS) {
 			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
 			return;
 		}
 		/* coolscan3 declares 9 bytes for focus, coolscan2 13: both do. */
 		if (tl > 13 || data_out(io, tl) < 0)
 			return;
-		if (op == CS_SET_FOCUS) {
+		if (op == NIKON_SET_FOCUS) {
 			if (tl < 5 || (focus = sim_be(io->buf + 1, 4)) > CS_FOCUS_MAX) {
 				sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
 				return;
@@ -354,15 +342,15 @@ cs_vendor(struct sim_device *d, struct coolscan *cs, struct sim_io *io)
 		}
 		cs->pending_op = op;
 		break;
-	case CS_OP_GET_PARAM:
+	case NIKON_OP_GET_PARAM:
 		memset(r, 0, sizeof(r));
 		sim_put_be(r + 1, 4, cs->focus);
 		sim_data_in(io, r, sizeof(r), tl);
 		break;
-	case CS_OP_EXECUTE:
+	case NIKON_OP_EXECUTE:
 		cs_execute(d, cs);
 		break;
-	case CS_OP_ABORT:
+	case NIKON_OP_ABORT:
 		cs->scanning = 0;
 		sim_trace(d, "abort");
 		break;
@@ -408,7 +396,7 @@ cs_send(struct coolscan *cs, struct sim_io *io)
 static size_t
 cs_cdb_length(uint8_t op)
 {
-	return (op >> 5) == 0 || op == CS_OP_ABORT || op == CS_OP_EXECUTE ? 6 : 10;
+	return (op >> 5) == 0 || op == NIKON_OP_ABORT || op == NIKON_OP_EXECUTE ? 6 : 10;
 }
 
 /* Sense a real Coolscan gives before it looks at the command itself. */
@@ -472,10 +460,10 @@ cs_command(struct sim_device *d, void *st, struct sim_io *io)
 	case SCSI_OP_READ10:
 		cs_read(cs, io);
 		break;
-	case CS_OP_SET_PARAM:
-	case CS_OP_GET_PARAM:
-	case CS_OP_EXECUTE:
-	case CS_OP_ABORT:
+	case NIKON_OP_SET_PARAM:
+	case NIKON_OP_GET_PARAM:
+	case NIKON_OP_EXECUTE:
+	case NIKON_OP_ABORT:
 		cs_vendor(d, cs, io);
 		break;
 	default:
