@@ -207,9 +207,7 @@ cs_scan_cmd(struct cs *s, const uint8_t *ids, size_t n)
 			return SANE_STATUS_GOOD;
 		scsi_sense_decode(res.sense, res.sense_len, &sense);
 		if (!(sense.valid && sense.key == 0x9 && sense.asc == 0x80 && sense.ascq == 0x06))
-			return cs_cmd(s, "SCAN", cdb, 6, SCSI_DIR_OUT, (void *)ids, n,
-			    MOTION_MS, NULL) == SANE_STATUS_GOOD ? SANE_STATUS_GOOD :
-			    drv_sense_status(&res);
+			return drv_failed(s->dev, "SCAN", &res);
 		log_debug("%s: the scanner asks for SCAN again", s->dev->name);
 	}
 	log_err("%s: SCAN: the scanner kept asking for it again", s->dev->name);

@@ -49,20 +49,27 @@ drv_sense_status(const struct scsi_result *r)
 }
 
 SANE_Status
+drv_failed(const struct device *dev, const char *what, const struct scsi_result *res)
+{
+	char msg[200];
+
+	log_warn("%s: %s: %s", dev->name, what, scsi_result_string(res, msg, sizeof(msg)));
+	return drv_sense_status(res);
+}
+
+SANE_Status
 drv_cmd(const struct device *dev, struct scsi_target *t, const char *what,
     const uint8_t *cdb, size_t cdb_len, enum scsi_dir dir, void *buf, size_t len,
     unsigned timeout_ms, struct scsi_result *res)
 {
 	struct scsi_result own;
-	char msg[200];
 
 	if (res == NULL)
 		res = &own;
 	if (scsi_execute(t, cdb, cdb_len, dir, buf, len,
 	    dev->timeout_ms ? dev->timeout_ms : timeout_ms, res) == 0)
 		return SANE_STATUS_GOOD;
-	log_warn("%s: %s: %s", dev->name, what, scsi_result_string(res, msg, sizeof(msg)));
-	return drv_sense_status(res);
+	return drv_failed(dev, what, res);
 }
 
 void

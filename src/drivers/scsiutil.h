@@ -19,6 +19,10 @@ SANE_Status drv_open(const struct device *dev, struct scsi_target **t);
 /* The SANE status for a command that did not end GOOD. */
 SANE_Status drv_sense_status(const struct scsi_result *r);
 
+/* Log that WHAT failed on DEV with RES; the SANE status for it. */
+SANE_Status drv_failed(const struct device *dev, const char *what,
+    const struct scsi_result *res);
+
 /*
  * Run one command on DEV's target T with DEV's configured timeout, or
  * TIMEOUT_MS where it has none; log a failure naming WHAT.  RES (may be
