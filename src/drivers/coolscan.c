@@ -214,27 +214,42 @@ cs_scan_cmd(struct cs *s, const uint8_t *ids, size_t n)
 	return SANE_STATUS_IO_ERROR;
 }
 
-/* The scan area of the frame being scanned, in 1/max_dpi inch. */
-static SANE_Status
-cs_frame_window(struct cs *s)
+/*
+ * The scan area the options ask for, within one frame, in 1/max_dpi inch
+ * (Y from the frame's top).  0, or -1 if it is smaller than one pixel.
+ */
+static int
+cs_area(const struct cs *s, uint32_t *x, uint32_t *y, uint32_t *w, uint32_t *l)
 {
-	unsigned frame = s->all_frames ? s->next_frame : (unsigned)s->frame;
-	uint32_t x0 = cs_mm_to_units(s, s->tl_x), x1 = cs_mm_to_units(s, s->br_x);
-	uint32_t y0 = cs_mm_to_units(s, s->tl_y), y1 = cs_mm_to_units(s, s->br_y);
-	uint32_t pitch = s->caps.max_dpi * 3 / 2 + 1, res_pitch = s->caps.max_dpi / cs_effective_res(s);
+	uint32_t x1 = cs_mm_to_units(s, s->br_x), y1 = cs_mm_to_units(s, s->br_y);
+	uint32_t pitch = s->caps.max_dpi / cs_effective_res(s);
 
-	if (frame < 1 || frame > s->caps.frames)
-		return SANE_STATUS_NO_DOCS;
+	*x = cs_mm_to_units(s, s->tl_x);
+	*y = cs_mm_to_units(s, s->tl_y);
 	if (x1 > s->caps.x_boundary)
 		x1 = s->caps.x_boundary;
 	if (y1 > s->caps.y_boundary)
 		y1 = s->caps.y_boundary;
-	if (x1 < x0 + res_pitch || y1 < y0 + res_pitch)
+	if (x1 < *x + pitch || y1 < *y + pitch)
+		return -1;
+	*w = x1 - *x;
+	*l = y1 - *y;
+	return 0;
+}
+
+/* The window of the frame to scan now: the area moved to that frame. */
+static SANE_Status
+cs_frame_window(struct cs *s)
+{
+	unsigned frame = s->all_frames ? s->next_frame : (unsigned)s->frame;
+	uint32_t y;
+
+	if (frame < 1 || frame > s->caps.frames)
+		return SANE_STATUS_NO_DOCS;
+	if (cs_area(s, &s->win_x, &y, &s->win_w, &s->win_l) < 0)
 		return SANE_STATUS_INVAL;
-	s->win_x = x0;
-	s->win_w = x1 - x0;
-	s->win_y = (frame - 1) * pitch + y0;
-	s->win_l = y1 - y0;
+	s->frame_top = (frame - 1) * (s->caps.max_dpi * 3 / 2 + 1);
+	s->win_y = s->frame_top + y;
 	log_info("%s: frame %u of %u", s->dev->name, frame, s->caps.frames);
 	return SANE_STATUS_GOOD;
 }
@@ -268,9 +283,10 @@ cs_exposures(struct cs *s)
 	return SANE_STATUS_GOOD;
 }
 
-/* Lay out pass P for IDS over the current window; 0, or -1 if too large. */
+/* Lay out pass P for IDS over W x L units; 0, or -1 if empty or too large. */
 static int
-cs_pass_setup(struct cs *s, struct cs_pass *p, const uint8_t *ids, unsigned n, uint32_t l)
+cs_pass_setup(const struct cs *s, struct cs_pass *p, const uint8_t *ids, unsigned n,
+    uint32_t w, uint32_t l)
 {
 	uint32_t pitch = s->caps.max_dpi / cs_effective_res(s);
 	int depth = cs_effective_depth(s);
@@ -278,7 +294,7 @@ cs_pass_setup(struct cs *s, struct cs_pass *p, const uint8_t *ids, unsigned n, u
 	memset(p, 0, sizeof(*p));
 	p->nplanes = n;
 	memcpy(p->ids, ids, n);
-	p->width = s->win_w / pitch;
+	p->width = w / pitch;
 	p->lines = l / pitch;
 	p->bps = depth == 16 ? 2 : 1;
 	p->bits = depth == 16 ? s->caps.bits : 8;
@@ -322,13 +338,13 @@ cs_measure_base(struct cs *s, struct cs_pass *main)
 {
 	static const uint8_t ids[3] = { 1, 2, 3 };
 	uint32_t pitch = s->caps.max_dpi * 3 / 2 + 1, gap = pitch - s->caps.y_boundary;
-	uint32_t frame_top = s->win_y - cs_mm_to_units(s, s->tl_y), i, c;
+	uint32_t i, c;
 	uint64_t sum[3] = { 0, 0, 0 }, count = 0;
 	struct cs_pass p;
 	size_t done, n, l;
 	SANE_Status st;
 
-	if (cs_pass_setup(s, &p, ids, 3, gap) < 0) {
+	if (cs_pass_setup(s, &p, ids, 3, s->win_w, gap) < 0) {
 		log_warn("%s: no bare film to measure the base on; negative not corrected",
 		    s->dev->name);
 		return SANE_STATUS_GOOD;
@@ -336,7 +352,7 @@ cs_measure_base(struct cs *s, struct cs_pass *main)
 	p.samples = 1;
 	p.dev_line = 3 * (p.pad + (size_t)p.width * p.bps);
 	for (c = 0; c < 3; c++)
-		if ((st = cs_set_window(s, ids[c], s->win_x, frame_top + s->caps.y_boundary,
+		if ((st = cs_set_window(s, ids[c], s->win_x, s->frame_top + s->caps.y_boundary,
 		    s->win_w, gap, p.bps == 2 ? s->caps.bits : 8, 0x01,
 		    s->exp10ns[c])) != SANE_STATUS_GOOD)
 			return st;
@@ -410,16 +426,30 @@ cs_begin_pass(struct cs *s, struct cs_pass *p)
 	return SANE_STATUS_GOOD;
 }
 
+/* The windows a scan reads: R, G, B; or infrared alone. */
+static unsigned
+cs_planes(const struct cs *s, const uint8_t **ids)
+{
+	static const uint8_t rgb[3] = { 1, 2, 3 }, ir[1] = { 9 };
+
+	if (s->infrared && !s->preview) {
+		*ids = ir;
+		return 1;
+	}
+	*ids = rgb;
+	return 3;
+}
+
 static SANE_Status
 cs_start_frame(struct cs *s)
 {
-	static const uint8_t rgb[3] = { 1, 2, 3 }, ir[1] = { 9 };
-	int infrared = s->infrared && !s->preview;
+	const uint8_t *ids;
+	unsigned n = cs_planes(s, &ids);
 	SANE_Status st;
 
 	if ((st = cs_frame_window(s)) != SANE_STATUS_GOOD)
 		return st;
-	if (cs_pass_setup(s, &s->pass, infrared ? ir : rgb, infrared ? 1 : 3, s->win_l) < 0) {
+	if (cs_pass_setup(s, &s->pass, ids, n, s->win_w, s->win_l) < 0) {
 		log_err("%s: scan area too small or a line too long", s->dev->name);
 		return SANE_STATUS_INVAL;
 	}
@@ -428,7 +458,7 @@ cs_start_frame(struct cs *s)
 	    (st = cs_focus(s)) != SANE_STATUS_GOOD ||
 	    (st = cs_exposures(s)) != SANE_STATUS_GOOD)
 		return st;
-	if (!infrared && strcmp(s->film, "Negative") == 0 &&
+	if (n == 3 && strcmp(s->film, "Negative") == 0 &&
 	    (st = cs_measure_base(s, &s->pass)) != SANE_STATUS_GOOD)
 		return st;
 	if ((st = cs_begin_pass(s, &s->pass)) != SANE_STATUS_GOOD)
@@ -447,7 +477,7 @@ cs_start(void *h)
 		return SANE_STATUS_DEVICE_BUSY;
 	s->cancelled = 0;
 	if (s->dbuf == NULL && ((s->dbuf = malloc(XFER_MAX)) == NULL ||
-	    (s->obuf = malloc(XFER_MAX * 2)) == NULL))
+	    (s->obuf = malloc(XFER_MAX)) == NULL))
 		return SANE_STATUS_NO_MEM;
 	if (s->all_frames && s->next_frame == 0)
 		s->next_frame = (unsigned)s->frame;
@@ -459,11 +489,16 @@ cs_start(void *h)
 	return st;
 }
 
+/*
+ * Whole lines go straight from the device buffer into the caller's, the
+ * conversion being the only copy; a caller asking less than a line gets
+ * it through OBUF.
+ */
 static SANE_Status
 cs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 {
 	struct cs *s = h;
-	size_t n, lines, out_line;
+	size_t n, lines, out_line = (size_t)s->params.bytes_per_line;
 	SANE_Status st;
 
 	*len = 0;
@@ -477,13 +512,19 @@ cs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 		lines = s->lines_per_read;
 		if ((uint64_t)lines * s->pass.dev_line > s->left)
 			lines = (size_t)(s->left / s->pass.dev_line);
+		if ((size_t)max >= out_line && lines > (size_t)max / out_line)
+			lines = (size_t)max / out_line;
 		if ((st = cs_read_lines(s, &s->pass, s->dbuf, lines)) != SANE_STATUS_GOOD) {
 			s->scanning = 0;
 			return st;
 		}
 		s->left -= (uint64_t)lines * s->pass.dev_line;
+		if ((size_t)max >= out_line) {
+			cs_convert(&s->pass, s->dbuf, lines, buf);
+			*len = (SANE_Int)(lines * out_line);
+			return SANE_STATUS_GOOD;
+		}
 		cs_convert(&s->pass, s->dbuf, lines, s->obuf);
-		out_line = (size_t)s->params.bytes_per_line;
 		s->obuf_len = lines * out_line;
 		s->obuf_pos = 0;
 	}
@@ -515,22 +556,20 @@ cs_cancel(void *h)
 static SANE_Status
 cs_parameters(void *h, SANE_Parameters *p)
 {
-	static const uint8_t rgb[3] = { 1, 2, 3 }, ir[1] = { 9 };
 	struct cs *s = h;
 	struct cs_pass pass;
-	int infrared = s->infrared && !s->preview;
-	uint32_t x0 = cs_mm_to_units(s, s->tl_x), x1 = cs_mm_to_units(s, s->br_x);
-	uint32_t y0 = cs_mm_to_units(s, s->tl_y), y1 = cs_mm_to_units(s, s->br_y);
+	const uint8_t *ids;
+	unsigned n = cs_planes(s, &ids);
+	uint32_t x, y, w, l;
 
 	if (s->scanning) {
 		*p = s->params;
 		return SANE_STATUS_GOOD;
 	}
-	s->win_w = x1 > x0 ? (x1 < s->caps.x_boundary ? x1 : s->caps.x_boundary) - x0 : 0;
-	s->win_l = y1 > y0 ? (y1 < s->caps.y_boundary ? y1 : s->caps.y_boundary) - y0 : 0;
-	if (cs_pass_setup(s, &pass, infrared ? ir : rgb, infrared ? 1 : 3, s->win_l) < 0)
+	memset(&pass, 0, sizeof(pass));
+	if (cs_area(s, &x, &y, &w, &l) < 0 || cs_pass_setup(s, &pass, ids, n, w, l) < 0)
 		memset(&pass, 0, sizeof(pass));
-	pass.nplanes = infrared ? 1 : 3;
+	pass.nplanes = n;
 	cs_params(&pass, p, 1);
 	return SANE_STATUS_GOOD;
 }

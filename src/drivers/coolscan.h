@@ -91,13 +91,14 @@ struct cs {
 	/* Scan state. */
 	int scanning, cancelled;
 	unsigned next_frame;		/* for all-frames batches */
-	uint32_t win_x, win_y, win_w, win_l;	/* of the current frame */
+	uint32_t frame_top;		/* y of the frame being scanned */
+	uint32_t win_x, win_y, win_w, win_l;	/* its window, 1/max_dpi inch */
 	uint32_t exp10ns[3];		/* exposures the colour pass used */
 	SANE_Parameters params;
 	struct cs_pass pass;
 	uint64_t left;			/* device bytes still owed */
 	size_t lines_per_read;
-	uint8_t *dbuf, *obuf;		/* device data; converted lines */
+	uint8_t *dbuf, *obuf;		/* device data; lines for small reads */
 	size_t obuf_len, obuf_pos;
 };
 
