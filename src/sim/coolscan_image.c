@@ -47,28 +47,33 @@ sample(const struct coolscan *cs, unsigned c, const uint16_t t[4])
 	return (uint16_t)v;
 }
 
-/* Line N: every pass holds every plane of the list, left to right. */
+/*
+ * Line N: every pass holds every plane of the list, left to right.  The
+ * film is sampled once per pixel for all planes, and the passes of a
+ * multi-sampled line are copies of the first (the film does not move).
+ */
 void
 cs_make_line(struct coolscan *cs, uint32_t n)
 {
 	uint32_t u = SIM_FILM_UNITS / cs->m->max_dpi;
 	uint32_t y = (cs->y0 + n * cs->pitch_y) * u, i, s, p;
-	uint8_t *out = cs->line;
+	size_t plane = cs->pad + (size_t)cs->width * cs->bps, pass = plane * cs->nplanes;
+	uint8_t *out;
 	uint16_t t[4], v;
 
-	memset(cs->line, 0, cs->line_len);
-	for (s = 0; s < cs->samples; s++) {
+	memset(cs->line, 0, pass);
+	for (i = 0; i < cs->width; i++) {
+		sim_film_sample(&cs->film, (cs->x0 + i * cs->pitch_x) * u, y, t);
 		for (p = 0; p < cs->nplanes; p++) {
-			out += cs->pad;
-			for (i = 0; i < cs->width; i++) {
-				sim_film_sample(&cs->film, (cs->x0 + i * cs->pitch_x) * u, y, t);
-				v = sample(cs, cs->plane[p], t);
-				if (cs->bps == 2)
-					*out++ = (uint8_t)(v >> 8);
-				*out++ = (uint8_t)v;
-			}
+			out = cs->line + p * plane + cs->pad + (size_t)i * cs->bps;
+			v = sample(cs, cs->plane[p], t);
+			if (cs->bps == 2)
+				*out++ = (uint8_t)(v >> 8);
+			*out = (uint8_t)v;
 		}
 	}
+	for (s = 1; s < cs->samples; s++)
+		memcpy(cs->line + s * pass, cs->line, pass);
 }
 
 /*
