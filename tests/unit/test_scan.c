@@ -102,23 +102,23 @@ select_nb(void *h)
 	return nb_pipe[0];
 }
 
-/* Runs once the data connection is up: the "device" produces its image. */
-static void (*after_connect)(void);
-
 /*
- * The image is written only after giving a wrong reader its chance to
- * read the empty pipe: up to 300 ms, ended early by such a read.
+ * Called once the data connection is up (TOTAL 0), then after each
+ * record with the bytes received so far: the "device" produces its image
+ * a chunk at a time, each only after the last was delivered, so the pipe
+ * is empty whenever a reader that does not wait looks at it.
  */
-static void
-write_image(void)
-{
-	struct timespec t = { 0, 5 * 1000000L };
+static void (*on_record)(size_t total);
 
-	for (int i = 0; i < 60 && atomic_load(&nb_early) == 0; i++)
-		nanosleep(&t, NULL);
-	for (int i = 0; i < 5; i++)
-		assert_int_equal(write(nb_pipe[1], "0123456789", 10), 10);
-	close(nb_pipe[1]);
+static void
+write_chunk(size_t total)
+{
+	if (total % 8 != 0)
+		return;
+	if (total < 40)
+		assert_int_equal(write(nb_pipe[1], "01234567", 8), 8);
+	else
+		close(nb_pipe[1]);
 }
 
 static void
@@ -178,8 +178,8 @@ run(const struct device_ops *ops, unsigned stall_ms, int *status)
 	a.sin_port = htons((uint16_t)port);
 	d = socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(connect(d, (struct sockaddr *)&a, sizeof(a)), 0);
-	if (after_connect != NULL)
-		after_connect();
+	if (on_record != NULL)
+		on_record(0);
 	for (;;) {
 		assert_int_equal(recv(d, b, 4, MSG_WAITALL), 4);
 		n = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
@@ -188,6 +188,8 @@ run(const struct device_ops *ops, unsigned stall_ms, int *status)
 		assert_true(n <= 8);
 		assert_int_equal(recv(d, b, n, MSG_WAITALL), (ssize_t)n);
 		total += n;
+		if (on_record != NULL)
+			on_record(total);
 	}
 	assert_int_equal(recv(d, b, 1, MSG_WAITALL), 1);
 	*status = b[0];
@@ -252,11 +254,11 @@ test_select_fd_is_waited_on_before_reading(void **state)
 	assert_int_equal(fcntl(nb_pipe[0], F_SETFL, O_NONBLOCK), 0);
 	nb_eof = 0;
 	atomic_store(&nb_early, 0);
-	after_connect = write_image;
-	assert_int_equal(run(&ops, 2000, &status), 50);
+	on_record = write_chunk;
+	assert_int_equal(run(&ops, 2000, &status), 40);
 	assert_int_equal(status, SANE_STATUS_EOF);
 	assert_int_equal(atomic_load(&nb_early), 0);
-	after_connect = NULL;
+	on_record = NULL;
 	close(nb_pipe[0]);
 }
 
