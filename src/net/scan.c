@@ -189,8 +189,26 @@ static unsigned elapsed_ms(const struct timespec *t0);
 
 /* ---- the reader: driver to ring ---------------------------------------- */
 
+/* One driver read into SLOT; a length the buffer cannot hold is an error. */
+static SANE_Status
+read_once(struct scan *sc, struct scan_slot *slot, SANE_Int *len)
+{
+	SANE_Status st;
+
+	*len = 0;
+	pthread_mutex_lock(sc->drv_lock);
+	st = sc->ops->read(sc->drv, slot->data, RECORD_MAX, len);
+	pthread_mutex_unlock(sc->drv_lock);
+	if (st == SANE_STATUS_GOOD && (*len < 0 || *len > RECORD_MAX)) {
+		log_warn("%s: the driver returned %d bytes for a %d-byte buffer; "
+		    "scan ended", sc->what, (int)*len, RECORD_MAX);
+		return SANE_STATUS_IO_ERROR;
+	}
+	return st;
+}
+
 /*
- * One read from the driver into SLOT.  A driver may answer GOOD with no
+ * Data from the driver into SLOT.  A driver may answer GOOD with no
  * bytes (a slow device); back off between such answers, and end the scan
  * if nothing comes for the stall timeout rather than spin for ever.
  *
@@ -210,27 +228,19 @@ read_some(struct scan *sc, struct scan_slot *slot, SANE_Int *len)
 		{ .fd = sc->wake[0], .events = POLLIN },
 	};
 	SANE_Status st;
+	int ready;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		if (sc->select_fd >= 0 && poll(p, 2, 1000) == 0)
-			goto waited;
+		ready = sc->select_fd < 0 || poll(p, 2, 1000) != 0;
 		if (atomic_load(&sc->stop))
 			return SANE_STATUS_CANCELLED;
-		*len = 0;
-		pthread_mutex_lock(sc->drv_lock);
-		st = sc->ops->read(sc->drv, slot->data, RECORD_MAX, len);
-		pthread_mutex_unlock(sc->drv_lock);
-		if (st == SANE_STATUS_GOOD && (*len < 0 || *len > RECORD_MAX)) {
-			log_warn("%s: the driver returned %d bytes for a %d-byte "
-			    "buffer; scan ended", sc->what, (int)*len, RECORD_MAX);
-			return SANE_STATUS_IO_ERROR;
+		if (ready) {
+			if ((st = read_once(sc, slot, len)) != SANE_STATUS_GOOD || *len > 0)
+				return st;
+			if (sc->select_fd < 0)
+				nanosleep(&nap, NULL);	/* a driver without an fd: back off */
 		}
-		if (st != SANE_STATUS_GOOD || *len > 0 || atomic_load(&sc->stop))
-			return st;
-		if (sc->select_fd < 0)
-			nanosleep(&nap, NULL);
-waited:
 		if (sc->stall_ms > 0 && elapsed_ms(&t0) >= sc->stall_ms) {
 			log_warn("%s: the device sent nothing for %u s; scan ended",
 			    sc->what, sc->stall_ms / 1000);
@@ -258,7 +268,7 @@ reader(void *arg)
 		/* Only this thread touches a slot between its turns in the ring. */
 		st = read_some(sc, slot, &len);
 		slot->status = st;
-		slot->len = len > 0 && len <= RECORD_MAX ? len : 0;
+		slot->len = st == SANE_STATUS_GOOD ? len : 0;	/* read_once checked it */
 		pthread_mutex_lock(&sc->ring_lock);
 		sc->head = (sc->head + 1) % SCAN_RING;
 		sc->count++;
