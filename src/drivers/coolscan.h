@@ -77,7 +77,6 @@ struct cs {
 
 	SANE_Option_Descriptor opt[CS_OPT_COUNT];
 	SANE_Word res_list[33], depth_list[3];
-	SANE_String_Const films[3], ae_modes[4];
 	SANE_Range samples_range, frame_range, focus_range, exposure_range;
 	SANE_Range x_range, y_range;
 

@@ -15,6 +15,9 @@
 #define FILM_POSITIVE	"Positive"
 #define FILM_NEGATIVE	"Negative"
 
+static SANE_String_Const films[] = { FILM_POSITIVE, FILM_NEGATIVE, NULL };
+static SANE_String_Const ae_modes[] = { "None", "AE", "AE-WB", NULL };
+
 uint32_t
 cs_mm_to_units(const struct cs *s, SANE_Fixed mm)
 {
@@ -54,15 +57,12 @@ init_mode(struct cs *s)
 	o[CS_OPT_DEPTH].constraint_type = SANE_CONSTRAINT_WORD_LIST;
 	o[CS_OPT_DEPTH].constraint.word_list = s->depth_list;
 
-	s->films[0] = FILM_POSITIVE;
-	s->films[1] = FILM_NEGATIVE;
-	s->films[2] = NULL;
 	opt_set_desc(&o[CS_OPT_FILM], "film-type", SANE_I18N("Film type"),
 	    SANE_I18N("Positive (slide) film, or colour negative: the scanner "
 	    "inverts it and the driver removes the orange film base."),
 	    SANE_TYPE_STRING, SANE_UNIT_NONE, 16);
 	o[CS_OPT_FILM].constraint_type = SANE_CONSTRAINT_STRING_LIST;
-	o[CS_OPT_FILM].constraint.string_list = s->films;
+	o[CS_OPT_FILM].constraint.string_list = films;
 
 	opt_set_desc(&o[CS_OPT_INFRARED], "infrared", SANE_I18N("Infrared"),
 	    SANE_I18N("Scan the infrared channel instead of colour: a gray image "
@@ -115,16 +115,12 @@ init_frame_focus_exposure(struct cs *s)
 	    (SANE_Word)s->caps.focus_max, 1);
 
 	opt_set_group(&o[CS_OPT_EXPOSURE_GROUP], SANE_I18N("Exposure"));
-	s->ae_modes[0] = "None";
-	s->ae_modes[1] = "AE";
-	s->ae_modes[2] = "AE-WB";
-	s->ae_modes[3] = NULL;
 	opt_set_desc(&o[CS_OPT_AE], "auto-exposure", SANE_I18N("Auto-exposure"),
 	    SANE_I18N("Let the scanner measure the film first: one exposure for all "
 	    "colours (AE) or one each, balancing white (AE-WB)."),
 	    SANE_TYPE_STRING, SANE_UNIT_NONE, 16);
 	o[CS_OPT_AE].constraint_type = SANE_CONSTRAINT_STRING_LIST;
-	o[CS_OPT_AE].constraint.string_list = s->ae_modes;
+	o[CS_OPT_AE].constraint.string_list = ae_modes;
 	for (c = 0; c < 3; c++) {
 		opt_set_desc(&o[CS_OPT_EXPOSURE_R + c], names[c], titles[c],
 		    SANE_I18N("Exposure time of the channel, without auto-exposure."),

@@ -227,13 +227,13 @@ cs_scan(struct sim_device *d, struct coolscan *cs, struct sim_io *io)
 	cs->nplanes = (unsigned)n;
 	cs->scanning = 0;
 	kind = cs->desc[cs->plane[0]][CS_W_KIND];
-	if (cs_scan_setup(cs) < 0) {
+	if (csim_scan_setup(cs) < 0) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
 		return;
 	}
 	if (kind != 0x01) {
 		/* An exposure pass: the result goes to the windows, no data. */
-		cs_auto_exposure(cs, kind == 0x40);
+		csim_auto_exposure(cs, kind == 0x40);
 		sim_trace(d, "autoexposure exposure=%u,%u,%u", cs->exposure[0],
 		    cs->exposure[1], cs->exposure[2]);
 		return;
@@ -263,7 +263,7 @@ cs_read(struct coolscan *cs, struct sim_io *io)
 		line = (uint32_t)(cs->pos / cs->line_len);
 		off = (size_t)(cs->pos % cs->line_len);
 		if (line != cs->line_no) {
-			cs_make_line(cs, line);
+			csim_make_line(cs, line);
 			cs->line_no = line;
 		}
 		take = cs->line_len - off < n - moved ? cs->line_len - off : n - moved;
@@ -485,7 +485,7 @@ cs_create(const struct cs_model *m)
 	cs->focus = CS_FOCUS_HOME;
 	/* Somewhere the focus motor has to find, different per model. */
 	cs->best_focus = 400 + m->max_dpi % 97;
-	cs_film_geometry(m, &cs->film);
+	csim_film_geometry(m, &cs->film);
 	cs->film.frames = 1;
 	return cs;
 }
@@ -545,7 +545,7 @@ cs_destroy(void *st)
 #define CS_MODEL(var, m)						\
 	static void *create_##m(void) { return cs_create(&m); }		\
 	static int render_##m(const char *w, FILE *o, char *e, size_t n) \
-	{ return cs_render(&m, w, o, e, n); }				\
+	{ return csim_render(&m, w, o, e, n); }				\
 	const struct sim_model var = {					\
 		.name = "coolscan-" #m, .create = create_##m,		\
 		.option = cs_option, .command = cs_command,		\

@@ -70,11 +70,11 @@ struct coolscan {
 };
 
 /* coolscan_image.c */
-int cs_scan_setup(struct coolscan *cs);
-void cs_make_line(struct coolscan *cs, uint32_t n);
-void cs_auto_exposure(struct coolscan *cs, int white_balance);
-int cs_render(const struct cs_model *m, const char *window, FILE *out,
+int csim_scan_setup(struct coolscan *cs);
+void csim_make_line(struct coolscan *cs, uint32_t n);
+void csim_auto_exposure(struct coolscan *cs, int white_balance);
+int csim_render(const struct cs_model *m, const char *window, FILE *out,
     char *err, size_t errlen);
-void cs_film_geometry(const struct cs_model *m, struct sim_film *film);
+void csim_film_geometry(const struct cs_model *m, struct sim_film *film);
 
 #endif

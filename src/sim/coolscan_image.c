@@ -20,7 +20,7 @@
 static const uint32_t nominal[CS_PLANES] = { 120000, 120000, 100000, 100000 };
 
 void
-cs_film_geometry(const struct cs_model *m, struct sim_film *film)
+csim_film_geometry(const struct cs_model *m, struct sim_film *film)
 {
 	uint32_t u = SIM_FILM_UNITS / m->max_dpi;
 
@@ -53,7 +53,7 @@ sample(const struct coolscan *cs, unsigned c, const uint16_t t[4])
  * multi-sampled line are copies of the first (the film does not move).
  */
 void
-cs_make_line(struct coolscan *cs, uint32_t n)
+csim_make_line(struct coolscan *cs, uint32_t n)
 {
 	uint32_t u = SIM_FILM_UNITS / cs->m->max_dpi;
 	uint32_t y = (cs->y0 + n * cs->pitch_y) * u, i, s, p;
@@ -81,7 +81,7 @@ cs_make_line(struct coolscan *cs, uint32_t n)
  * others must agree).  0, or -1 if the window is unusable.
  */
 int
-cs_scan_setup(struct coolscan *cs)
+csim_scan_setup(struct coolscan *cs)
 {
 	const uint8_t *d = cs->desc[cs->plane[0]];
 	unsigned p, c;
@@ -121,7 +121,7 @@ cs_scan_setup(struct coolscan *cs)
  * The results are what GET WINDOW reports afterwards.
  */
 void
-cs_auto_exposure(struct coolscan *cs, int white_balance)
+csim_auto_exposure(struct coolscan *cs, int white_balance)
 {
 	uint32_t u = SIM_FILM_UNITS / cs->m->max_dpi, top[3] = { 1, 1, 1 }, all = 1;
 	uint32_t i, j, c, x, y;
@@ -210,7 +210,7 @@ widen(uint16_t v, unsigned bits, int full)
  * bits big-endian for PNM.
  */
 int
-cs_render(const struct cs_model *m, const char *window, FILE *out, char *err, size_t errlen)
+csim_render(const struct cs_model *m, const char *window, FILE *out, char *err, size_t errlen)
 {
 	struct render_req r;
 	struct coolscan *cs = &r.cs;
@@ -227,7 +227,7 @@ cs_render(const struct cs_model *m, const char *window, FILE *out, char *err, si
 		snprintf(err, errlen, "bad window '%.200s'", window);
 		return -1;
 	}
-	cs_film_geometry(m, &cs->film);
+	csim_film_geometry(m, &cs->film);
 	nc = r.ir ? 1 : 3;
 	cs->nplanes = nc;
 	for (c = 0; c < nc; c++)
@@ -245,7 +245,7 @@ cs_render(const struct cs_model *m, const char *window, FILE *out, char *err, si
 	sim_put_be(p + CS_W_WIDTH, 4, r.w);
 	sim_put_be(p + CS_W_HEIGHT, 4, r.l);
 	p[CS_W_BPP] = (uint8_t)r.bpp;
-	if (cs_scan_setup(cs) < 0) {
+	if (csim_scan_setup(cs) < 0) {
 		snprintf(err, errlen, "empty window");
 		return -1;
 	}
@@ -253,7 +253,7 @@ cs_render(const struct cs_model *m, const char *window, FILE *out, char *err, si
 	fprintf(out, "P%c\n%u %u\n%u\n", nc == 3 ? '6' : '5', cs->width, cs->lines,
 	    cs->bps == 2 ? 65535 : 255);
 	for (n = 0; n < cs->lines; n++) {
-		cs_make_line(cs, n);
+		csim_make_line(cs, n);
 		for (i = 0; i < cs->width; i++) {
 			for (c = 0; c < nc; c++) {
 				p = cs->line + ((size_t)c * cs->width + i) * cs->bps;
