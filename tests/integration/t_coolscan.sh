@@ -103,8 +103,15 @@ for f in 1 2 3 4 5 6; do
 	check "all frames: frame $f is frame $f of the film" eval '[ -s "$TMP/frame'$f'.pnm" ] &&
 	    cmp -s <(pnm_data "$TMP/want.'$f'.pnm") <(pnm_data "$TMP/frame'$f'.pnm")' 
 done
-check "all frames: every frame differs from the next" eval '
-    for f in 1 2 3 4 5; do cmp -s "$TMP/frame$f.pnm" "$TMP/frame$((f + 1)).pnm" && exit 1; done; true'
+# Each frame file exists and differs from the next one.
+frames_differ() {
+	local f
+	for f in 1 2 3 4 5; do
+		[ -s "$TMP/frame$f.pnm" ] && [ -s "$TMP/frame$((f + 1)).pnm" ] || return 1
+		! cmp -s "$TMP/frame$f.pnm" "$TMP/frame$((f + 1)).pnm" || return 1
+	done
+}
+check "all frames: every frame differs from the next" frames_differ
 check "all frames: the batch ends when the strip does" grep -qi "out of documents" "$TMP/batch.err"
 
 # No film.
