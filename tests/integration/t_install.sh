@@ -33,5 +33,11 @@ for p in docs/scsaned.8 docs/scsaned.conf.5; do
 	check "man -l $p renders" test -s "$TMP/man.out"
 	check "... without warnings" test ! -s "$TMP/man.err"
 done
-check "scsaned(8) covers every flag" eval 'for f in l o D a e b p d c u L S; do grep -q "^\.B.* \\\\-$f" docs/scsaned.8 || exit 1; done'
+every_flag_documented() {
+	local f
+	for f in l o D a e b p d c u L S; do
+		grep -q "^\.B.* \\\\-$f" docs/scsaned.8 || return 1
+	done
+}
+check "scsaned(8) covers every flag" every_flag_documented
 finish
