@@ -61,4 +61,26 @@
 #define NIKON_GET_FOCUS			0xc1
 #define NIKON_VPD_CAPABILITIES		0xc1
 
+/*
+ * Canon film scanner vendor commands (FS2710, FS4000US).  D5, D6 and D8
+ * are 6-byte CDBs although their group says 10; E0 to F3 are 10-byte.
+ * INQUIRY page F0 is Canon's extended inquiry.
+ */
+#define CANON_OP_GET_SCAN_MODE		0xd5
+#define CANON_OP_DEFINE_SCAN_MODE	0xd6
+#define CANON_OP_SCAN_THUMBNAIL		0xd8
+#define CANON_OP_EXECUTE_AFAE		0xe0
+#define CANON_OP_GET_FILM_STATUS	0xe1
+#define CANON_OP_CANCEL			0xe4
+#define CANON_OP_MOVE_POSITION		0xe6
+#define CANON_OP_SET_LAMP		0xe7
+#define CANON_OP_SET_FRAME		0xe8
+#define CANON_OP_GET_LAMP		0xea
+#define CANON_OP_SET_THUMB_WINDOW	0xf0
+#define CANON_OP_GET_THUMB_WINDOW	0xf1
+#define CANON_OP_CONTROL_LED		0xf3
+#define CANON_VPD_EXTENDED		0xf0
+#define CANON_PAGE_SCAN_MODE		0x20
+#define CANON_PAGE_TRANSPARENCY		0x02
+
 #endif

@@ -15,6 +15,7 @@ static const struct sim_model *const models[] = {
 	&sim_model_coolscan_ls2000,
 	&sim_model_coolscan_ls4000,
 	&sim_model_coolscan_ls8000,
+	&sim_model_canon_fs4000us,
 };
 
 struct sim_device {

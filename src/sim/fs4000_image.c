@@ -1,0 +1,453 @@
+/*
+ * fs4000_image.c - what the FS4000US model delivers: the holder and the
+ * film under the CCD, the analogue front end (gain, offset, shutter,
+ * speed, lamp), and the line format of the real unit: 40 dark pixels,
+ * then the window's pixels mirrored, RGB interleaved per pixel, with G and
+ * B lagging R by k and 2k lines (the CCD rows are 8/4000 inch apart); and
+ * the expected image a driver should make of a window (scsaned-sim render).
+ *
+ * Geometry.  Holder positions are the unit's MOVE POSITION numbers; one
+ * is 300 film units (1/360 inch), one device unit (1/4000 inch) is 27.
+ * A window line at device Y, with the holder at P, sees holder coordinate
+ * P * 300 + Y * 27.  Frame f's picture (24 x 36 mm) begins BORDER_Y device
+ * units after the holder position where the frame's scan starts, and
+ * BORDER_X units in from the CCD's first pixel.  Around a slide's picture
+ * is its mount (opaque); around a strip's is film.  The calibration spots
+ * (a hole and a shutter in the holder) are where the hosts' numbers say.
+ *
+ * Front end, for each sample, in 16-bit counts:
+ *   pre  = light * falloff(x) * shutter * speed / E_c + dark + offset
+ *   post = pre * 609 / (609 - 8 * gain)            (clipped to 0..65535)
+ * light is the film's transmittance times the lamp (a cold lamp gives 80 %
+ * and reaches full light after 10 s; the IR lamp reaches the CCD at 1/8),
+ * falloff the lens's 6 % at the ends of the line.  E_c makes Canon's own
+ * default settings (gain 47/36/36, shutter 750/352/235, speed 2) read the
+ * transmittance 1:1.  The sample is post >> 2 (14 bits), then byte 20 of
+ * the scan mode and the window's bits per pixel choose how it is sent.
+ * The response is monotonic in every control, so a host's calibration
+ * search converges; it is a pure function, so any window can be rendered.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scsaned/scsi_opcodes.h"
+#include "fs4000.h"
+
+#define FILM_PER_HOLDER	300	/* film units per holder position */
+#define FILM_PER_DEV	27	/* film units per 1/4000 inch */
+#define BORDER_X	110	/* device units before the picture, across */
+#define BORDER_Y	118	/* and along */
+#define PIC_W		3780	/* 24 mm */
+#define PIC_H		5669	/* 36 mm */
+#define DARK		600	/* CCD dark level before the gain */
+#define LEAK		2000	/* light on the masked pixels of a stationary line */
+
+/* Exposure (shutter x speed) at which each CCD row reads 1:1 with Canon's gains. */
+static const uint32_t ecal[3] = { 3921, 1336, 892 };
+
+void
+fsim_film_setup(struct fs4000 *fs)
+{
+	const struct fs_holder *h = fsim_holder(fs->holder);
+
+	fs->film.width = PIC_W * FILM_PER_DEV;
+	fs->film.height = PIC_H * FILM_PER_DEV;
+	fs->film.pitch = fs->film.height + 200 * FILM_PER_DEV;
+	fs->film.frames = h != NULL ? h->frames : 0;
+	fs->film.negative = fs->negative;
+}
+
+/* Transmittance R, G, B, IR at device X and holder coordinate HC. */
+static void
+film_at(const struct fs4000 *fs, int spot, int64_t x, int64_t hc, uint16_t t[4])
+{
+	const struct fs_holder *h = fsim_holder(fs->holder);
+	int64_t s, local, best = 0, fx;
+	uint32_t f, bf = 0;
+	int c;
+
+	if (spot != 0 || h == NULL) {
+		for (c = 0; c < 4; c++)
+			t[c] = spot < 0 ? 0 : 65535;
+		return;
+	}
+	for (f = 0; f < h->frames; f++) {
+		s = (int64_t)h->start[f] * FILM_PER_HOLDER + BORDER_Y * FILM_PER_DEV;
+		local = hc - s - (int64_t)fs->film.height / 2;
+		if (local < 0)
+			local = -local;
+		if (f == 0 || local < best) {
+			best = local;
+			bf = f;
+		}
+	}
+	local = hc - (int64_t)h->start[bf] * FILM_PER_HOLDER - BORDER_Y * FILM_PER_DEV;
+	fx = (x - BORDER_X) * FILM_PER_DEV;
+	if (local >= 0 && local < fs->film.height && fx >= 0 && fx < fs->film.width) {
+		sim_film_sample(&fs->film, (uint32_t)fx, bf * fs->film.pitch + (uint32_t)local, t);
+	} else if (fs->holder == FS_HOLDER_STRIP) {
+		/* Film beside or between the pictures: base (or clear) film. */
+		sim_film_sample(&fs->film, fs->film.width, bf * fs->film.pitch, t);
+	} else {
+		memset(t, 0, 4 * sizeof(t[0]));	/* the slide's mount */
+	}
+}
+
+/* The lens's falloff at device X, in 1/2^20. */
+static uint64_t
+falloff(int64_t x)
+{
+	int64_t d = x - FS_X_RANGE / 2;
+
+	return (uint64_t)(1048576 - 62915 * d * d / 4000000);
+}
+
+/* The 14-bit sample of CCD row C (0-2) for transmittance T at device X. */
+static uint32_t
+sample14(const struct fs_job *j, unsigned c, const uint16_t t[4], int64_t x)
+{
+	uint64_t light, sig, post;
+	int64_t pre;
+	uint32_t v;
+
+	light = (uint64_t)t[c] * j->lamp_vis + (uint64_t)t[3] * j->lamp_ir / 8;
+	sig = (light * falloff(x)) >> 20;
+	sig = sig * j->exposure[c] / ((uint64_t)ecal[c] * 1024);
+	pre = (int64_t)sig + DARK + j->offset[c];
+	if (pre < 0)
+		pre = 0;
+	post = (uint64_t)pre * 609 / (609 - 8u * j->gain[c]);
+	if (post > 65535)
+		post = 65535;
+	v = (uint32_t)post >> 2;
+	if (j->mods == 1 || j->mods == 2)
+		v <<= j->mods;	/* the sum of 2 or 4 readings */
+	if (v > 16383)
+		v = 16383;
+	if (j->format & FS_FMT_NO_MARGIN)
+		v = v > 686 ? v - 686 : 0;
+	return v;
+}
+
+/* Store one sample as the scan mode and bits per pixel say; its size. */
+static size_t
+put_sample(const struct fs_job *j, uint8_t *p, uint32_t v)
+{
+	uint32_t w, cap;
+
+	if (j->bps == 1) {
+		/* The top byte, or without the shift the noisy low byte. */
+		*p = (uint8_t)(j->format & FS_FMT_NO_SHIFT ? v >> 6 : v);
+		return 1;
+	}
+	w = j->format & FS_FMT_NO_SHIFT ? v << 2 : v;
+	if (j->format & FS_FMT_TIMES4) {
+		cap = j->format & FS_FMT_NO_SHIFT ? 65532 : 16383;
+		w = w * 4 > cap ? cap : w * 4;
+	}
+	if (j->format & FS_FMT_BIG_ENDIAN) {
+		p[0] = (uint8_t)(w >> 8);
+		p[1] = (uint8_t)w;
+	} else {
+		p[0] = (uint8_t)w;
+		p[1] = (uint8_t)(w >> 8);
+	}
+	return 2;
+}
+
+/* Exposure, gain, offset, format and lamps from the scan mode and lamp state. */
+static void
+job_front_end(const struct fs4000 *fs, struct fs_job *j)
+{
+	const uint8_t *m = fs->mode;
+	uint64_t now = fsim_now_ms(fs);
+	uint32_t speed = m[FS_M_SPEED] ? m[FS_M_SPEED] : 1, o, s;
+	unsigned c;
+
+	for (c = 0; c < 3; c++) {
+		j->gain[c] = m[FS_M_GAIN + c];
+		o = sim_be(m + FS_M_OFFSET + 2 * c, 2);
+		j->offset[c] = o <= 255 ? (int32_t)o * 19 : -(int32_t)(o - 256) * 19;
+		s = sim_be(m + FS_M_SHUTTER + 2 * c, 2);
+		j->exposure[c] = (s ? s : 1) * speed;	/* a shut shutter still leaks */
+	}
+	j->format = m[FS_M_FORMAT];
+	j->mods = m[FS_M_MODS];
+	j->lamp_vis = fsim_lamp_level(fs->vis_on, fs->vis_since, now);
+	j->lamp_ir = fsim_lamp_level(fs->ir_on, fs->ir_since, now);
+}
+
+void
+fsim_job_free(struct fs_job *j)
+{
+	free(j->line);
+	free(j->rows);
+	free(j->row_tag);
+	memset(j, 0, sizeof(*j));
+}
+
+int
+fsim_job_setup(struct fs4000 *fs, const uint8_t *w, int thumbnail)
+{
+	struct fs_job *j = &fs->job;
+	const struct fs_holder *h = fsim_holder(fs->holder);
+	uint32_t len = sim_be(w + FS_W_LENGTH, 4), i;
+	unsigned mode = fs->frame_mode & 7;
+
+	fsim_job_free(j);
+	j->thumbnail = thumbnail;
+	j->xres = sim_be(w + FS_W_XRES, 2) ? sim_be(w + FS_W_XRES, 2) : FS_X_RANGE;
+	j->yres = sim_be(w + FS_W_YRES, 2) ? sim_be(w + FS_W_YRES, 2) : FS_X_RANGE;
+	j->pitch_x = FS_X_RANGE / j->xres;
+	j->pitch_y = FS_X_RANGE / j->yres;
+	j->x0 = sim_be(w + FS_W_X, 4);
+	j->y0 = thumbnail ? 0 : sim_be(w + FS_W_Y, 4);
+	j->pixels = sim_be(w + FS_W_WIDTH, 4) * j->xres / FS_X_RANGE;
+	/* A thumbnail's length counts lines at 160 dpi over the whole holder. */
+	j->lines = thumbnail ? len * j->yres / 160 : len * j->yres / FS_X_RANGE;
+	j->comp = w[FS_W_COMP];
+	j->spp = j->comp == SCSI_COMP_RGB ? 3 : 1;
+	j->bps = w[FS_W_BPP] == 8 ? 1 : 2;
+	j->k = 8 * j->yres / FS_X_RANGE;
+	job_front_end(fs, j);
+	j->base = (int64_t)(thumbnail ? 36 : fs->holder_pos) * FILM_PER_HOLDER;
+	if (!thumbnail && h != NULL) {
+		if (abs((int)fs->holder_pos - (int)h->clear) <= 24)
+			j->spot = 1;
+		else if (abs((int)fs->holder_pos - (int)h->opaque) <= 24)
+			j->spot = -1;
+	}
+	if (!thumbnail && mode >= 2) {
+		j->stationary = 1;
+		j->stat_y = mode == 2 ? FS_Y_RANGE - 1 : mode == 3 ? 0 : fs->carriage / 2;
+	}
+	j->reverse = !thumbnail && mode == FS_FRAME_REVERSE;
+	if (j->pixels == 0 || j->lines == 0)
+		return -1;
+	j->bpl = (size_t)((j->format & FS_FMT_NO_MARGIN ? 0 : FS_MARGIN) + j->pixels) *
+	    j->spp * j->bps;
+	j->nrows = j->spp == 3 && !j->stationary ? 2 * j->k + 1 : 1;
+	j->line = malloc(j->bpl);
+	j->rows = malloc((size_t)j->nrows * j->pixels * 4 * sizeof(uint16_t));
+	j->row_tag = malloc(j->nrows * sizeof(int64_t));
+	if (j->line == NULL || j->rows == NULL || j->row_tag == NULL) {
+		fsim_job_free(j);
+		return -1;
+	}
+	for (i = 0; i < j->nrows; i++)
+		j->row_tag[i] = INT64_MIN;
+	j->line_no = UINT32_MAX;
+	j->total = (uint64_t)j->bpl * j->lines;
+	j->pos = 0;
+	return 0;
+}
+
+/* The film under image line M of the window, one t[4] per pixel. */
+static const uint16_t *
+image_row(const struct fs4000 *fs, struct fs_job *j, int64_t m)
+{
+	uint32_t slot = (uint32_t)(((m % j->nrows) + j->nrows) % j->nrows), i;
+	uint16_t *row = j->rows + (size_t)slot * j->pixels * 4;
+	int64_t y, hc;
+
+	if (j->row_tag[slot] == m)
+		return row;
+	y = j->stationary ? j->stat_y : (int64_t)j->y0 + m * (int64_t)j->pitch_y;
+	hc = j->base + y * FILM_PER_DEV;
+	for (i = 0; i < j->pixels; i++)
+		film_at(fs, j->spot, (int64_t)j->x0 + (int64_t)i * j->pitch_x, hc, row + 4 * i);
+	j->row_tag[slot] = m;
+	return row;
+}
+
+/*
+ * Raw line N.  Forward, CCD row c sees image line N - c*k; a reverse scan
+ * delivers the lines last first and its rows lead the other way.
+ */
+void
+fsim_make_line(struct fs4000 *fs, uint32_t n)
+{
+	struct fs_job *j = &fs->job;
+	static const uint16_t dark[4] = { 0, 0, 0, 0 }, leak[4] = { LEAK, LEAK, LEAK, LEAK };
+	uint8_t *p = j->line;
+	const uint16_t *row[3];
+	unsigned s, c, lag;
+	uint32_t i, px;
+	int64_t m;
+
+	for (s = 0; s < j->spp; s++) {
+		lag = j->spp == 3 ? (j->reverse ? 2 - s : s) * j->k : 0;
+		m = j->reverse ? (int64_t)j->lines - 1 - n + lag : (int64_t)n - lag;
+		row[s] = image_row(fs, j, m);
+	}
+	if (!(j->format & FS_FMT_NO_MARGIN)) {
+		for (i = 0; i < FS_MARGIN; i++)
+			for (s = 0; s < j->spp; s++)
+				p += put_sample(j, p, sample14(j, j->spp == 3 ? s : 1,
+				    j->stationary ? leak : dark, FS_X_RANGE / 2));
+	}
+	for (i = 0; i < j->pixels; i++) {
+		px = j->pixels - 1 - i;	/* lines come mirrored */
+		for (s = 0; s < j->spp; s++) {
+			c = j->spp == 3 ? s : 1;
+			p += put_sample(j, p, sample14(j, c, row[s] + 4 * px,
+			    (int64_t)j->x0 + (int64_t)px * j->pitch_x));
+		}
+	}
+}
+
+/*
+ * AF/AE: the sums of the visible 14-bit samples in the AF area, on the line
+ * under the carriage, 64 points; and the focus that would be best there.
+ */
+void
+fsim_af_measure(struct fs4000 *fs)
+{
+	struct fs_job j;
+	uint32_t step = (fs->af_last - fs->af_first) / 64u, x, c;
+	uint16_t t[4];
+
+	memset(&j, 0, sizeof(j));
+	job_front_end(fs, &j);
+	j.format = 0;
+	j.mods = 0;
+	memset(fs->af_sum, 0, sizeof(fs->af_sum));
+	for (x = fs->af_first; x < fs->af_last; x += step ? step : 1) {
+		film_at(fs, 0, x, (int64_t)fs->holder_pos * FILM_PER_HOLDER, t);
+		for (c = 0; c < 3; c++)
+			fs->af_sum[c] += sample14(&j, c, t, x);
+	}
+	/* Film curls differently in each frame: the sharp plane moves with it. */
+	fs->best_focus[1] = (uint8_t)(120 + fs->holder_pos % 29);
+	fs->best_focus[0] = (uint8_t)(fs->best_focus[1] + 1);
+	fs->best_focus[2] = (uint8_t)(fs->best_focus[1] - 1);
+}
+
+/* ---- the expected image -------------------------------------------------- */
+
+struct render_req {
+	struct fs4000 fs;
+	uint32_t xres, yres, x, y, w, l, bpp;
+	int ir;
+};
+
+static int
+triple(const char *val, uint8_t *m, unsigned width, unsigned max)
+{
+	unsigned v[3], c;
+
+	if (sscanf(val, "%u,%u,%u", &v[0], &v[1], &v[2]) != 3)
+		return -1;
+	for (c = 0; c < 3; c++) {
+		if (v[c] > max)
+			return -1;
+		sim_put_be(m + width * c, width, v[c]);
+	}
+	return 0;
+}
+
+static int
+render_kv(void *arg, const char *key, const char *val)
+{
+	struct render_req *r = arg;
+	uint8_t *m = r->fs.mode;
+	unsigned long v;
+	char *end;
+
+	if (strcmp(key, "holder") == 0) {
+		r->fs.holder = strcmp(val, "strip") == 0 ? FS_HOLDER_STRIP :
+		    strcmp(val, "slide") == 0 ? FS_HOLDER_SLIDE : -1;
+		return r->fs.holder < 0 ? -1 : 0;
+	}
+	if (strcmp(key, "film") == 0) {
+		r->fs.negative = strcmp(val, "negative") == 0;
+		return r->fs.negative || strcmp(val, "positive") == 0 ? 0 : -1;
+	}
+	if (strcmp(key, "gain") == 0)
+		return triple(val, m + FS_M_GAIN, 1, 63);
+	if (strcmp(key, "offset") == 0)
+		return triple(val, m + FS_M_OFFSET, 2, 511);
+	if (strcmp(key, "shutter") == 0)
+		return triple(val, m + FS_M_SHUTTER, 2, 1000);
+	v = strtoul(val, &end, 10);
+	if (*val == '\0' || *end != '\0' || v > 0xffffffUL)
+		return -1;
+	if (strcmp(key, "xres") == 0) r->xres = (uint32_t)v;
+	else if (strcmp(key, "yres") == 0) r->yres = (uint32_t)v;
+	else if (strcmp(key, "x") == 0) r->x = (uint32_t)v;
+	else if (strcmp(key, "y") == 0) r->y = (uint32_t)v;
+	else if (strcmp(key, "w") == 0) r->w = (uint32_t)v;
+	else if (strcmp(key, "l") == 0) r->l = (uint32_t)v;
+	else if (strcmp(key, "bpp") == 0) r->bpp = (uint32_t)v;
+	else if (strcmp(key, "pos") == 0 && v <= FS_HOLDER_MAX) r->fs.holder_pos = (uint16_t)v;
+	else if (strcmp(key, "speed") == 0 && v >= 1 && v <= 12) m[FS_M_SPEED] = (uint8_t)v;
+	else if (strcmp(key, "ir") == 0) r->ir = v != 0;
+	else if (strcmp(key, "comp") != 0 && strcmp(key, "lines") != 0 &&
+	    strcmp(key, "k") != 0 && strcmp(key, "frame") != 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * What a driver makes of a window at holder position POS with the lamp
+ * warm (the "scan" line of a trace, plus holder= and film=): margin
+ * stripped, colours realigned, lines un-mirrored, l * yres / 4000 whole
+ * lines; RGB (or with ir=1 the IR pass as gray), 8-bit as the unit's top
+ * byte, 16-bit as the 14-bit value scaled to the full range, big-endian
+ * for PNM.  Scan-mode keys gain=, offset=, shutter= (R,G,B) and speed=
+ * default to the unit's power-on values.
+ */
+int
+fsim_render(const char *window, FILE *out, char *err, size_t errlen)
+{
+	struct render_req r;
+	struct fs_job *j = &r.fs.job;
+	uint32_t n, i, c, nc, v, px, lines;
+	uint16_t t[4];
+	int64_t hc;
+
+	memset(&r, 0, sizeof(r));
+	r.fs.holder = FS_HOLDER_SLIDE;
+	fsim_default_mode(r.fs.mode);
+	if (sim_kv_parse(window, ' ', render_kv, &r) < 0 || r.xres == 0 || r.yres == 0 ||
+	    FS_X_RANGE % r.xres != 0 || FS_X_RANGE % r.yres != 0 ||
+	    (r.bpp != 8 && r.bpp != 14 && r.bpp != 16)) {
+		snprintf(err, errlen, "bad window '%.200s'", window);
+		return -1;
+	}
+	fsim_film_setup(&r.fs);
+	job_front_end(&r.fs, j);
+	j->lamp_vis = r.ir ? 0 : 1024;	/* a warm lamp */
+	j->lamp_ir = r.ir ? 1024 : 0;
+	j->format = 0;
+	j->mods = 0;
+	j->pitch_x = FS_X_RANGE / r.xres;
+	j->pitch_y = FS_X_RANGE / r.yres;
+	px = r.w * r.xres / FS_X_RANGE;
+	lines = r.l * r.yres / FS_X_RANGE;
+	if (px == 0 || lines == 0) {
+		snprintf(err, errlen, "empty window");
+		return -1;
+	}
+	nc = r.ir ? 1 : 3;
+	fprintf(out, "P%c\n%u %u\n%u\n", nc == 3 ? '6' : '5', px, lines,
+	    r.bpp == 8 ? 255 : 65535);
+	for (n = 0; n < lines; n++) {
+		hc = ((int64_t)r.fs.holder_pos * FILM_PER_HOLDER) +
+		    ((int64_t)r.y + (int64_t)n * j->pitch_y) * FILM_PER_DEV;
+		for (i = 0; i < px; i++) {
+			film_at(&r.fs, 0, (int64_t)r.x + (int64_t)i * j->pitch_x, hc, t);
+			for (c = 0; c < nc; c++) {
+				v = sample14(j, r.ir ? 1 : c, t, (int64_t)r.x + (int64_t)i * j->pitch_x);
+				if (r.bpp == 8) {
+					fputc((int)(v >> 6), out);
+					continue;
+				}
+				v = v << 2 | v >> 12;
+				fputc((int)(v >> 8), out);
+				fputc((int)(v & 0xff), out);
+			}
+		}
+	}
+	return ferror(out) ? -1 : 0;
+}
