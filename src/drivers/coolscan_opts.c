@@ -288,23 +288,11 @@ cs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info)
 	}
 	if ((val = value_of(s, n)) == NULL)
 		return SANE_STATUS_INVAL;
-	if (a == SANE_ACTION_GET_VALUE) {
-		if (d->type == SANE_TYPE_STRING)
-			snprintf(v, (size_t)d->size, "%s", (const char *)val);
-		else
-			memcpy(v, val, sizeof(SANE_Word));
-		return SANE_STATUS_GOOD;
-	}
-	if (a != SANE_ACTION_SET_VALUE)
-		return SANE_STATUS_UNSUPPORTED;	/* no automatic values */
-	if (s->scanning)
+	if (a == SANE_ACTION_SET_VALUE && s->scanning)
 		return SANE_STATUS_DEVICE_BUSY;
-	if ((st = opt_constrain(d, v, info)) != SANE_STATUS_GOOD)
+	if ((st = opt_get_set(d, val, a, v, info)) != SANE_STATUS_GOOD ||
+	    a != SANE_ACTION_SET_VALUE)
 		return st;
-	if (d->type == SANE_TYPE_STRING)
-		snprintf(val, (size_t)d->size, "%s", (const char *)v);
-	else
-		memcpy(val, v, sizeof(SANE_Word));
 	if (n == CS_OPT_AUTOFOCUS || n == CS_OPT_AE) {
 		update_active(s);
 		if (info != NULL)

@@ -2,6 +2,7 @@
  * optutil.c - option descriptors, value constraints and unit conversion.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,4 +129,28 @@ opt_set_range(SANE_Option_Descriptor *d, SANE_Range *r, SANE_Word min, SANE_Word
 	r->quant = quant;
 	d->constraint_type = SANE_CONSTRAINT_RANGE;
 	d->constraint.range = r;
+}
+
+SANE_Status
+opt_get_set(const SANE_Option_Descriptor *d, void *val, SANE_Action a, void *v,
+    SANE_Int *info)
+{
+	SANE_Status st;
+
+	if (a == SANE_ACTION_GET_VALUE) {
+		if (d->type == SANE_TYPE_STRING)
+			snprintf(v, (size_t)d->size, "%s", (const char *)val);
+		else
+			memcpy(v, val, sizeof(SANE_Word));
+		return SANE_STATUS_GOOD;
+	}
+	if (a != SANE_ACTION_SET_VALUE)
+		return SANE_STATUS_UNSUPPORTED;	/* no automatic values */
+	if ((st = opt_constrain(d, v, info)) != SANE_STATUS_GOOD)
+		return st;
+	if (d->type == SANE_TYPE_STRING)
+		snprintf(val, (size_t)d->size, "%s", (const char *)v);
+	else
+		memcpy(val, v, sizeof(SANE_Word));
+	return SANE_STATUS_GOOD;
 }

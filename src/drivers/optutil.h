@@ -17,6 +17,14 @@ SANE_Status opt_constrain(const SANE_Option_Descriptor *d, void *value,
     SANE_Int *info);
 
 /*
+ * Get or set the value at VAL of the word or string option D, the way
+ * sane_control_option does: a set is brought within the constraint
+ * first; automatic values are UNSUPPORTED.
+ */
+SANE_Status opt_get_set(const SANE_Option_Descriptor *d, void *val, SANE_Action a,
+    void *v, SANE_Int *info);
+
+/*
  * Fill a descriptor: soft-selectable and detectable, no constraint; a
  * group (no capabilities); a range constraint R (MIN, MAX, QUANT) on D.
  */

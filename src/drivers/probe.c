@@ -10,6 +10,7 @@
 /* Specific drivers first; the generic SCSI-2 driver claims with score 1. */
 static const struct driver *const drivers[] = {
 	&driver_coolscan,
+	&driver_fs4000,
 	&driver_scsi2,
 };
 

@@ -327,8 +327,10 @@ fsim_af_measure(struct fs4000 *fs)
 
 struct render_req {
 	struct fs4000 fs;
-	uint32_t xres, yres, x, y, w, l, bpp;
-	int ir;
+	uint32_t xres, yres, x, y, w, l, bpp, comp, lines, k;
+	uint32_t lamp[2];
+	uint32_t base[3];	/* develop a negative against this film base */
+	int ir, develop;
 };
 
 static int
@@ -369,6 +371,14 @@ render_kv(void *arg, const char *key, const char *val)
 		return triple(val, m + FS_M_OFFSET, 2, 511);
 	if (strcmp(key, "shutter") == 0)
 		return triple(val, m + FS_M_SHUTTER, 2, 1000);
+	if (strcmp(key, "base") == 0) {
+		r->develop = 1;
+		return sscanf(val, "%u,%u,%u", &r->base[0], &r->base[1], &r->base[2]) == 3 &&
+		    r->base[0] < 16384 && r->base[1] < 16384 && r->base[2] < 16384 ? 0 : -1;
+	}
+	if (strcmp(key, "lamp") == 0)
+		return sscanf(val, "%u,%u", &r->lamp[0], &r->lamp[1]) == 2 &&
+		    r->lamp[0] <= 1024 && r->lamp[1] <= 1024 ? 0 : -1;
 	v = strtoul(val, &end, 10);
 	if (*val == '\0' || *end != '\0' || v > 0xffffffUL)
 		return -1;
@@ -382,20 +392,25 @@ render_kv(void *arg, const char *key, const char *val)
 	else if (strcmp(key, "pos") == 0 && v <= FS_HOLDER_MAX) r->fs.holder_pos = (uint16_t)v;
 	else if (strcmp(key, "speed") == 0 && v >= 1 && v <= 12) m[FS_M_SPEED] = (uint8_t)v;
 	else if (strcmp(key, "ir") == 0) r->ir = v != 0;
-	else if (strcmp(key, "comp") != 0 && strcmp(key, "lines") != 0 &&
-	    strcmp(key, "k") != 0 && strcmp(key, "frame") != 0)
+	else if (strcmp(key, "comp") == 0) r->comp = (uint32_t)v;
+	else if (strcmp(key, "lines") == 0) r->lines = (uint32_t)v;
+	else if (strcmp(key, "k") == 0) r->k = (uint32_t)v;
+	else if (strcmp(key, "frame") != 0 && strcmp(key, "bpl") != 0)
 		return -1;
 	return 0;
 }
 
 /*
- * What a driver makes of a window at holder position POS with the lamp
- * warm (the "scan" line of a trace, plus holder= and film=): margin
- * stripped, colours realigned, lines un-mirrored, l * yres / 4000 whole
- * lines; RGB (or with ir=1 the IR pass as gray), 8-bit as the unit's top
+ * What a driver makes of a window at holder position POS (the "scan"
+ * line of a trace, plus holder= and film=): margin stripped, colours
+ * realigned, lines un-mirrored; l * yres / 4000 lines, or with lines= and
+ * k= (the device's count and lag) the lines - 2k complete ones.  RGB, or
+ * gray for comp=2 (or ir=1: the IR lamp alone).  8-bit as the unit's top
  * byte, 16-bit as the 14-bit value scaled to the full range, big-endian
  * for PNM.  Scan-mode keys gain=, offset=, shutter= (R,G,B) and speed=
- * default to the unit's power-on values.
+ * default to the unit's power-on values; lamp=V,I (light levels, 1024
+ * full) to a warm visible lamp.  base=R,G,B (14-bit) inverts a negative
+ * against its film base: (base - v) / base of full scale, 0 above it.
  */
 int
 fsim_render(const char *window, FILE *out, char *err, size_t errlen)
@@ -417,19 +432,27 @@ fsim_render(const char *window, FILE *out, char *err, size_t errlen)
 	}
 	fsim_film_setup(&r.fs);
 	job_front_end(&r.fs, j);
-	j->lamp_vis = r.ir ? 0 : 1024;	/* a warm lamp */
-	j->lamp_ir = r.ir ? 1024 : 0;
+	if (r.ir) {
+		r.comp = SCSI_COMP_GRAY;
+		r.lamp[1] = 1024;
+	} else if (r.lamp[0] == 0 && r.lamp[1] == 0) {
+		r.lamp[0] = 1024;	/* a warm lamp */
+	}
+	j->lamp_vis = r.lamp[0];
+	j->lamp_ir = r.lamp[1];
 	j->format = 0;
 	j->mods = 0;
 	j->pitch_x = FS_X_RANGE / r.xres;
 	j->pitch_y = FS_X_RANGE / r.yres;
 	px = r.w * r.xres / FS_X_RANGE;
+	nc = r.comp == SCSI_COMP_GRAY ? 1 : 3;
 	lines = r.l * r.yres / FS_X_RANGE;
+	if (r.lines > 0)
+		lines = nc == 3 ? (r.lines > 2 * r.k ? r.lines - 2 * r.k : 0) : r.lines;
 	if (px == 0 || lines == 0) {
 		snprintf(err, errlen, "empty window");
 		return -1;
 	}
-	nc = r.ir ? 1 : 3;
 	fprintf(out, "P%c\n%u %u\n%u\n", nc == 3 ? '6' : '5', px, lines,
 	    r.bpp == 8 ? 255 : 65535);
 	for (n = 0; n < lines; n++) {
@@ -438,7 +461,11 @@ fsim_render(const char *window, FILE *out, char *err, size_t errlen)
 		for (i = 0; i < px; i++) {
 			film_at(&r.fs, 0, (int64_t)r.x + (int64_t)i * j->pitch_x, hc, t);
 			for (c = 0; c < nc; c++) {
-				v = sample14(j, r.ir ? 1 : c, t, (int64_t)r.x + (int64_t)i * j->pitch_x);
+				v = sample14(j, nc == 1 ? 1 : c, t, (int64_t)r.x + (int64_t)i * j->pitch_x);
+				if (r.bpp == 8)
+					v = v >> 6 << 6;	/* what an 8-bit scan keeps */
+				if (r.develop)
+					v = v < r.base[c] ? (r.base[c] - v) * 16383 / r.base[c] : 0;
 				if (r.bpp == 8) {
 					fputc((int)(v >> 6), out);
 					continue;

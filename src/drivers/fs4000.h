@@ -1,0 +1,127 @@
+/*
+ * fs4000.h - the Canon CanoScan FS4000US driver, shared between its
+ * options (fs4000_opts.c), its line conversion (fs4000_convert.c) and its
+ * commands (fs4000.c).  Private to src/drivers/.
+ */
+#ifndef SCSANED_DRIVERS_FS4000_H
+#define SCSANED_DRIVERS_FS4000_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sane/sane.h>
+
+#include "scsaned/device.h"
+#include "scsaned/scsi.h"
+
+#define FS_DPI		4000	/* device units per inch, and the optical resolution */
+#define FS_WIDTH	4000	/* the CCD line, device units */
+#define FS_LENGTH	5904	/* a frame's scan length, device units */
+#define FS_MARGIN	40	/* dark pixels that start every line */
+
+enum fs_opt {
+	FS_OPT_NUM,
+	FS_OPT_MODE_GROUP,
+	FS_OPT_RESOLUTION,
+	FS_OPT_DEPTH,
+	FS_OPT_FILM,
+	FS_OPT_INFRARED,
+	FS_OPT_PREVIEW,
+	FS_OPT_FRAME_GROUP,
+	FS_OPT_FRAME,
+	FS_OPT_ALL_FRAMES,
+	FS_OPT_FOCUS_GROUP,
+	FS_OPT_AUTOFOCUS,
+	FS_OPT_FOCUS,
+	FS_OPT_EXPOSURE_GROUP,
+	FS_OPT_AE,
+	FS_OPT_EXPOSURE_R,
+	FS_OPT_EXPOSURE_G,
+	FS_OPT_EXPOSURE_B,
+	FS_OPT_GEOMETRY_GROUP,
+	FS_OPT_TL_X,
+	FS_OPT_TL_Y,
+	FS_OPT_BR_X,
+	FS_OPT_BR_Y,
+	FS_OPT_BUTTON_GROUP,
+	FS_OPT_EJECT,
+	FS_OPT_COUNT
+};
+
+/*
+ * One pass as the device sends it and we turn it into SANE lines: RAW
+ * lines of [margin][pixels mirrored], RGB interleaved (or one IR sample),
+ * the colours K and 2K lines apart.
+ */
+struct fs_pass {
+	unsigned spp;		/* samples per pixel: 3 RGB, 1 infrared */
+	unsigned bps;		/* bytes per sample from the device: 1 or 2 */
+	uint32_t pixels;	/* per line, without the margin */
+	uint32_t raw_lines;	/* the device sends */
+	uint32_t lines;		/* we deliver: raw_lines - 2k for RGB */
+	unsigned k;
+	size_t dev_line;	/* bytes per device line */
+	size_t out_line;	/* bytes per SANE line */
+	int negative;
+	uint32_t base[3];	/* 14-bit film base of a negative */
+};
+
+/*
+ * The colour realignment: the last 2k + 1 device lines, enough to finish
+ * the oldest output line.  Bounded by the lag, never by the frame.
+ */
+struct fs_ring {
+	const struct fs_pass *p;
+	uint8_t *lines;		/* (2k + 1) device lines */
+	uint32_t seen;		/* device lines pushed */
+};
+
+struct fs {
+	struct device *dev;
+	struct scsi_target *t;
+
+	SANE_Option_Descriptor opt[FS_OPT_COUNT];
+	SANE_Word res_list[12], depth_list[3];
+	SANE_Range frame_range, focus_range, exposure_range, x_range, y_range;
+
+	/* Option values. */
+	SANE_Word resolution, depth, infrared, preview;
+	SANE_Word frame, all_frames, autofocus, focus, ae;
+	SANE_Fixed exposure[3];		/* percent of Canon's own */
+	SANE_Fixed tl_x, tl_y, br_x, br_y;
+	char film[16];
+
+	/* Scan state. */
+	int holder, frames;		/* from GET FILM STATUS */
+	int scanning, cancelled;
+	unsigned next_frame;		/* for all-frames batches */
+	uint8_t found_focus;		/* the visible focus of this frame */
+	uint16_t shutter[3];
+	uint8_t speed;
+	SANE_Parameters params;
+	struct fs_pass pass;
+	struct fs_ring ring;
+	uint64_t left;			/* device bytes still owed */
+	size_t lines_per_read;
+	uint8_t *dbuf, *obuf;
+	size_t obuf_len, obuf_pos;
+};
+
+/* fs4000_opts.c */
+void fs_opts_init(struct fs *s);
+const SANE_Option_Descriptor *fs_option(void *h, SANE_Int n);
+SANE_Status fs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info);
+unsigned fs_effective_res(const struct fs *s);
+int fs_effective_depth(const struct fs *s);
+uint32_t fs_mm_to_units(SANE_Fixed mm);
+SANE_Status fs_eject(struct fs *s);
+
+/* fs4000_convert.c */
+int fs_ring_init(struct fs_ring *r, const struct fs_pass *p);
+void fs_ring_free(struct fs_ring *r);
+/*
+ * Push one device line; if it completes an output line, write it to OUT
+ * (p->out_line bytes, samples in host order) and return 1, else 0.
+ */
+int fs_ring_push(struct fs_ring *r, const uint8_t *line, uint8_t *out);
+
+#endif

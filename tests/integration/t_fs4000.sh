@@ -1,0 +1,148 @@
+#!/bin/bash
+# The Canon FS4000US driver, through scsaned and the real scanimage over
+# the net backend: slide and strip frames at two resolutions, 8 and 16
+# bit, equal byte for byte to the model's expected image; the infrared
+# scan registered with the colour one; all frames as a batch; no holder;
+# preview; manual and automatic exposure; negatives; the lamp's warm-up;
+# eject; a cancelled scan.
+. "$(dirname "$0")/lib.sh"
+ADDR=127.0.0.50
+
+# timescale: the unit's clock runs fast, so the 15 s warm-up is short.
+cat > "$TMP/scsaned.conf" <<CONF
+device slide sim:canon-fs4000us?holder=slide&timescale=200&trace=$TMP/trace.slide
+device strip sim:canon-fs4000us?holder=strip&timescale=200&trace=$TMP/trace.strip
+device neg   sim:canon-fs4000us?holder=strip&film=negative&lamp=300&trace=$TMP/trace.neg
+device empty sim:canon-fs4000us?holder=none
+device slow  sim:canon-fs4000us?lamp=300&lps=100&trace=$TMP/trace.slow
+hosts_file none
+users_file none
+CONF
+start_server "$TMP/scsaned.conf"
+
+# expect DEV GOT [render extras]: GOT equals the model's rendering of the
+# last scan in DEV's trace.
+expect() {
+	local win holder film=positive
+	win=$(grep '^scan ' "$TMP/trace.$1" | tail -1 | sed 's/^scan //')
+	holder=$([ "$1" = slide ] || [ "$1" = slow ] && echo slide || echo strip)
+	[ "$1" = neg ] && film=negative
+	[ -n "$win" ] &&
+	    "$BUILD/scsaned-sim" render canon-fs4000us $win holder=$holder film=$film ${3:-} \
+		-o "$TMP/want.pnm" &&
+	    [ "$(pnm_size "$TMP/want.pnm")" = "$(pnm_size "$2")" ] &&
+	    cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$2")
+}
+
+scan -L > "$TMP/list" 2>&1
+check "listed as a Canon film scanner" \
+    grep -q "device \`net:$ADDR:slide' is a Canon CanoScan FS4000US film scanner" "$TMP/list"
+
+for dev in slide strip; do
+	for res in 500 1000; do
+		for depth in 8 16; do
+			: > "$TMP/trace.$dev"
+			scan -d "net:$ADDR:$dev" --resolution $res --depth $depth --frame 2 \
+			    -l 3 -t 4 -x 12 -y 9 --format=pnm > "$TMP/got.pnm" 2> "$TMP/err"
+			check "$dev $res dpi $depth-bit: scans" test $? -eq 0
+			check "$dev $res dpi $depth-bit: the image is the film's, exactly" \
+			    expect $dev "$TMP/got.pnm"
+			check "$dev $res dpi $depth-bit: no command rejected" \
+			    "$BUILD/scsaned-sim" trace-check "$TMP/trace.$dev"
+		done
+	done
+done
+cp "$TMP/got.pnm" "$TMP/rgb.pnm"
+check "strip frame 2 was scanned at its position" grep -q '^scan .* pos=1084 ' "$TMP/trace.strip"
+check "the lamp's warm-up is in the log" grep -q 'visible lamp warming up' "$SERVER_LOG"
+check "READs carry many lines" \
+    eval '[ "$(grep -c "^cdb 28 " "$TMP/trace.strip")" -lt 8 ]'
+
+# Infrared: the same window, gray, with the IR lamp; dust shows dark.
+: > "$TMP/trace.strip"
+scan -d "net:$ADDR:strip" --resolution 1000 --depth 16 --frame 2 --infrared=yes \
+    -l 3 -t 4 -x 12 -y 9 --format=pnm > "$TMP/ir.pnm" 2> "$TMP/err"
+check "infrared: scans" test $? -eq 0
+check "infrared: a gray image the size of the colour one" eval \
+    '[ "$(head -c 2 "$TMP/ir.pnm")" = P5 ] && [ "$(pnm_size "$TMP/ir.pnm" | cut -d" " -f1,2)" = "$(pnm_size "$TMP/rgb.pnm" | cut -d" " -f1,2)" ]'
+check "infrared: the image is the film's in infrared, exactly" expect strip "$TMP/ir.pnm"
+check "infrared: scanned with the IR lamp alone" grep -q '^scan .* comp=2 .* lamp=0,1024' "$TMP/trace.strip"
+
+# All frames of the strip as a batch: six different images.
+: > "$TMP/trace.strip"
+rm -f "$TMP"/batch-*.pnm
+scan -d "net:$ADDR:strip" --resolution 250 --all-frames=yes --batch="$TMP/batch-%d.pnm" \
+    --format=pnm > /dev/null 2> "$TMP/err"
+check "batch: six frames" eval '[ "$(ls "$TMP"/batch-*.pnm 2> /dev/null | wc -l)" = 6 ]'
+check "batch: every frame differs" eval \
+    '[ "$(md5sum "$TMP"/batch-*.pnm 2> /dev/null | cut -d" " -f1 | sort -u | wc -l)" = 6 ]'
+check "batch: one scan at each frame's position" eval \
+    '[ "$(grep "^scan " "$TMP/trace.strip" | grep -o " pos=[0-9]*" | sort -u | tr -d "\n")" = \
+      " pos=1084 pos=1564 pos=2042 pos=2520 pos=3000 pos=606" ]'
+
+# No holder: NO_DOCS with a clear message.
+scan -d "net:$ADDR:empty" --format=pnm > /dev/null 2> "$TMP/err"
+check "no holder: scanimage fails" test $? -ne 0
+check "no holder: 'Document feeder out of documents'" grep -qi 'out of documents' "$TMP/err"
+check "no holder: the log says why" grep -q 'no film holder' "$SERVER_LOG"
+
+# Preview: 160 dpi 8-bit, without autofocus.
+: > "$TMP/trace.slide"
+scan -d "net:$ADDR:slide" --preview=yes --depth 16 --format=pnm > "$TMP/got.pnm" 2> "$TMP/err"
+check "preview: scans" test $? -eq 0
+check "preview: 160 dpi, 8-bit" grep -q '^scan xres=160 yres=160 .* bpp=8 ' "$TMP/trace.slide"
+check "preview: the image is the film's" expect slide "$TMP/got.pnm"
+
+# Manual exposure and focus: reach the unit as shutters, speed and focus.
+: > "$TMP/trace.slide"
+scan -d "net:$ADDR:slide" --resolution 250 --red-exposure 200 --green-exposure 50 \
+    --autofocus=no --focus 150 --format=pnm > "$TMP/got.pnm" 2> "$TMP/err"
+check "manual exposure: scans" test $? -eq 0
+check "manual exposure: red doubled (slower speed), green halved" \
+    grep -q '^scan .* shutter=750,88,118 speed=4 ' "$TMP/trace.slide"
+check "manual focus: set" grep -q '^afae mode=2 focus=150 ' "$TMP/trace.slide"
+check "manual exposure: the image is the film's at that exposure" expect slide "$TMP/got.pnm"
+
+# Auto-exposure: a quick pass first; the brightest part then just under white.
+: > "$TMP/trace.slide"
+scan -d "net:$ADDR:slide" --resolution 250 --auto-exposure=yes --format=pnm \
+    > "$TMP/got.pnm" 2> "$TMP/err"
+check "auto-exposure: scans" test $? -eq 0
+check "auto-exposure: a 250 dpi pass before the scan" \
+    eval '[ "$(grep -c "^scan " "$TMP/trace.slide")" = 2 ]'
+check "auto-exposure: logged" grep -q 'auto-exposure: red' "$SERVER_LOG"
+check "auto-exposure: the image is the film's at that exposure" expect slide "$TMP/got.pnm"
+
+# Negatives: inverted against the film base.
+: > "$TMP/trace.neg"
+scan -d "net:$ADDR:neg" --resolution 250 --film-type Negative --format=pnm \
+    > "$TMP/got.pnm" 2> "$TMP/err"
+check "negative: scans" test $? -eq 0
+base=$(grep -o 'negative film base [0-9]* [0-9]* [0-9]*' "$SERVER_LOG" | tail -1 | awk '{ print $4 "," $5 "," $6 }')
+check "negative: the film base is measured" test -n "$base"
+check "negative: the image is the film inverted against its base" \
+    expect neg "$TMP/got.pnm" "base=$base"
+
+# Eject: the holder leaves, and the scan that follows has no film.
+scan -d "net:$ADDR:strip" --eject --format=pnm > /dev/null 2> "$TMP/err"
+check "eject: the holder leaves" grep -q '^eject' "$TMP/trace.strip"
+check "eject: then out of documents" grep -qi 'out of documents' "$TMP/err"
+
+# A cancelled scan: CANCEL reaches the unit and the next scan works.
+: > "$TMP/trace.slow"
+# scanimage itself in the background (job control, so SIGINT is not ignored).
+set -m
+SANE_CONFIG_DIR=$(sane_dir) scanimage -d "net:$ADDR:slow" --resolution 4000 --depth 16 \
+    --format=pnm > "$TMP/big.pnm" 2> "$TMP/long.err" &
+long=$!
+set +m
+PIDS+=("$long")
+check "cancel: the long scan streams" wait_for 30 eval \
+    '[ "$(stat -c %s "$TMP/big.pnm" 2>/dev/null || echo 0)" -gt 100000 ]'
+kill -INT "$long"
+check "cancel: scanimage ends" wait_for 30 eval '! kill -0 '"$long"' 2>/dev/null'
+check "cancel: CANCEL reached the unit mid-scan" wait_for 20 grep -qs '^cancel at ' "$TMP/trace.slow"
+scan -d "net:$ADDR:slow" --resolution 160 --format=pnm > "$TMP/got.pnm" 2> "$TMP/err"
+check "cancel: the next scan works" test $? -eq 0
+
+finish
