@@ -15,6 +15,7 @@ device strip sim:canon-fs4000us?holder=strip&timescale=200&trace=$TMP/trace.stri
 device neg   sim:canon-fs4000us?holder=strip&film=negative&lamp=300&trace=$TMP/trace.neg
 device empty sim:canon-fs4000us?holder=none
 device slow  sim:canon-fs4000us?lamp=300&lps=100&trace=$TMP/trace.slow
+device big   sim:canon-fs4000us?lamp=300
 hosts_file none
 users_file none
 CONF
@@ -122,6 +123,16 @@ base=$(grep -o 'negative film base [0-9]* [0-9]* [0-9]*' "$SERVER_LOG" | tail -1
 check "negative: the film base is measured" test -n "$base"
 check "negative: the image is the film inverted against its base" \
     expect neg "$TMP/got.pnm" "base=$base"
+
+# Memory: a 4000 dpi 16-bit frame (142 MB) passes through a few lines of
+# buffer, not a frame-sized one: the daemon grows by far less than the frame.
+kb() { awk -v k="$1" '$1 == k ":" { print $2 }' /proc/$SERVER_PID/status; }
+rss=$(kb VmRSS)
+bytes=$(scan -d "net:$ADDR:big" --resolution 4000 --depth 16 --format=pnm 2> "$TMP/err" | wc -c)
+check "4000 dpi 16-bit frame: all of it arrives" test "$bytes" -gt 140000000
+grow=$(( $(kb VmHWM) - rss ))
+echo "4000 dpi 16-bit frame: $bytes bytes, the daemon grew by $grow kB"
+check "4000 dpi 16-bit frame: the daemon grew by less than 48 MB" test "$grow" -lt 49152
 
 # Eject: the holder leaves, and the scan that follows has no film.
 scan -d "net:$ADDR:strip" --eject --format=pnm > /dev/null 2> "$TMP/err"

@@ -489,8 +489,9 @@ test_rejections(void **state)
 	m[22] = 47;
 	put_be(m + 31, 2, 1001);
 	refused(d, "d6 10 00 00 26 00", SIM_DIR_OUT, m, sizeof(m), 5, 0x26);
-	/* D5 as a 10-byte CDB is a different command to this unit. */
-	refused(d, "d5 00 20 00 26 00 00 00 00 00", SIM_DIR_IN, m, sizeof(m), 5, 0x20);
+	/* A CDB shorter than the command is refused; iSCSI's padding is not. */
+	refused(d, "e1 00 00 00 00 00", SIM_DIR_IN, m, 28, 5, 0x20);
+	good(d, "d5 00 20 00 26 00 00 00 00 00 00 00 00 00 00 00", SIM_DIR_IN, m, sizeof(m));
 	good(d, "25 01 00 00 00 00 00 00 48 00", SIM_DIR_IN, w, sizeof(w));
 	w[48] = w[49] = 0;
 	w[54] = 0x12;

@@ -1,0 +1,44 @@
+#!/bin/bash
+# A Canon FS4000US on a remote host's SCSI card, exported by a real tgtd
+# as a passthrough LUN and scanned through scsaned over iSCSI: the same
+# bytes as the same scanner on a local sg node, and the model's image.
+# Canon's 6-byte vendor CDBs (D5, D6) cross tgt and libiscsi intact.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../../scripts/tgt-harness.sh"
+ADDR=127.0.0.52
+PORTAL=127.0.0.51:3261
+IQN=iqn.2026-11.org.scsaned.test:fs4000
+
+SPEC="canon-fs4000us?holder=strip&lamp=300"
+tgt_start 51 "$PORTAL" "$TMP/sg-remote" "$SPEC&trace=$TMP/trace.remote" "$IQN"
+check "tgtd exports the simulated FS4000US" test $? -eq 0
+mknod "$TMP/sg-local" c 21 232
+cat > "$TMP/scsaned.conf" <<CONF
+device remote iscsi://$PORTAL/$IQN/1
+device local sg:$TMP/sg-local
+hosts_file none
+users_file none
+CONF
+SGSIM_DEVICES="$TMP/sg-local=$SPEC" SGSIM_LOCKDIR=$TMP \
+    LD_PRELOAD=$BUILD/libsgsim.so start_server "$TMP/scsaned.conf"
+scan -L > "$TMP/list" 2>&1
+check "the remote scanner is a Canon FS4000US over iSCSI" \
+    grep -q "device \`net:$ADDR:remote' is a Canon CanoScan FS4000US film scanner" "$TMP/list"
+for opts in "--depth 8 --resolution 500 --frame 2" "--depth 16 --resolution 1000 --frame 3" \
+    "--depth 16 --resolution 500 --infrared=yes"; do
+	: > "$TMP/trace.remote"
+	scan -d "net:$ADDR:remote" $opts -l 2 -t 3 -x 14 -y 10 --format=pnm > "$TMP/remote.pnm" 2> "$TMP/err"
+	check "$opts: the scan over iSCSI succeeds" test $? -eq 0
+	win=$(grep '^scan ' "$TMP/trace.remote" | tail -1 | sed 's/^scan //')
+	check "$opts: the image is the film's, exactly" eval '[ -n "$win" ] &&
+	    "$BUILD/scsaned-sim" render canon-fs4000us $win holder=strip -o "$TMP/want.pnm" &&
+	    cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/remote.pnm")'
+	scan -d "net:$ADDR:local" $opts -l 2 -t 3 -x 14 -y 10 --format=pnm > "$TMP/local.pnm" 2> "$TMP/err"
+	check "$opts: byte-identical to the local sg scan" \
+	    eval 'test -s "$TMP/local.pnm" && cmp -s "$TMP/local.pnm" "$TMP/remote.pnm"'
+	check "$opts: no command was rejected on the remote scanner" \
+	    "$BUILD/scsaned-sim" trace-check "$TMP/trace.remote"
+done
+stop_server
+tgt_stop
+finish
