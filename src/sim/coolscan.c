@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "scsaned/scsi_opcodes.h"
 #include "coolscan.h"
@@ -109,18 +108,6 @@ cs_inquiry(struct coolscan *cs, struct sim_io *io)
 	sim_data_in(io, c1, sizeof(c1), io->cdb[4]);
 }
 
-/* Data-out of exactly the CDB's transfer length, or a length error. */
-static int
-data_out(struct sim_io *io, size_t want)
-{
-	if (io->dir != SIM_DIR_OUT || io->buflen < want) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x1a, 0x00);
-		return -1;
-	}
-	io->xfer = want;
-	return 0;
-}
-
 /* Page 03h with a block descriptor (coolscan3) or without (coolscan2). */
 static void
 cs_mode_select(struct coolscan *cs, struct sim_io *io)
@@ -128,7 +115,7 @@ cs_mode_select(struct coolscan *cs, struct sim_io *io)
 	size_t tl = io->cdb[4], at;
 	const uint8_t *p = io->buf;
 
-	if (data_out(io, tl) < 0)
+	if (sim_data_out(io, tl) < 0)
 		return;
 	at = tl >= 4 ? 4 + (size_t)p[3] : tl;
 	if (at + 8 > tl || (p[at] & 0x3f) != 0x03 || p[at + 1] != 6 ||
@@ -166,7 +153,7 @@ cs_set_window(struct sim_device *d, struct coolscan *cs, struct sim_io *io)
 	const uint8_t *p = io->buf, *w8 = io->buf + 8;
 	int w;
 
-	if (data_out(io, tl) < 0)
+	if (sim_data_out(io, tl) < 0)
 		return;
 	if (tl < 8 + CS_DESC_LEN || sim_be(p + 6, 2) < CS_DESC_LEN ||
 	    (w = win_index(w8[0])) < 0 || !window_ok(cs, w8)) {
@@ -211,7 +198,7 @@ cs_scan(struct sim_device *d, struct coolscan *cs, struct sim_io *io)
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
 		return;
 	}
-	if (data_out(io, n) < 0)
+	if (sim_data_out(io, n) < 0)
 		return;
 	if (!film_present(cs)) {
 		sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
@@ -247,8 +234,7 @@ cs_scan(struct sim_device *d, struct coolscan *cs, struct sim_io *io)
 static void
 cs_read(struct coolscan *cs, struct sim_io *io)
 {
-	size_t tl = sim_be(io->cdb + 6, 3), n, moved = 0, off, take;
-	uint32_t line;
+	size_t n;
 
 	if (io->cdb[2] != 0) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
@@ -258,32 +244,11 @@ cs_read(struct coolscan *cs, struct sim_io *io)
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
 		return;
 	}
-	n = cs->total - cs->pos < tl ? (size_t)(cs->total - cs->pos) : tl;
-	while (moved < n) {
-		line = (uint32_t)(cs->pos / cs->line_len);
-		off = (size_t)(cs->pos % cs->line_len);
-		if (line != cs->line_no) {
-			csim_make_line(cs, line);
-			cs->line_no = line;
-		}
-		take = cs->line_len - off < n - moved ? cs->line_len - off : n - moved;
-		if (io->dir == SIM_DIR_IN && moved + take <= io->buflen)
-			memcpy(io->buf + moved, cs->line + off, take);
-		moved += take;
-		cs->pos += take;
-	}
-	io->xfer = moved <= io->buflen ? moved : io->buflen;
-	if (cs->lps > 0) {
-		/* The film moves LPS lines a second past the sensor. */
-		uint64_t ns = (uint64_t)moved * 1000000000ull / cs->line_len / cs->lps;
-		struct timespec ts = { (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
-
-		nanosleep(&ts, NULL);
-	}
-	if (cs->pos == cs->total)
+	n = sim_stream_read(&cs->stream, io, sim_be(io->cdb + 6, 3));
+	/* The film moves LPS lines a second past the sensor. */
+	sim_pace(n, cs->line_len, cs->lps);
+	if (cs->stream.pos == cs->stream.total)
 		cs->scanning = 0;
-	if (n < tl)
-		sim_check_info(io, SCSI_SK_NO_SENSE, 0x60, (uint32_t)(tl - n));
 }
 
 /* What EXECUTE does with the operation the last E0 set. */
@@ -331,7 +296,7 @@ cs_vendor(struct sim_device *d, struct coolscan *cs, struct sim_io *io)
 			return;
 		}
 		/* coolscan3 declares 9 bytes for focus, coolscan2 13: both do. */
-		if (tl > 13 || data_out(io, tl) < 0)
+		if (tl > 13 || sim_data_out(io, tl) < 0)
 			return;
 		if (op == NIKON_SET_FOCUS) {
 			if (tl < 5 || (focus = sim_be(io->buf + 1, 4)) > CS_FOCUS_MAX) {
@@ -368,7 +333,7 @@ cs_send(struct coolscan *cs, struct sim_io *io)
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
 		return;
 	}
-	if (data_out(io, tl) < 0)
+	if (sim_data_out(io, tl) < 0)
 		return;
 	if (io->cdb[2] == 0x88) {
 		/* <len:2> <frames> <frames>, then 16 bytes a frame. */

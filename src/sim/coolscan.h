@@ -63,10 +63,9 @@ struct coolscan {
 	int negative;		/* the window asks the scanner to invert */
 	uint32_t exp[CS_PLANES];	/* exposure per plane of the list */
 	size_t pad;		/* bytes before each plane's samples */
-	uint64_t pos, total;
+	struct sim_stream stream;
 	uint8_t *line;
 	size_t line_len;
-	uint32_t line_no;
 };
 
 /* coolscan_image.c */

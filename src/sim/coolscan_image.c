@@ -76,6 +76,15 @@ csim_make_line(struct coolscan *cs, uint32_t n)
 		memcpy(cs->line + s * pass, cs->line, pass);
 }
 
+static const uint8_t *
+line_at(void *arg, uint32_t n)
+{
+	struct coolscan *cs = arg;
+
+	csim_make_line(cs, n);
+	return cs->line;
+}
+
 /*
  * Geometry and format of a scan from the first window of the list (the
  * others must agree).  0, or -1 if the window is unusable.
@@ -107,9 +116,7 @@ csim_scan_setup(struct coolscan *cs)
 	cs->line = NULL;
 	if (cs->width == 0 || cs->lines == 0 || (cs->line = malloc(cs->line_len)) == NULL)
 		return -1;
-	cs->line_no = UINT32_MAX;
-	cs->pos = 0;
-	cs->total = (uint64_t)cs->line_len * cs->lines;
+	sim_stream_start(&cs->stream, cs->line_len, cs->lines, line_at, cs);
 	return 0;
 }
 

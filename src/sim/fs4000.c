@@ -111,18 +111,6 @@ fsim_default_mode(uint8_t m[FS_MODE_LEN])
 		sim_put_be(m + FS_M_SHUTTER + 2 * c, 2, shutter[c]);
 }
 
-/* Data-out of exactly WANT bytes, or a parameter list length error. */
-static int
-data_out(struct sim_io *io, size_t want)
-{
-	if (io->dir != SIM_DIR_OUT || io->buflen < want) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x1a, 0x00);
-		return -1;
-	}
-	io->xfer = want;
-	return 0;
-}
-
 static void
 bad_cdb(struct sim_io *io)
 {
@@ -163,7 +151,7 @@ fs_mode_select(struct sim_io *io)
 	size_t tl = io->cdb[4], at;
 	const uint8_t *p = io->buf;
 
-	if (data_out(io, tl) < 0)
+	if (sim_data_out(io, tl) < 0)
 		return;
 	at = tl >= 4 ? 4 + (size_t)p[3] : tl;
 	if (at + 8 > tl || (p[at] & 0x3f) != SCSI_MODE_PAGE_MEASUREMENT ||
@@ -224,7 +212,7 @@ fs_set_window(struct sim_device *d, struct sim_io *io, uint8_t *block)
 		bad_cdb(io);
 		return;
 	}
-	if (data_out(io, tl) < 0)
+	if (sim_data_out(io, tl) < 0)
 		return;
 	if (!window_ok(w)) {
 		bad_param(io);
@@ -282,7 +270,7 @@ fs_scan(struct sim_device *d, struct fs4000 *fs, struct sim_io *io, int thumbnai
 		bad_cdb(io);
 		return;
 	}
-	if (data_out(io, 1) < 0)
+	if (sim_data_out(io, 1) < 0)
 		return;
 	if (io->buf[0] != 0) {
 		bad_param(io);
@@ -307,10 +295,10 @@ fs_data_status(const struct fs4000 *fs, struct sim_io *io)
 	const struct fs_job *j = &fs->job;
 
 	memset(r, 0, sizeof(r));
-	sim_put_be(r + 8, 4, (uint32_t)j->total);
+	sim_put_be(r + 8, 4, (uint32_t)j->stream.total);
 	sim_put_be(r + 12, 4, (uint32_t)j->bpl);
 	sim_put_be(r + 16, 4, j->lines);
-	sim_put_be(r + 20, 4, (uint32_t)j->total);
+	sim_put_be(r + 20, 4, (uint32_t)j->stream.total);
 	sim_data_in(io, r, sizeof(r), sim_be(io->cdb + 7, 2));
 }
 
@@ -334,8 +322,8 @@ static void
 fs_read(struct sim_device *d, struct fs4000 *fs, struct sim_io *io)
 {
 	struct fs_job *j = &fs->job;
-	size_t tl = sim_be(io->cdb + 6, 3), n, moved = 0, off, take;
-	uint32_t line;
+	size_t tl = sim_be(io->cdb + 6, 3), n;
+	unsigned speed = fs->mode[FS_M_SPEED] ? fs->mode[FS_M_SPEED] : 1;
 
 	if ((io->cdb[1] != 0x10 && io->cdb[1] != 0x00) || io->cdb[2] != 0) {
 		bad_cdb(io);
@@ -350,33 +338,11 @@ fs_read(struct sim_device *d, struct fs4000 *fs, struct sim_io *io)
 		bad_cdb(io);
 		return;
 	}
-	n = j->total - j->pos < tl ? (size_t)(j->total - j->pos) : tl;
-	while (moved < n) {
-		line = (uint32_t)(j->pos / j->bpl);
-		off = (size_t)(j->pos % j->bpl);
-		if (line != j->line_no) {
-			fsim_make_line(fs, line);
-			j->line_no = line;
-		}
-		take = j->bpl - off < n - moved ? j->bpl - off : n - moved;
-		if (io->dir == SIM_DIR_IN && moved + take <= io->buflen)
-			memcpy(io->buf + moved, j->line + off, take);
-		moved += take;
-		j->pos += take;
-	}
-	io->xfer = moved <= io->buflen ? moved : io->buflen;
-	if (fs->lps > 0 && moved > 0) {
-		/* Slower speeds expose each line longer. */
-		uint64_t ns = (uint64_t)(moved / j->bpl) * 1000000000ull *
-		    (fs->mode[FS_M_SPEED] ? fs->mode[FS_M_SPEED] : 1) / 2 / fs->lps;
-		struct timespec ts = { (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
-
-		nanosleep(&ts, NULL);
-	}
-	if (j->pos == j->total)
+	n = sim_stream_read(&j->stream, io, tl);
+	/* LPS lines a second at speed 2; slower speeds expose each line longer. */
+	sim_pace((uint64_t)n * speed, j->bpl, 2 * fs->lps);
+	if (j->stream.pos == j->stream.total)
 		scan_done(fs);
-	if (n < tl)
-		sim_check_info(io, SCSI_SK_NO_SENSE, 0x60, (uint32_t)(tl - n));
 }
 
 static void
@@ -415,7 +381,7 @@ fs_define_scan_mode(struct sim_device *d, struct fs4000 *fs, struct sim_io *io)
 		bad_cdb(io);
 		return;
 	}
-	if (data_out(io, tl) < 0)
+	if (sim_data_out(io, tl) < 0)
 		return;
 	if (tl == sizeof(page_02)) {
 		/* The transparency page: accepted, as the unit has no other. */
@@ -443,7 +409,7 @@ fs_afae(struct sim_device *d, struct fs4000 *fs, struct sim_io *io)
 		bad_cdb(io);
 		return;
 	}
-	if (data_out(io, 8) < 0)
+	if (sim_data_out(io, 8) < 0)
 		return;
 	mode = p[0] & 7;
 	first = sim_be(p + 4, 2);
@@ -595,7 +561,7 @@ fs_led(struct fs4000 *fs, struct sim_io *io)
 		bad_cdb(io);
 		return;
 	}
-	if (data_out(io, 4) == 0)
+	if (sim_data_out(io, 4) == 0)
 		fs->led = io->buf[0];
 }
 
@@ -683,7 +649,8 @@ fs_command(struct sim_device *d, void *st, struct sim_io *io)
 	case CANON_OP_CANCEL:
 		if (fs->job.active)
 			sim_trace(d, "cancel at %llu of %llu",
-			    (unsigned long long)fs->job.pos, (unsigned long long)fs->job.total);
+			    (unsigned long long)fs->job.stream.pos,
+			    (unsigned long long)fs->job.stream.total);
 		fs->job.active = 0;
 		break;
 	case CANON_OP_MOVE_POSITION:

@@ -76,9 +76,8 @@ struct fs_job {
 	int64_t base;		/* holder coordinate of device Y 0, film units */
 	int spot;		/* 1 clear, -1 opaque calibration spot, 0 film */
 	size_t bpl;
-	uint64_t total, pos;
+	struct sim_stream stream;
 	uint8_t *line;
-	uint32_t line_no;
 	/* Film transmittance of image lines, a ring of 2k + 1 rows. */
 	uint16_t *rows;
 	int64_t *row_tag;
@@ -119,7 +118,6 @@ void fsim_default_mode(uint8_t mode[FS_MODE_LEN]);
 void fsim_film_setup(struct fs4000 *fs);
 int fsim_job_setup(struct fs4000 *fs, const uint8_t *win, int thumbnail);
 void fsim_job_free(struct fs_job *j);
-void fsim_make_line(struct fs4000 *fs, uint32_t n);
 void fsim_af_measure(struct fs4000 *fs);
 int fsim_render(const char *window, FILE *out, char *err, size_t errlen);
 

@@ -186,6 +186,8 @@ fsim_job_free(struct fs_job *j)
 	memset(j, 0, sizeof(*j));
 }
 
+static const uint8_t *line_at(void *arg, uint32_t n);
+
 int
 fsim_job_setup(struct fs4000 *fs, const uint8_t *w, int thumbnail)
 {
@@ -236,9 +238,7 @@ fsim_job_setup(struct fs4000 *fs, const uint8_t *w, int thumbnail)
 	}
 	for (i = 0; i < j->nrows; i++)
 		j->row_tag[i] = INT64_MIN;
-	j->line_no = UINT32_MAX;
-	j->total = (uint64_t)j->bpl * j->lines;
-	j->pos = 0;
+	sim_stream_start(&j->stream, j->bpl, j->lines, line_at, fs);
 	return 0;
 }
 
@@ -264,9 +264,10 @@ image_row(const struct fs4000 *fs, struct fs_job *j, int64_t m)
  * Raw line N.  Forward, CCD row c sees image line N - c*k; a reverse scan
  * delivers the lines last first and its rows lead the other way.
  */
-void
-fsim_make_line(struct fs4000 *fs, uint32_t n)
+static const uint8_t *
+line_at(void *arg, uint32_t n)
 {
+	struct fs4000 *fs = arg;
 	struct fs_job *j = &fs->job;
 	static const uint16_t dark[4] = { 0, 0, 0, 0 }, leak[4] = { LEAK, LEAK, LEAK, LEAK };
 	uint8_t *p = j->line;
@@ -294,6 +295,7 @@ fsim_make_line(struct fs4000 *fs, uint32_t n)
 			    (int64_t)j->x0 + (int64_t)px * j->pitch_x));
 		}
 	}
+	return j->line;
 }
 
 /*

@@ -24,7 +24,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "scsaned/scsi_opcodes.h"
 #include "sim_int.h"
@@ -54,10 +53,9 @@ struct flatbed {
 	uint16_t mud;		/* current measurement unit divisor */
 	struct fb_window win;
 	int scanning;
-	uint64_t pos, total;
 	struct fb_geometry geo;
+	struct sim_stream stream;
 	uint8_t *line;		/* the line under the read position */
-	uint32_t line_no;	/* which line LINE holds, UINT32_MAX none */
 	unsigned lps;		/* emulated lines per second, 0 = instant */
 };
 
@@ -359,6 +357,15 @@ fb_get_window(struct flatbed *fb, struct sim_io *io)
 	sim_data_in(io, r, sizeof(r), sim_be(io->cdb + 6, 3));
 }
 
+static const uint8_t *
+fb_line_at(void *arg, uint32_t n)
+{
+	struct flatbed *fb = arg;
+
+	fb_make_line(&fb->win, &fb->geo, n, fb->line);
+	return fb->line;
+}
+
 static void
 fb_scan(struct sim_device *d, struct flatbed *fb, struct sim_io *io)
 {
@@ -393,54 +400,16 @@ fb_scan(struct sim_device *d, struct flatbed *fb, struct sim_io *io)
 		sim_check(io, SCSI_SK_HARDWARE_ERROR, 0x00, 0x00);
 		return;
 	}
-	fb->line_no = UINT32_MAX;
-	fb->pos = 0;
-	fb->total = (uint64_t)fb->geo.bpl * fb->geo.lines;
+	sim_stream_start(&fb->stream, fb->geo.bpl, fb->geo.lines, fb_line_at, fb);
 	fb->scanning = 1;
 	sim_trace(d, "scan ppl=%u lines=%u bpl=%u", fb->geo.ppl, fb->geo.lines,
 	    fb->geo.bpl);
 }
 
-/* Copy N image bytes from the current position into OUT (may be NULL). */
-static void
-fb_image_bytes(struct flatbed *fb, uint8_t *out, size_t n)
-{
-	uint32_t line;
-	size_t off, take;
-
-	while (n > 0) {
-		line = (uint32_t)(fb->pos / fb->geo.bpl);
-		off = (size_t)(fb->pos % fb->geo.bpl);
-		if (line != fb->line_no) {
-			fb_make_line(&fb->win, &fb->geo, line, fb->line);
-			fb->line_no = line;
-		}
-		take = fb->geo.bpl - off;
-		if (take > n)
-			take = n;
-		if (out != NULL) {
-			memcpy(out, fb->line + off, take);
-			out += take;
-		}
-		fb->pos += take;
-		n -= take;
-	}
-}
-
-/* Take the time the carriage needs for N more bytes of lines. */
-static void
-fb_travel(const struct flatbed *fb, size_t n)
-{
-	uint64_t ns = (uint64_t)n * 1000000000ull / fb->geo.bpl / fb->lps;
-	struct timespec ts = { (time_t)(ns / 1000000000ull), (long)(ns % 1000000000ull) };
-
-	nanosleep(&ts, NULL);
-}
-
 static void
 fb_read(struct flatbed *fb, struct sim_io *io)
 {
-	size_t tl = sim_be(io->cdb + 6, 3), n, copy;
+	size_t n;
 
 	if (io->cdb[2] != 0x00 || sim_be(io->cdb + 4, 2) != 0) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
@@ -450,26 +419,17 @@ fb_read(struct flatbed *fb, struct sim_io *io)
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
 		return;
 	}
-	n = fb->total - fb->pos < tl ? (size_t)(fb->total - fb->pos) : tl;
-	/* The device sends N bytes; an initiator buffer smaller loses the rest. */
-	copy = io->dir == SIM_DIR_IN && io->buf ? (n < io->buflen ? n : io->buflen) : 0;
-	fb_image_bytes(fb, io->buf, copy);
-	if (n > copy)
-		fb_image_bytes(fb, NULL, n - copy);
-	io->xfer = copy;
-	if (fb->lps > 0)
-		fb_travel(fb, n);
-	if (fb->pos == fb->total)
+	n = sim_stream_read(&fb->stream, io, sim_be(io->cdb + 6, 3));
+	sim_pace(n, fb->geo.bpl, fb->lps);	/* the carriage's travel */
+	if (fb->stream.pos == fb->stream.total)
 		fb->scanning = 0;
-	if (n < tl)
-		sim_check_info(io, SCSI_SK_NO_SENSE, 0x60, (uint32_t)(tl - n));
 }
 
 static void
 fb_buffer_status(struct flatbed *fb, struct sim_io *io)
 {
 	uint8_t r[12];
-	uint64_t left = fb->scanning ? fb->total - fb->pos : 0;
+	uint64_t left = fb->scanning ? fb->stream.total - fb->stream.pos : 0;
 
 	memset(r, 0, sizeof(r));
 	sim_put_be(r, 3, 9);
@@ -572,7 +532,6 @@ fb_create(void)
 		return NULL;
 	fb->mud = 1200;
 	fb_default_window(&fb->win, fb->mud);
-	fb->line_no = UINT32_MAX;
 	return fb;
 }
 

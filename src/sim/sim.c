@@ -1,10 +1,12 @@
 /*
  * sim.c - the simulator core: model lookup, spec options, tracing, and the
- * behaviour every model shares (warm-up, autosense for REQUEST SENSE).
+ * behaviour every model shares (warm-up, autosense for REQUEST SENSE,
+ * data-out checks, streaming an image to READ).
  */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "scsaned/scsi_opcodes.h"
 #include "sim_int.h"
@@ -149,6 +151,72 @@ sim_data_in(struct sim_io *io, const void *data, size_t n, size_t alloc)
 	return n;
 }
 
+
+int
+sim_data_out(struct sim_io *io, size_t want)
+{
+	if (io->dir != SIM_DIR_OUT || io->buflen < want) {
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x1a, 0x00);
+		return -1;
+	}
+	io->xfer = want;
+	return 0;
+}
+
+void
+sim_stream_start(struct sim_stream *s, size_t line_len, uint32_t lines,
+    const uint8_t *(*line_at)(void *arg, uint32_t n), void *arg)
+{
+	s->pos = 0;
+	s->total = (uint64_t)line_len * lines;
+	s->line_len = line_len;
+	s->line_no = UINT32_MAX;
+	s->line = NULL;
+	s->line_at = line_at;
+	s->arg = arg;
+}
+
+size_t
+sim_stream_read(struct sim_stream *s, struct sim_io *io, size_t tl)
+{
+	size_t n = s->total - s->pos < tl ? (size_t)(s->total - s->pos) : tl;
+	size_t room = io->dir == SIM_DIR_IN && io->buf != NULL ? io->buflen : 0;
+	size_t moved = 0, off, take;
+	uint32_t line;
+
+	while (moved < n) {
+		line = (uint32_t)(s->pos / s->line_len);
+		off = (size_t)(s->pos % s->line_len);
+		if (line != s->line_no) {
+			s->line = s->line_at(s->arg, line);
+			s->line_no = line;
+		}
+		take = s->line_len - off < n - moved ? s->line_len - off : n - moved;
+		/* The device sends it all; what the initiator has no room for is lost. */
+		if (moved < room)
+			memcpy(io->buf + moved, s->line + off, take < room - moved ? take : room - moved);
+		moved += take;
+		s->pos += take;
+	}
+	io->xfer = moved < room ? moved : room;
+	if (n < tl)
+		sim_check_info(io, SCSI_SK_NO_SENSE, 0x60, (uint32_t)(tl - n));
+	return n;
+}
+
+void
+sim_pace(uint64_t bytes, size_t line_len, unsigned lps)
+{
+	uint64_t ns;
+	struct timespec ts;
+
+	if (lps == 0 || line_len == 0)
+		return;
+	ns = bytes * 1000000000ull / line_len / lps;
+	ts.tv_sec = (time_t)(ns / 1000000000ull);
+	ts.tv_nsec = (long)(ns % 1000000000ull);
+	nanosleep(&ts, NULL);
+}
 struct open_ctx {
 	struct sim_device *d;
 	char *err;

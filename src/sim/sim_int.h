@@ -40,6 +40,37 @@ void sim_check_info(struct sim_io *io, uint8_t key, uint8_t flags,
  */
 size_t sim_data_in(struct sim_io *io, const void *data, size_t n, size_t alloc);
 
+/*
+ * A scan's data as READ delivers it: TOTAL bytes of lines LINE_LEN long,
+ * each made when first needed by LINE_AT (which returns the model's own
+ * buffer holding line N).  The one way every model streams an image.
+ */
+struct sim_stream {
+	uint64_t pos, total;
+	size_t line_len;
+	uint32_t line_no;	/* the line LINE holds, UINT32_MAX none */
+	const uint8_t *line;
+	const uint8_t *(*line_at)(void *arg, uint32_t n);
+	void *arg;
+};
+
+void sim_stream_start(struct sim_stream *s, size_t line_len, uint32_t lines,
+    const uint8_t *(*line_at)(void *arg, uint32_t n), void *arg);
+
+/*
+ * READ of TL bytes: what is left of the image, up to TL, into the
+ * initiator's buffer (as much as fits); a READ past the end is cut short
+ * with EOM + ILI and the residue as SCSI-2 says.  Returns the bytes the
+ * device sent.
+ */
+size_t sim_stream_read(struct sim_stream *s, struct sim_io *io, size_t tl);
+
+/* Take as long as BYTES of lines of LINE_LEN take at LPS lines a second. */
+void sim_pace(uint64_t bytes, size_t line_len, unsigned lps);
+
+/* Data-out of exactly WANT bytes, or CHECK 5/1A/00 (parameter list length). */
+int sim_data_out(struct sim_io *io, size_t want);
+
 /* Append a line to the device's trace file, if it has one. */
 void sim_trace(struct sim_device *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
