@@ -393,10 +393,6 @@ cs_command(struct sim_device *d, void *st, struct sim_io *io)
 {
 	struct coolscan *cs = st;
 
-	if (io->cdb_len < cs_cdb_length(io->cdb[0])) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
-		return;
-	}
 	if (cs_unit_attention(cs, io))
 		return;
 	switch (io->cdb[0]) {
@@ -513,7 +509,8 @@ cs_destroy(void *st)
 	{ return csim_render(&m, w, o, e, n); }				\
 	const struct sim_model var = {					\
 		.name = "coolscan-" #m, .create = create_##m,		\
-		.option = cs_option, .command = cs_command,		\
+		.option = cs_option, .cdb_length = cs_cdb_length,	\
+		.command = cs_command,					\
 		.destroy = cs_destroy, .render = render_##m,		\
 	}
 

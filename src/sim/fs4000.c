@@ -4,9 +4,7 @@
  * SCSI-2 scanner commands plus Canon's vendor commands for the scan mode
  * (D5/D6), AF/AE (E0), film status (E1), cancel (E4), the holder and
  * carriage (E6), the lamps (E7/EA), the motion mode (E8), thumbnails
- * (F0/F1/D8) and the LED (F3).  D5, D6 and D8 are 6-byte CDBs; bytes past
- * a command's length are ignored (iSCSI and tgt pad every CDB to 16), a
- * shorter CDB is refused.
+ * (F0/F1/D8) and the LED (F3).  D5, D6 and D8 are 6-byte CDBs (cdb_length).
  *
  * The host does everything a flatbed would do itself: it times the lamp's
  * warm-up from GET LAMP, homes the carriage before AF and before moving
@@ -590,10 +588,6 @@ fs_command(struct sim_device *d, void *st, struct sim_io *io)
 {
 	struct fs4000 *fs = st;
 
-	if (io->cdb_len < cdb_length(io->cdb[0])) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
-		return;
-	}
 	if (holder_event(fs, io))
 		return;
 	switch (io->cdb[0]) {
@@ -758,6 +752,7 @@ const struct sim_model sim_model_canon_fs4000us = {
 	.name = "canon-fs4000us",
 	.create = fs_create,
 	.option = fs_option,
+	.cdb_length = cdb_length,
 	.command = fs_command,
 	.destroy = fs_destroy,
 	.render = fsim_render,

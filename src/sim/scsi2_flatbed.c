@@ -476,10 +476,6 @@ fb_command(struct sim_device *d, void *st, struct sim_io *io)
 	uint8_t op = io->cdb[0];
 	size_t need = cdb_length(op);
 
-	if (need == 0 || io->cdb_len < need) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
-		return;
-	}
 	if (io->cdb[need - 1] & 0x03) {		/* link and flag: unsupported */
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
 		return;
@@ -631,6 +627,7 @@ const struct sim_model sim_model_scsi2_flatbed = {
 	.name = "scsi2-flatbed",
 	.create = fb_create,
 	.option = fb_option,
+	.cdb_length = cdb_length,
 	.command = fb_command,
 	.destroy = fb_destroy,
 	.render = fb_render,

@@ -390,7 +390,8 @@ sim_command(struct sim_device *d, struct sim_io *io)
 		sim_trace(d, "linkerr op=%02x", op);
 		return;
 	}
-	if (io->cdb_len < 6) {
+	if (io->cdb_len < 6 || d->model->cdb_length(op) == 0 ||
+	    io->cdb_len < d->model->cdb_length(op)) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
 	} else if (op == SCSI_OP_REQUEST_SENSE) {
 		request_sense(d, io);

@@ -12,6 +12,12 @@ struct sim_model {
 	void *(*create)(void);
 	/* A model-specific key=value from the spec: 0, or -1 if unknown/bad. */
 	int (*option)(void *st, const char *key, const char *val);
+	/*
+	 * How long a CDB with opcode OP is on this device, 0 if the device has
+	 * no such command: the core refuses a shorter CDB (5/20/00).  Longer
+	 * ones pass, as iSCSI and tgt pad every CDB to 16 bytes.
+	 */
+	size_t (*cdb_length)(uint8_t op);
 	void (*command)(struct sim_device *d, void *st, struct sim_io *io);
 	void (*destroy)(void *st);
 	int (*render)(const char *window, FILE *out, char *err, size_t errlen);
