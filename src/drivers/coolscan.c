@@ -31,6 +31,7 @@
 #include "scsaned/driver.h"
 #include "scsaned/log.h"
 #include "scsaned/scsi_opcodes.h"
+#include "optutil.h"
 #include "scsiutil.h"
 #include "coolscan.h"
 
@@ -221,20 +222,10 @@ cs_scan_cmd(struct cs *s, const uint8_t *ids, size_t n)
 static int
 cs_area(const struct cs *s, uint32_t *x, uint32_t *y, uint32_t *w, uint32_t *l)
 {
-	uint32_t x1 = cs_mm_to_units(s, s->br_x), y1 = cs_mm_to_units(s, s->br_y);
 	uint32_t pitch = s->caps.max_dpi / cs_effective_res(s);
 
-	*x = cs_mm_to_units(s, s->tl_x);
-	*y = cs_mm_to_units(s, s->tl_y);
-	if (x1 > s->caps.x_boundary)
-		x1 = s->caps.x_boundary;
-	if (y1 > s->caps.y_boundary)
-		y1 = s->caps.y_boundary;
-	if (x1 < *x + pitch || y1 < *y + pitch)
-		return -1;
-	*w = x1 - *x;
-	*l = y1 - *y;
-	return 0;
+	return opt_area(s->area, s->caps.max_dpi, s->caps.x_boundary, s->caps.y_boundary,
+	    pitch, x, y, w, l);
 }
 
 /* The window of the frame to scan now: the area moved to that frame. */

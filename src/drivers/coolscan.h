@@ -84,7 +84,7 @@ struct cs {
 	SANE_Word resolution, depth, infrared, samples, preview;
 	SANE_Word frame, all_frames, autofocus, focus;
 	SANE_Fixed exposure[3];		/* microseconds */
-	SANE_Fixed tl_x, tl_y, br_x, br_y;
+	SANE_Fixed area[4];		/* tl-x, tl-y, br-x, br-y, mm */
 	char film[16], ae[16];
 
 	/* Scan state. */
@@ -107,7 +107,6 @@ const SANE_Option_Descriptor *cs_option(void *h, SANE_Int n);
 SANE_Status cs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info);
 unsigned cs_effective_res(const struct cs *s);
 int cs_effective_depth(const struct cs *s);
-uint32_t cs_mm_to_units(const struct cs *s, SANE_Fixed mm);
 SANE_Status cs_button(struct cs *s, uint8_t op);
 
 /* coolscan_convert.c: device lines (LINES of them at SRC) to SANE lines. */

@@ -18,18 +18,6 @@
 static SANE_String_Const films[] = { FILM_POSITIVE, FILM_NEGATIVE, NULL };
 static SANE_String_Const ae_modes[] = { "None", "AE", "AE-WB", NULL };
 
-uint32_t
-cs_mm_to_units(const struct cs *s, SANE_Fixed mm)
-{
-	return (uint32_t)((SANE_UNFIX(mm) * s->caps.max_dpi) / 25.4 + 0.5);
-}
-
-static SANE_Fixed
-units_to_mm(const struct cs *s, uint32_t u)
-{
-	return SANE_FIX((double)u * 25.4 / s->caps.max_dpi);
-}
-
 static void
 init_mode(struct cs *s)
 {
@@ -136,18 +124,9 @@ init_geometry_buttons(struct cs *s)
 	SANE_Option_Descriptor *o = s->opt;
 
 	opt_set_group(&o[CS_OPT_GEOMETRY_GROUP], SANE_I18N("Geometry"));
-	opt_set_desc(&o[CS_OPT_TL_X], SANE_NAME_SCAN_TL_X, SANE_TITLE_SCAN_TL_X,
-	    SANE_DESC_SCAN_TL_X, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	opt_set_desc(&o[CS_OPT_TL_Y], SANE_NAME_SCAN_TL_Y, SANE_TITLE_SCAN_TL_Y,
-	    SANE_DESC_SCAN_TL_Y, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	opt_set_desc(&o[CS_OPT_BR_X], SANE_NAME_SCAN_BR_X, SANE_TITLE_SCAN_BR_X,
-	    SANE_DESC_SCAN_BR_X, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	opt_set_desc(&o[CS_OPT_BR_Y], SANE_NAME_SCAN_BR_Y, SANE_TITLE_SCAN_BR_Y,
-	    SANE_DESC_SCAN_BR_Y, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	opt_set_range(&o[CS_OPT_TL_X], &s->x_range, 0, units_to_mm(s, s->caps.x_boundary), 0);
-	opt_set_range(&o[CS_OPT_BR_X], &s->x_range, 0, units_to_mm(s, s->caps.x_boundary), 0);
-	opt_set_range(&o[CS_OPT_TL_Y], &s->y_range, 0, units_to_mm(s, s->caps.y_boundary), 0);
-	opt_set_range(&o[CS_OPT_BR_Y], &s->y_range, 0, units_to_mm(s, s->caps.y_boundary), 0);
+	opt_set_area(&o[CS_OPT_TL_X], &s->x_range, &s->y_range,
+	    opt_units_to_mm((SANE_Int)s->caps.x_boundary, s->caps.max_dpi),
+	    opt_units_to_mm((SANE_Int)s->caps.y_boundary, s->caps.max_dpi));
 
 	opt_set_group(&o[CS_OPT_BUTTON_GROUP], SANE_I18N("Film transport"));
 	opt_set_desc(&o[CS_OPT_LOAD], "load", SANE_I18N("Load"),
@@ -182,8 +161,8 @@ cs_opts_init(struct cs *s)
 	s->exposure[0] = SANE_FIX(1200);
 	s->exposure[1] = SANE_FIX(1200);
 	s->exposure[2] = SANE_FIX(1000);
-	s->br_x = s->x_range.max;
-	s->br_y = s->y_range.max;
+	s->area[2] = s->x_range.max;
+	s->area[3] = s->y_range.max;
 }
 
 /* The resolution a scan uses: preview is a tenth of the maximum. */
@@ -233,10 +212,8 @@ value_of(struct cs *s, SANE_Int n)
 	case CS_OPT_EXPOSURE_R: return &s->exposure[0];
 	case CS_OPT_EXPOSURE_G: return &s->exposure[1];
 	case CS_OPT_EXPOSURE_B: return &s->exposure[2];
-	case CS_OPT_TL_X: return &s->tl_x;
-	case CS_OPT_TL_Y: return &s->tl_y;
-	case CS_OPT_BR_X: return &s->br_x;
-	case CS_OPT_BR_Y: return &s->br_y;
+	case CS_OPT_TL_X: case CS_OPT_TL_Y: case CS_OPT_BR_X: case CS_OPT_BR_Y:
+		return &s->area[n - CS_OPT_TL_X];
 	default: return NULL;
 	}
 }

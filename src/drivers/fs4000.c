@@ -33,6 +33,7 @@
 #include "scsaned/driver.h"
 #include "scsaned/log.h"
 #include "scsaned/scsi_opcodes.h"
+#include "optutil.h"
 #include "scsiutil.h"
 #include "fs4000.h"
 
@@ -144,6 +145,15 @@ fs_set_frame(struct fs *s, uint8_t mode)
 	return fs_simple(s, "SET FRAME", CANON_OP_SET_FRAME, mode, 0, 0, TIMEOUT_MS);
 }
 
+/* SET LAMP: CDB byte 2 the visible lamp, byte 3 the infrared one. */
+static SANE_Status
+fs_set_lamp(struct fs *s, int visible, int ir)
+{
+	uint8_t cdb[10] = { CANON_OP_SET_LAMP, 0, (uint8_t)visible, (uint8_t)ir };
+
+	return fs_cmd(s, "SET LAMP", cdb, 10, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL);
+}
+
 /* Switch the lamps and wait until the one in use has been on 15 s. */
 static SANE_Status
 fs_lamp(struct fs *s, int ir)
@@ -152,8 +162,7 @@ fs_lamp(struct fs *s, int ir)
 	unsigned waited, on;
 	SANE_Status st;
 
-	if ((st = fs_simple(s, "SET LAMP", CANON_OP_SET_LAMP, 0, !ir, (uint16_t)(ir << 8),
-	    TIMEOUT_MS)) != SANE_STATUS_GOOD)
+	if ((st = fs_set_lamp(s, !ir, ir)) != SANE_STATUS_GOOD)
 		return st;
 	for (waited = 0; waited <= LAMP_WAIT_MS; waited += LAMP_POLL_MS) {
 		if ((st = fs_cmd(s, "GET LAMP", cdb, 10, SCSI_DIR_IN, r, sizeof(r), TIMEOUT_MS,
@@ -307,20 +316,7 @@ fs_pass_setup(struct fs_pass *p, unsigned spp, unsigned res, int depth, uint32_t
 static int
 fs_area(const struct fs *s, uint32_t *x, uint32_t *y, uint32_t *w, uint32_t *l)
 {
-	uint32_t x0 = fs_mm_to_units(s->tl_x), y0 = fs_mm_to_units(s->tl_y);
-	uint32_t x1 = fs_mm_to_units(s->br_x), y1 = fs_mm_to_units(s->br_y);
-
-	if (x1 > FS_WIDTH)
-		x1 = FS_WIDTH;
-	if (y1 > FS_LENGTH)
-		y1 = FS_LENGTH;
-	if (x1 <= x0 || y1 <= y0)
-		return -1;
-	*x = x0;
-	*y = y0;
-	*w = x1 - x0;
-	*l = y1 - y0;
-	return 0;
+	return opt_area(s->area, FS_DPI, FS_WIDTH, FS_LENGTH, 1, x, y, w, l);
 }
 
 /* Raw window length: the area plus the 2k lines the colour lag eats, if they fit. */
@@ -576,13 +572,19 @@ fs_start(void *h)
 	return st;
 }
 
-/* Device lines in, SANE lines out through OBUF; the ring holds the lag. */
+/*
+ * Device lines in, SANE lines out, the ring holding the lag.  Whole lines
+ * go straight into the caller's buffer (a device line completes at most
+ * one); a caller asking less than a line gets it through OBUF.
+ */
 static SANE_Status
 fs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 {
 	struct fs *s = h;
 	const struct fs_pass *p = &s->pass;
 	size_t n, lines, i;
+	uint8_t *out;
+	int direct;
 	SANE_Status st;
 
 	*len = 0;
@@ -596,15 +598,24 @@ fs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 		lines = s->lines_per_read;
 		if ((uint64_t)lines * p->dev_line > s->left)
 			lines = (size_t)(s->left / p->dev_line);
+		direct = (size_t)max >= p->out_line;
+		if (direct && lines > (size_t)max / p->out_line)
+			lines = (size_t)max / p->out_line;
 		if ((st = fs_read_lines(s, p, s->dbuf, lines)) != SANE_STATUS_GOOD) {
 			s->scanning = 0;
 			return st;
 		}
 		s->left -= (uint64_t)lines * p->dev_line;
-		s->obuf_len = s->obuf_pos = 0;
-		for (i = 0; i < lines; i++)
-			s->obuf_len += (size_t)fs_ring_push(&s->ring, s->dbuf + i * p->dev_line,
-			    s->obuf + s->obuf_len) * p->out_line;
+		out = direct ? buf : s->obuf;
+		for (n = i = 0; i < lines; i++)
+			n += (size_t)fs_ring_push(&s->ring, s->dbuf + i * p->dev_line, out + n) *
+			    p->out_line;
+		if (direct && n > 0) {
+			*len = (SANE_Int)n;
+			return SANE_STATUS_GOOD;
+		}
+		s->obuf_len = direct ? 0 : n;
+		s->obuf_pos = 0;
 	}
 	n = s->obuf_len - s->obuf_pos;
 	if (n > (size_t)max)
@@ -729,7 +740,7 @@ fs_close(void *h)
 	uint8_t rel[6] = { SCSI_OP_RELEASE_UNIT };
 
 	fs_cancel(s);
-	fs_simple(s, "SET LAMP", CANON_OP_SET_LAMP, 0, 0, 0, TIMEOUT_MS);
+	fs_set_lamp(s, 0, 0);
 	fs_cmd(s, "CONTROL LED", cdb, 10, SCSI_DIR_OUT, led, 4, TIMEOUT_MS, NULL);
 	fs_cmd(s, "RELEASE", rel, 6, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL);
 	scsi_close(s->t);

@@ -87,7 +87,7 @@ struct fs {
 	SANE_Word resolution, depth, infrared, preview;
 	SANE_Word frame, all_frames, autofocus, focus, ae;
 	SANE_Fixed exposure[3];		/* percent of Canon's own */
-	SANE_Fixed tl_x, tl_y, br_x, br_y;
+	SANE_Fixed area[4];		/* tl-x, tl-y, br-x, br-y, mm */
 	char film[16];
 
 	/* Scan state. */
@@ -112,7 +112,6 @@ const SANE_Option_Descriptor *fs_option(void *h, SANE_Int n);
 SANE_Status fs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info);
 unsigned fs_effective_res(const struct fs *s);
 int fs_effective_depth(const struct fs *s);
-uint32_t fs_mm_to_units(SANE_Fixed mm);
 SANE_Status fs_eject(struct fs *s);
 
 /* fs4000_convert.c */

@@ -19,18 +19,6 @@ static SANE_String_Const films[] = { FILM_POSITIVE, FILM_NEGATIVE, NULL };
 /* 4000 dpi divided by a whole number; 160 is the unit's thumbnail resolution. */
 static const SANE_Word resolutions[] = { 9, 4000, 2000, 1000, 800, 500, 400, 250, 200, 160 };
 
-uint32_t
-fs_mm_to_units(SANE_Fixed mm)
-{
-	return (uint32_t)(SANE_UNFIX(mm) * FS_DPI / 25.4 + 0.5);
-}
-
-static SANE_Fixed
-units_to_mm(uint32_t u)
-{
-	return SANE_FIX((double)u * 25.4 / FS_DPI);
-}
-
 static void
 init_mode(struct fs *s)
 {
@@ -120,18 +108,8 @@ init_geometry_buttons(struct fs *s)
 	SANE_Option_Descriptor *o = s->opt;
 
 	opt_set_group(&o[FS_OPT_GEOMETRY_GROUP], SANE_I18N("Geometry"));
-	opt_set_desc(&o[FS_OPT_TL_X], SANE_NAME_SCAN_TL_X, SANE_TITLE_SCAN_TL_X,
-	    SANE_DESC_SCAN_TL_X, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	opt_set_desc(&o[FS_OPT_TL_Y], SANE_NAME_SCAN_TL_Y, SANE_TITLE_SCAN_TL_Y,
-	    SANE_DESC_SCAN_TL_Y, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	opt_set_desc(&o[FS_OPT_BR_X], SANE_NAME_SCAN_BR_X, SANE_TITLE_SCAN_BR_X,
-	    SANE_DESC_SCAN_BR_X, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	opt_set_desc(&o[FS_OPT_BR_Y], SANE_NAME_SCAN_BR_Y, SANE_TITLE_SCAN_BR_Y,
-	    SANE_DESC_SCAN_BR_Y, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	opt_set_range(&o[FS_OPT_TL_X], &s->x_range, 0, units_to_mm(FS_WIDTH), 0);
-	opt_set_range(&o[FS_OPT_BR_X], &s->x_range, 0, units_to_mm(FS_WIDTH), 0);
-	opt_set_range(&o[FS_OPT_TL_Y], &s->y_range, 0, units_to_mm(FS_LENGTH), 0);
-	opt_set_range(&o[FS_OPT_BR_Y], &s->y_range, 0, units_to_mm(FS_LENGTH), 0);
+	opt_set_area(&o[FS_OPT_TL_X], &s->x_range, &s->y_range,
+	    opt_units_to_mm(FS_WIDTH, FS_DPI), opt_units_to_mm(FS_LENGTH, FS_DPI));
 
 	opt_set_group(&o[FS_OPT_BUTTON_GROUP], SANE_I18N("Film transport"));
 	opt_set_desc(&o[FS_OPT_EJECT], "eject", SANE_I18N("Eject"),
@@ -159,8 +137,8 @@ fs_opts_init(struct fs *s)
 	s->focus = 128;
 	for (c = 0; c < 3; c++)
 		s->exposure[c] = SANE_FIX(100);
-	s->br_x = s->x_range.max;
-	s->br_y = s->y_range.max;
+	s->area[2] = s->x_range.max;
+	s->area[3] = s->y_range.max;
 	o[FS_OPT_FOCUS].cap |= SANE_CAP_INACTIVE;
 }
 
@@ -201,10 +179,8 @@ value_of(struct fs *s, SANE_Int n)
 	case FS_OPT_EXPOSURE_R: return &s->exposure[0];
 	case FS_OPT_EXPOSURE_G: return &s->exposure[1];
 	case FS_OPT_EXPOSURE_B: return &s->exposure[2];
-	case FS_OPT_TL_X: return &s->tl_x;
-	case FS_OPT_TL_Y: return &s->tl_y;
-	case FS_OPT_BR_X: return &s->br_x;
-	case FS_OPT_BR_Y: return &s->br_y;
+	case FS_OPT_TL_X: case FS_OPT_TL_Y: case FS_OPT_BR_X: case FS_OPT_BR_Y:
+		return &s->area[n - FS_OPT_TL_X];
 	default: return NULL;
 	}
 }

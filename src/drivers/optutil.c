@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sane/saneopts.h>
+
 #include "optutil.h"
 
 static SANE_Word
@@ -82,21 +84,40 @@ opt_constrain(const SANE_Option_Descriptor *d, void *value, SANE_Int *info)
 }
 
 SANE_Int
-opt_mm_to_units(SANE_Fixed mm)
+opt_mm_to_units(SANE_Fixed mm, unsigned per_inch)
 {
-	/* units = mm * 1200 / 25.4, with SANE_Fixed's 16 fraction bits. */
-	int64_t num = (int64_t)mm * 12000;
+	/* units = mm * per_inch / 25.4, with SANE_Fixed's 16 fraction bits. */
+	int64_t num = (int64_t)mm * per_inch * 10;
 	int64_t den = (int64_t)254 << SANE_FIXED_SCALE_SHIFT;
 
 	return (SANE_Int)((num + den / 2) / den);
 }
 
 SANE_Fixed
-opt_units_to_mm(SANE_Int units)
+opt_units_to_mm(SANE_Int units, unsigned per_inch)
 {
 	int64_t num = ((int64_t)units * 254) << SANE_FIXED_SCALE_SHIFT;
+	int64_t den = (int64_t)per_inch * 10;
 
-	return (SANE_Fixed)((num + 6000) / 12000);
+	return (SANE_Fixed)((num + den / 2) / den);
+}
+
+void
+opt_set_area(SANE_Option_Descriptor o[4], SANE_Range *x, SANE_Range *y, SANE_Fixed xmax,
+    SANE_Fixed ymax)
+{
+	opt_set_desc(&o[0], SANE_NAME_SCAN_TL_X, SANE_TITLE_SCAN_TL_X, SANE_DESC_SCAN_TL_X,
+	    SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
+	opt_set_desc(&o[1], SANE_NAME_SCAN_TL_Y, SANE_TITLE_SCAN_TL_Y, SANE_DESC_SCAN_TL_Y,
+	    SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
+	opt_set_desc(&o[2], SANE_NAME_SCAN_BR_X, SANE_TITLE_SCAN_BR_X, SANE_DESC_SCAN_BR_X,
+	    SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
+	opt_set_desc(&o[3], SANE_NAME_SCAN_BR_Y, SANE_TITLE_SCAN_BR_Y, SANE_DESC_SCAN_BR_Y,
+	    SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
+	opt_set_range(&o[0], x, 0, xmax, 0);
+	opt_set_range(&o[2], x, 0, xmax, 0);
+	opt_set_range(&o[1], y, 0, ymax, 0);
+	opt_set_range(&o[3], y, 0, ymax, 0);
 }
 
 void
@@ -153,4 +174,24 @@ opt_get_set(const SANE_Option_Descriptor *d, void *val, SANE_Action a, void *v,
 	else
 		memcpy(val, v, sizeof(SANE_Word));
 	return SANE_STATUS_GOOD;
+}
+
+int
+opt_area(const SANE_Fixed mm[4], unsigned per_inch, uint32_t xmax, uint32_t ymax,
+    uint32_t min, uint32_t *x, uint32_t *y, uint32_t *w, uint32_t *l)
+{
+	uint32_t x0 = (uint32_t)opt_mm_to_units(mm[0], per_inch);
+	uint32_t y0 = (uint32_t)opt_mm_to_units(mm[1], per_inch);
+	uint32_t x1 = (uint32_t)opt_mm_to_units(mm[2], per_inch);
+	uint32_t y1 = (uint32_t)opt_mm_to_units(mm[3], per_inch);
+
+	x1 = x1 > xmax ? xmax : x1;
+	y1 = y1 > ymax ? ymax : y1;
+	if (x1 < x0 + min || y1 < y0 + min)
+		return -1;
+	*x = x0;
+	*y = y0;
+	*w = x1 - x0;
+	*l = y1 - y0;
+	return 0;
 }

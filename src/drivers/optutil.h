@@ -6,6 +6,7 @@
 #ifndef SCSANED_OPTUTIL_H
 #define SCSANED_OPTUTIL_H
 
+#include <stdint.h>
 #include <sane/sane.h>
 
 /*
@@ -34,8 +35,23 @@ void opt_set_group(SANE_Option_Descriptor *d, const char *title);
 void opt_set_range(SANE_Option_Descriptor *d, SANE_Range *r, SANE_Word min,
     SANE_Word max, SANE_Word quant);
 
-/* mm as SANE_Fixed to 1/1200 inch, rounded; and back. */
-SANE_Int opt_mm_to_units(SANE_Fixed mm);
-SANE_Fixed opt_units_to_mm(SANE_Int units);
+/* mm as SANE_Fixed to units of 1/PER_INCH inch, rounded; and back. */
+SANE_Int opt_mm_to_units(SANE_Fixed mm, unsigned per_inch);
+SANE_Fixed opt_units_to_mm(SANE_Int units, unsigned per_inch);
+
+/*
+ * The scan area: O[0..3] are tl-x, tl-y, br-x, br-y in mm, X from 0 to
+ * XMAX and Y from 0 to YMAX (ranges X and Y, which must outlive O).
+ */
+void opt_set_area(SANE_Option_Descriptor o[4], SANE_Range *x, SANE_Range *y,
+    SANE_Fixed xmax, SANE_Fixed ymax);
+
+/*
+ * The area the options MM (tl-x, tl-y, br-x, br-y) ask for, in units of
+ * 1/PER_INCH inch, cut to XMAX x YMAX: 0, or -1 if it is narrower or
+ * shorter than MIN units.
+ */
+int opt_area(const SANE_Fixed mm[4], unsigned per_inch, uint32_t xmax, uint32_t ymax,
+    uint32_t min, uint32_t *x, uint32_t *y, uint32_t *w, uint32_t *l);
 
 #endif

@@ -61,22 +61,9 @@ static void
 init_geometry_options(struct s2 *s)
 {
 	SANE_Option_Descriptor *o = s->opt;
-	SANE_Fixed wmm = opt_units_to_mm(s->caps.width_u);
-	SANE_Fixed lmm = opt_units_to_mm(s->caps.length_u);
-
 	opt_set_group(&o[S2_OPT_GEOMETRY_GROUP], SANE_I18N("Geometry"));
-	opt_set_desc(&o[S2_OPT_TL_X], SANE_NAME_SCAN_TL_X, SANE_TITLE_SCAN_TL_X,
-	    SANE_DESC_SCAN_TL_X, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	opt_set_desc(&o[S2_OPT_TL_Y], SANE_NAME_SCAN_TL_Y, SANE_TITLE_SCAN_TL_Y,
-	    SANE_DESC_SCAN_TL_Y, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	opt_set_desc(&o[S2_OPT_BR_X], SANE_NAME_SCAN_BR_X, SANE_TITLE_SCAN_BR_X,
-	    SANE_DESC_SCAN_BR_X, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	opt_set_desc(&o[S2_OPT_BR_Y], SANE_NAME_SCAN_BR_Y, SANE_TITLE_SCAN_BR_Y,
-	    SANE_DESC_SCAN_BR_Y, SANE_TYPE_FIXED, SANE_UNIT_MM, sizeof(SANE_Word));
-	opt_set_range(&o[S2_OPT_TL_X], &s->x_range, 0, wmm, 0);
-	opt_set_range(&o[S2_OPT_BR_X], &s->x_range, 0, wmm, 0);
-	opt_set_range(&o[S2_OPT_TL_Y], &s->y_range, 0, lmm, 0);
-	opt_set_range(&o[S2_OPT_BR_Y], &s->y_range, 0, lmm, 0);
+	opt_set_area(&o[S2_OPT_TL_X], &s->x_range, &s->y_range,
+	    opt_units_to_mm(s->caps.width_u, 1200), opt_units_to_mm(s->caps.length_u, 1200));
 }
 
 /* Depth means nothing in lineart, threshold only there. */
@@ -223,8 +210,8 @@ static void
 axis(SANE_Fixed a, SANE_Fixed b, SANE_Int res, SANE_Int max,
     SANE_Int *start, SANE_Int *len)
 {
-	SANE_Int lo = opt_mm_to_units(a < b ? a : b);
-	SANE_Int hi = opt_mm_to_units(a < b ? b : a);
+	SANE_Int lo = opt_mm_to_units(a < b ? a : b, 1200);
+	SANE_Int hi = opt_mm_to_units(a < b ? b : a, 1200);
 	SANE_Int min_len = (1200 + res - 1) / res;	/* at least one pixel */
 
 	if (hi - lo < min_len)
