@@ -245,14 +245,13 @@ static void
 trace_scan(struct sim_device *d, const struct fs4000 *fs, const char *what)
 {
 	const struct fs_job *j = &fs->job;
-	const uint8_t *m = fs->mode;
+	const uint8_t *m = fs->mode, *w = j->thumbnail ? fs->thumb : fs->window;
 
 	sim_trace(d, "%s xres=%u yres=%u x=%u y=%u w=%u l=%u comp=%u bpp=%u pos=%u "
 	    "frame=%u gain=%u,%u,%u offset=%u,%u,%u shutter=%u,%u,%u speed=%u "
 	    "lines=%u bpl=%zu k=%u lamp=%u,%u", what, j->xres, j->yres, j->x0, j->y0,
-	    sim_be((j->thumbnail ? fs->thumb : fs->window) + FS_W_WIDTH, 4),
-	    sim_be((j->thumbnail ? fs->thumb : fs->window) + FS_W_LENGTH, 4), j->comp,
-	    (j->thumbnail ? fs->thumb : fs->window)[FS_W_BPP], fs->holder_pos,
+	    sim_be(w + FS_W_WIDTH, 4), sim_be(w + FS_W_LENGTH, 4), j->comp, w[FS_W_BPP],
+	    fs->holder_pos,
 	    fs->frame_mode, m[FS_M_GAIN], m[FS_M_GAIN + 1], m[FS_M_GAIN + 2],
 	    sim_be(m + FS_M_OFFSET, 2), sim_be(m + FS_M_OFFSET + 2, 2),
 	    sim_be(m + FS_M_OFFSET + 4, 2), sim_be(m + FS_M_SHUTTER, 2),
