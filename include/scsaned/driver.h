@@ -36,6 +36,7 @@ int driver_probe(struct device *dev, char *err, size_t errlen);
 extern const struct driver driver_scsi2;
 extern const struct driver driver_coolscan;
 extern const struct driver driver_fs4000;
+extern const struct driver driver_fs2710;
 
 /*
  * The system's SANE backends (libsane.so.1, loaded at run time): call ADD

@@ -11,6 +11,7 @@
 static const struct driver *const drivers[] = {
 	&driver_coolscan,
 	&driver_fs4000,
+	&driver_fs2710,
 	&driver_scsi2,
 };
 
