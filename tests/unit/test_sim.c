@@ -1,6 +1,8 @@
 /*
- * test_sim.c - the scsi2-flatbed model answers as the SCSI-2 standard
- * says a scanner does, including what it must reject.
+ * test_sim.c - the simulator's models answer as their devices do: the
+ * scsi2-flatbed as the SCSI-2 standard says a scanner does, the Coolscan
+ * and the FS2710 with their vendor commands; including what they must
+ * reject.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -456,6 +458,134 @@ test_bad_specs(void **state)
 	assert_null(sim_open("scsi2-flatbed?nomedia=yes", err, sizeof(err)));
 }
 
+/* A 72-byte FS2710 window: RES dpi, X, Y, W, L in 1/2720 inch, BPP bits. */
+static void
+fs27_window(struct sim_device *d, unsigned res, uint32_t x, uint32_t y, uint32_t w,
+    uint32_t l, uint8_t bpp, struct sim_io *io)
+{
+	static const uint8_t cdb[10] = { 0x24, 0, 0, 0, 0, 0, 0, 0, 72, 0 };
+	static uint8_t p[72];
+	uint32_t v[4] = { x, y, w, l };
+	int i, b;
+
+	memset(p, 0, sizeof(p));
+	p[7] = 64;
+	p[10] = p[12] = (uint8_t)(res >> 8);
+	p[11] = p[13] = (uint8_t)res;
+	for (i = 0; i < 4; i++)
+		for (b = 0; b < 4; b++)
+			p[14 + 4 * i + b] = (uint8_t)(v[i] >> (24 - 8 * b));
+	p[33] = 5;
+	p[34] = bpp;
+	cmd(d, cdb, sizeof(cdb), SIM_DIR_OUT, p, sizeof(p), io);
+}
+
+/* What Debian's canon backend would refuse to live with, and what it needs. */
+static void
+test_fs2710_commands(void **state)
+{
+	static const uint8_t d5[6] = { 0xd5, 0, 0x20, 0, 20, 0 }, d5x[6] = { 0xd5, 0, 0x07, 0, 20, 0 };
+	static const uint8_t f0[6] = { 0x12, 1, 0xf0, 0, 74, 0 }, ms[6] = { 0x1a, 0, 3, 0, 12, 0 };
+	static const uint8_t d6[6] = { 0xd6, 0x10, 0, 0, 20, 0 }, scan[6] = { 0x1b, 0, 0, 0, 1, 0 };
+	static const uint8_t gds[10] = { 0x34, 0, 0, 0, 0, 0, 0, 0, 28, 0 };
+	static const uint8_t rd[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0x01, 0x00, 0 };
+	static const uint8_t c1[6] = { 0xc1, 0, 0, 0, 0, 0 };
+	struct sim_device *d = dev("canon-fs2710");
+	uint8_t buf[256], page20[20] = { 0, 0, 0, 0, 0x20, 14 }, id = 0;
+	struct sim_io io;
+
+	(void)state;
+	cmd(d, f0, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);
+	assert_int_equal(io.xfer, 74);
+	assert_int_equal(buf[10] << 8 | buf[11], 2720);	/* max dpi */
+	assert_int_equal(buf[14] << 8 | buf[15], 170);	/* min dpi */
+	assert_int_equal(buf[22] << 8 | buf[23], 2592);	/* x range */
+	cmd(d, ms, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);
+	assert_int_equal(buf[8] << 8 | buf[9], 2720);
+	cmd(d, d5, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);
+	assert_int_equal(io.xfer, 20);
+	cmd(d, d5x, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_sense(&io, 5, 0x24, 0);
+	/* Page 20 with a speed past 1/3 is refused; a good one is read back. */
+	page20[15] = 4;
+	cmd(d, d6, 6, SIM_DIR_OUT, page20, sizeof(page20), &io);
+	assert_sense(&io, 5, 0x26, 0);
+	page20[15] = 2;
+	cmd(d, d6, 6, SIM_DIR_OUT, page20, sizeof(page20), &io);
+	assert_int_equal(io.status, 0);
+	cmd(d, d5, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(buf[15], 2);
+	/* The unit only digitises 12 bits, within its area, 170-2720 dpi. */
+	fs27_window(d, 340, 0, 0, 2592, 3888, 8, &io);
+	assert_sense(&io, 5, 0x26, 0);
+	fs27_window(d, 340, 100, 0, 2592, 3888, 12, &io);
+	assert_sense(&io, 5, 0x26, 0);
+	fs27_window(d, 85, 0, 0, 2592, 3888, 12, &io);
+	assert_sense(&io, 5, 0x26, 0);
+	/* GET DATA STATUS and READ before SCAN: command sequence error. */
+	cmd(d, gds, 10, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_sense(&io, 5, 0x2c, 0);
+	cmd(d, rd, 10, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_sense(&io, 5, 0x2c, 0);
+	/* 1000 x 2000 units at 680 dpi: 250 x 500 pixels of 6 bytes. */
+	fs27_window(d, 680, 10, 20, 1000, 2000, 12, &io);
+	assert_int_equal(io.status, 0);
+	cmd(d, scan, 6, SIM_DIR_OUT, &id, 1, &io);
+	assert_int_equal(io.status, 0);
+	cmd(d, gds, 10, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);
+	assert_int_equal(buf[12] << 24 | buf[13] << 16 | buf[14] << 8 | buf[15], 250);
+	assert_int_equal(buf[16] << 24 | buf[17] << 16 | buf[18] << 8 | buf[19], 500);
+	assert_int_equal(buf[20] << 24 | buf[21] << 16 | buf[22] << 8 | buf[23], 750000);
+	/* Samples are 12 bits at the top of little-endian words. */
+	cmd(d, rd, 10, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);
+	assert_int_equal(io.xfer, 256);
+	assert_int_equal(buf[0] & 0x0f, 0);
+	assert_int_equal(buf[2] & 0x0f, 0);
+	assert_int_equal(buf[6] & 0x0f, 0);
+	cmd(d, c1, 6, SIM_DIR_NONE, NULL, 0, &io);
+	assert_sense(&io, 5, 0x20, 0);
+	sim_close(d);
+}
+
+/* Eject: gone for one TEST UNIT READY, then the user puts it back. */
+static void
+test_fs2710_eject(void **state)
+{
+	static const uint8_t tur[6] = { 0 }, ej[10] = { 0x31 }, scan[6] = { 0x1b, 0, 0, 0, 1, 0 };
+	static const uint8_t gfs[10] = { 0xe1, 0, 0, 0, 0, 0, 0, 0, 4, 0 };
+	struct sim_device *d = dev("canon-fs2710"), *none = dev("canon-fs2710?holder=none");
+	uint8_t r[4], id = 0;
+	struct sim_io io;
+
+	(void)state;
+	cmd(d, ej, 10, SIM_DIR_NONE, NULL, 0, &io);
+	assert_int_equal(io.status, 0);
+	cmd(d, gfs, 10, SIM_DIR_IN, r, sizeof(r), &io);
+	assert_int_equal(r[0], 0);
+	cmd(d, scan, 6, SIM_DIR_OUT, &id, 1, &io);
+	assert_sense(&io, 2, 0x3a, 0);
+	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	assert_sense(&io, 2, 0x3a, 0);
+	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	assert_int_equal(io.status, 0);
+	cmd(d, gfs, 10, SIM_DIR_IN, r, sizeof(r), &io);
+	assert_int_equal(r[0], 1);
+	cmd(d, scan, 6, SIM_DIR_OUT, &id, 1, &io);
+	assert_int_equal(io.status, 0);
+	/* Without a holder it stays not ready. */
+	cmd(none, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	assert_sense(&io, 2, 0x3a, 0);
+	cmd(none, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	assert_sense(&io, 2, 0x3a, 0);
+	sim_close(d);
+	sim_close(none);
+}
+
 int
 main(void)
 {
@@ -471,6 +601,8 @@ main(void)
 		cmocka_unit_test(test_coolscan_film),
 		cmocka_unit_test(test_coolscan_odd_pad),
 		cmocka_unit_test(test_bad_specs),
+		cmocka_unit_test(test_fs2710_commands),
+		cmocka_unit_test(test_fs2710_eject),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
