@@ -240,35 +240,14 @@ SANE_Status
 cs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info)
 {
 	struct cs *s = h;
-	const SANE_Option_Descriptor *d;
+	enum opt_next next;
 	SANE_Status st;
-	void *val;
 
-	if (info != NULL)
-		*info = 0;
-	if (n < 0 || n >= CS_OPT_COUNT)
-		return SANE_STATUS_INVAL;
-	d = &s->opt[n];
-	if (n == CS_OPT_NUM && a == SANE_ACTION_GET_VALUE) {
-		*(SANE_Word *)v = CS_OPT_COUNT;
-		return SANE_STATUS_GOOD;
-	}
-	if (d->cap & SANE_CAP_INACTIVE && a != SANE_ACTION_GET_VALUE)
-		return SANE_STATUS_INVAL;
-	if (n == CS_OPT_LOAD || n == CS_OPT_EJECT || n == CS_OPT_RESET) {
-		if (a != SANE_ACTION_SET_VALUE)
-			return SANE_STATUS_INVAL;
-		if (s->scanning)
-			return SANE_STATUS_DEVICE_BUSY;
+	st = opt_control(s->opt, CS_OPT_COUNT, n, a, value_of(s, n), v, info, s->scanning, &next);
+	if (next == OPT_BUTTON)
 		return cs_button(s, n == CS_OPT_LOAD ? NIKON_SET_LOAD :
 		    n == CS_OPT_EJECT ? NIKON_SET_EJECT : NIKON_SET_RESET);
-	}
-	if ((val = value_of(s, n)) == NULL)
-		return SANE_STATUS_INVAL;
-	if (a == SANE_ACTION_SET_VALUE && s->scanning)
-		return SANE_STATUS_DEVICE_BUSY;
-	if ((st = opt_get_set(d, val, a, v, info)) != SANE_STATUS_GOOD ||
-	    a != SANE_ACTION_SET_VALUE)
+	if (next != OPT_CHANGED)
 		return st;
 	if (n == CS_OPT_AUTOFOCUS || n == CS_OPT_AE) {
 		update_active(s);

@@ -157,32 +157,13 @@ SANE_Status
 fs27_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info)
 {
 	struct fs27 *s = h;
-	const SANE_Option_Descriptor *d;
+	enum opt_next next;
 	SANE_Status st;
-	void *val;
 
-	if (info != NULL)
-		*info = 0;
-	if (n < 0 || n >= FS27_OPT_COUNT)
-		return SANE_STATUS_INVAL;
-	d = &s->opt[n];
-	if (n == FS27_OPT_NUM && a == SANE_ACTION_GET_VALUE) {
-		*(SANE_Word *)v = FS27_OPT_COUNT;
-		return SANE_STATUS_GOOD;
-	}
-	if (d->cap & SANE_CAP_INACTIVE && a != SANE_ACTION_GET_VALUE)
-		return SANE_STATUS_INVAL;
-	if (n == FS27_OPT_EJECT) {
-		if (a != SANE_ACTION_SET_VALUE)
-			return SANE_STATUS_INVAL;
-		return s->scanning ? SANE_STATUS_DEVICE_BUSY : fs27_eject(s);
-	}
-	if ((val = value_of(s, n)) == NULL)
-		return SANE_STATUS_INVAL;
-	if (a == SANE_ACTION_SET_VALUE && s->scanning)
-		return SANE_STATUS_DEVICE_BUSY;
-	if ((st = opt_get_set(d, val, a, v, info)) != SANE_STATUS_GOOD ||
-	    a != SANE_ACTION_SET_VALUE)
+	st = opt_control(s->opt, FS27_OPT_COUNT, n, a, value_of(s, n), v, info, s->scanning, &next);
+	if (next == OPT_BUTTON)
+		return fs27_eject(s);
+	if (next != OPT_CHANGED)
 		return st;
 	if (n == FS27_OPT_AUTOFOCUS) {
 		if (s->autofocus)

@@ -207,32 +207,13 @@ SANE_Status
 fs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info)
 {
 	struct fs *s = h;
-	const SANE_Option_Descriptor *d;
+	enum opt_next next;
 	SANE_Status st;
-	void *val;
 
-	if (info != NULL)
-		*info = 0;
-	if (n < 0 || n >= FS_OPT_COUNT)
-		return SANE_STATUS_INVAL;
-	d = &s->opt[n];
-	if (n == FS_OPT_NUM && a == SANE_ACTION_GET_VALUE) {
-		*(SANE_Word *)v = FS_OPT_COUNT;
-		return SANE_STATUS_GOOD;
-	}
-	if (d->cap & SANE_CAP_INACTIVE && a != SANE_ACTION_GET_VALUE)
-		return SANE_STATUS_INVAL;
-	if (n == FS_OPT_EJECT) {
-		if (a != SANE_ACTION_SET_VALUE)
-			return SANE_STATUS_INVAL;
-		return s->scanning ? SANE_STATUS_DEVICE_BUSY : fs_eject(s);
-	}
-	if ((val = value_of(s, n)) == NULL)
-		return SANE_STATUS_INVAL;
-	if (a == SANE_ACTION_SET_VALUE && s->scanning)
-		return SANE_STATUS_DEVICE_BUSY;
-	if ((st = opt_get_set(d, val, a, v, info)) != SANE_STATUS_GOOD ||
-	    a != SANE_ACTION_SET_VALUE)
+	st = opt_control(s->opt, FS_OPT_COUNT, n, a, value_of(s, n), v, info, s->scanning, &next);
+	if (next == OPT_BUTTON)
+		return fs_eject(s);
+	if (next != OPT_CHANGED)
 		return st;
 	if (n == FS_OPT_AUTOFOCUS || n == FS_OPT_AE) {
 		update_active(s);

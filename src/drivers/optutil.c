@@ -176,6 +176,41 @@ opt_get_set(const SANE_Option_Descriptor *d, void *val, SANE_Action a, void *v,
 	return SANE_STATUS_GOOD;
 }
 
+SANE_Status
+opt_control(const SANE_Option_Descriptor *opts, SANE_Int count, SANE_Int n, SANE_Action a,
+    void *val, void *v, SANE_Int *info, int scanning, enum opt_next *next)
+{
+	SANE_Status st;
+
+	*next = OPT_DONE;
+	if (info != NULL)
+		*info = 0;
+	if (n < 0 || n >= count)
+		return SANE_STATUS_INVAL;
+	if (n == 0 && a == SANE_ACTION_GET_VALUE) {
+		*(SANE_Word *)v = count;
+		return SANE_STATUS_GOOD;
+	}
+	if (opts[n].cap & SANE_CAP_INACTIVE && a != SANE_ACTION_GET_VALUE)
+		return SANE_STATUS_INVAL;
+	if (opts[n].type == SANE_TYPE_BUTTON) {
+		if (a != SANE_ACTION_SET_VALUE)
+			return SANE_STATUS_INVAL;
+		if (scanning)
+			return SANE_STATUS_DEVICE_BUSY;
+		*next = OPT_BUTTON;
+		return SANE_STATUS_GOOD;
+	}
+	if (val == NULL)
+		return SANE_STATUS_INVAL;
+	if (a == SANE_ACTION_SET_VALUE && scanning)
+		return SANE_STATUS_DEVICE_BUSY;
+	st = opt_get_set(&opts[n], val, a, v, info);
+	if (st == SANE_STATUS_GOOD && a == SANE_ACTION_SET_VALUE)
+		*next = OPT_CHANGED;
+	return st;
+}
+
 int
 opt_area(const SANE_Fixed mm[4], unsigned per_inch, uint32_t xmax, uint32_t ymax,
     uint32_t min, uint32_t *x, uint32_t *y, uint32_t *w, uint32_t *l)

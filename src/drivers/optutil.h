@@ -17,6 +17,23 @@
 SANE_Status opt_constrain(const SANE_Option_Descriptor *d, void *value,
     SANE_Int *info);
 
+/* What opt_control leaves to the driver. */
+enum opt_next {
+	OPT_DONE,	/* nothing: return the status */
+	OPT_BUTTON,	/* button N was pressed, no scan runs: act on it */
+	OPT_CHANGED	/* option N was set: react (reload flags, other options) */
+};
+
+/*
+ * The part of sane_control_option every driver shares, for option N of
+ * the COUNT in OPTS, whose value is at VAL (NULL for none): option 0 is
+ * the option count; inactive options only read; nothing but reading
+ * while SCANNING; buttons are pressed, never read.  *NEXT says what is
+ * left for the driver to do.
+ */
+SANE_Status opt_control(const SANE_Option_Descriptor *opts, SANE_Int count, SANE_Int n,
+    SANE_Action a, void *val, void *v, SANE_Int *info, int scanning, enum opt_next *next);
+
 /*
  * Get or set the value at VAL of the word or string option D, the way
  * sane_control_option does: a set is brought within the constraint
