@@ -97,6 +97,7 @@ fs27_window(struct fs27 *s, unsigned res, uint32_t x, uint32_t y, uint32_t w, ui
 	SANE_Status st;
 
 	memset(b, 0, sizeof(b));
+	memset(r, 0, sizeof(r));	/* a short answer then fails the comparison */
 	b[7] = WIN_LEN - 8;
 	drv_put_be(b + 10, 2, res);
 	drv_put_be(b + 12, 2, res);
@@ -169,6 +170,7 @@ fs27_scan(struct fs27 *s)
 	uint8_t gds[10] = { SCSI_OP_GET_DATA_BUFFER_STATUS, 0, 0, 0, 0, 0, 0, 0, 28 };
 	SANE_Status st;
 
+	memset(r, 0, sizeof(r));	/* a short answer then fails the check */
 	if ((st = fs27_cmd(s, "SCAN", scan, 6, SCSI_DIR_OUT, &id, 1, FOCUS_MS, NULL)) !=
 	    SANE_STATUS_GOOD ||
 	    (st = fs27_cmd(s, "GET DATA STATUS", gds, 10, SCSI_DIR_IN, r, sizeof(r),

@@ -233,6 +233,7 @@ fs_window(struct fs *s, unsigned res, uint32_t x, uint32_t y, uint32_t w, uint32
 	SANE_Status st;
 
 	memset(b, 0, sizeof(b));
+	memset(r, 0, sizeof(r));	/* a short answer then fails the comparison */
 	b[7] = 64;
 	drv_put_be(b + 10, 2, res);
 	drv_put_be(b + 12, 2, res);
@@ -263,6 +264,7 @@ fs_scan(struct fs *s, const struct fs_pass *p)
 	uint8_t gds[10] = { SCSI_OP_GET_DATA_BUFFER_STATUS, 0, 0, 0, 0, 0, 0, 0, 28 };
 	SANE_Status st;
 
+	memset(r, 0, sizeof(r));	/* a short answer then fails the check */
 	if ((st = fs_cmd(s, "SCAN", scan, 6, SCSI_DIR_OUT, &id, 1, MOTION_MS, NULL)) !=
 	    SANE_STATUS_GOOD ||
 	    (st = fs_cmd(s, "GET DATA STATUS", gds, 10, SCSI_DIR_IN, r, sizeof(r), TIMEOUT_MS,
