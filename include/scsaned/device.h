@@ -57,7 +57,6 @@ struct device {
 	unsigned timeout_ms;	/* limit for every SCSI command; 0 = the driver's */
 	const char *driver;	/* name of the driver that claimed it */
 	const struct device_ops *ops;
-	const void *driver_data; /* the driver's per-model table, if any */
 
 	/* Owned by the registry; see devreg_acquire(). */
 	int busy;

@@ -1,9 +1,10 @@
 /*
  * driver.h - how the core finds the driver for a device.
  *
- * Each driver declares which INQUIRY identities it claims.  Probing opens
- * the device's transport, asks INQUIRY, and gives the device to the driver
- * with the highest claim.  Drivers call scsi.h only.
+ * Each driver names the INQUIRY identities it was written for.  Probing
+ * opens the device's transport, asks INQUIRY, and gives the device to the
+ * driver that names it, or else to the generic one.  Drivers call scsi.h
+ * only.
  */
 #ifndef SCSANED_DRIVER_H
 #define SCSANED_DRIVER_H
@@ -11,19 +12,22 @@
 #include "device.h"
 #include "scsi.h"
 
+/* A model a driver was written for: its INQUIRY strings, and its name to clients. */
+struct driver_model {
+	const char *vendor, *product;	/* INQUIRY, exactly */
+	const char *sane_vendor, *sane_model;
+};
+
 struct driver {
 	const char *name;
+	const char *type;	/* the SANE device type: "film scanner", ... */
 	/*
-	 * 0 if the driver cannot drive INQ; otherwise a score: 1 for a generic
-	 * command-set driver, 10 for a driver written for that model.
+	 * The models it was written for, ending with a zeroed entry; a device
+	 * whose INQUIRY matches one goes to this driver.  NULL for a generic
+	 * command-set driver, which takes any scanner no other driver names,
+	 * under its INQUIRY strings.
 	 */
-	int (*claims)(const struct scsi_inquiry *inq);
-	/*
-	 * Fill DEV's vendor/model/type and driver_data from INQ (and, where the
-	 * driver needs it, further pages read through T).  0 or -1.
-	 */
-	int (*describe)(struct device *dev, struct scsi_target *t,
-	    const struct scsi_inquiry *inq);
+	const struct driver_model *models;
 	const struct device_ops *ops;
 };
 

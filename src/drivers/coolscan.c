@@ -44,10 +44,6 @@
 #define DESC_LEN	50
 
 
-static const char *const claimed[] = {
-	"COOLSCANIII", "LS-2000", "LS-4000 ED", "LS-8000 ED", NULL,
-};
-
 static SANE_Status
 cs_cmd(struct cs *s, const char *what, const uint8_t *cdb, size_t cdb_len,
     enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms, struct scsi_result *res)
@@ -624,29 +620,13 @@ cs_close(void *h)
 	free(s);
 }
 
-static int
-cs_claims(const struct scsi_inquiry *inq)
-{
-	int i;
-
-	if (inq->peripheral_type != SCSI_TYPE_SCANNER || strcmp(inq->vendor, "Nikon") != 0)
-		return 0;
-	for (i = 0; claimed[i] != NULL; i++)
-		if (strcmp(inq->product, claimed[i]) == 0)
-			return 10;
-	return 0;
-}
-
-static int
-cs_describe(struct device *dev, struct scsi_target *t, const struct scsi_inquiry *inq)
-{
-	(void)t;
-	snprintf(dev->vendor, sizeof(dev->vendor), "Nikon");
-	snprintf(dev->model, sizeof(dev->model), "%s", strcmp(inq->product, "COOLSCANIII") == 0 ?
-	    "LS-30" : inq->product);
-	snprintf(dev->type, sizeof(dev->type), "film scanner");
-	return 0;
-}
+static const struct driver_model models[] = {
+	{ "Nikon", "COOLSCANIII", "Nikon", "LS-30" },
+	{ "Nikon", "LS-2000", "Nikon", "LS-2000" },
+	{ "Nikon", "LS-4000 ED", "Nikon", "LS-4000 ED" },
+	{ "Nikon", "LS-8000 ED", "Nikon", "LS-8000 ED" },
+	{ NULL, NULL, NULL, NULL },
+};
 
 static const struct device_ops cs_ops = {
 	.open = cs_open,
@@ -661,7 +641,7 @@ static const struct device_ops cs_ops = {
 
 const struct driver driver_coolscan = {
 	.name = "coolscan",
-	.claims = cs_claims,
-	.describe = cs_describe,
+	.type = "film scanner",
+	.models = models,
 	.ops = &cs_ops,
 };

@@ -383,23 +383,10 @@ fs27_close(void *h)
 	free(s);
 }
 
-static int
-fs27_claims(const struct scsi_inquiry *inq)
-{
-	return inq->peripheral_type == SCSI_TYPE_SCANNER && strcmp(inq->vendor, "CANON") == 0 &&
-	    strcmp(inq->product, "IX-27025E") == 0 ? 10 : 0;
-}
-
-static int
-fs27_describe(struct device *dev, struct scsi_target *t, const struct scsi_inquiry *inq)
-{
-	(void)t;
-	(void)inq;
-	snprintf(dev->vendor, sizeof(dev->vendor), "Canon");
-	snprintf(dev->model, sizeof(dev->model), "CanoScan 2710");
-	snprintf(dev->type, sizeof(dev->type), "film scanner");
-	return 0;
-}
+static const struct driver_model models[] = {
+	{ "CANON", "IX-27025E", "Canon", "CanoScan 2710" },
+	{ NULL, NULL, NULL, NULL },
+};
 
 static const struct device_ops fs27_ops = {
 	.open = fs27_open,
@@ -414,7 +401,7 @@ static const struct device_ops fs27_ops = {
 
 const struct driver driver_fs2710 = {
 	.name = "fs2710",
-	.claims = fs27_claims,
-	.describe = fs27_describe,
+	.type = "film scanner",
+	.models = models,
 	.ops = &fs27_ops,
 };

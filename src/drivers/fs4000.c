@@ -752,23 +752,10 @@ fs_close(void *h)
 	free(s);
 }
 
-static int
-fs_claims(const struct scsi_inquiry *inq)
-{
-	return inq->peripheral_type == SCSI_TYPE_SCANNER && strcmp(inq->vendor, "CANON") == 0 &&
-	    strcmp(inq->product, "IX-40015G") == 0 ? 10 : 0;
-}
-
-static int
-fs_describe(struct device *dev, struct scsi_target *t, const struct scsi_inquiry *inq)
-{
-	(void)t;
-	(void)inq;
-	snprintf(dev->vendor, sizeof(dev->vendor), "Canon");
-	snprintf(dev->model, sizeof(dev->model), "CanoScan FS4000US");
-	snprintf(dev->type, sizeof(dev->type), "film scanner");
-	return 0;
-}
+static const struct driver_model models[] = {
+	{ "CANON", "IX-40015G", "Canon", "CanoScan FS4000US" },
+	{ NULL, NULL, NULL, NULL },
+};
 
 static const struct device_ops fs_ops = {
 	.open = fs_open,
@@ -783,7 +770,7 @@ static const struct device_ops fs_ops = {
 
 const struct driver driver_fs4000 = {
 	.name = "fs4000",
-	.claims = fs_claims,
-	.describe = fs_describe,
+	.type = "film scanner",
+	.models = models,
 	.ops = &fs_ops,
 };

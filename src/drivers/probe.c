@@ -5,9 +5,8 @@
 #include <string.h>
 
 #include "scsaned/driver.h"
-#include "scsaned/log.h"
+#include "scsaned/scsi_opcodes.h"
 
-/* Specific drivers first; the generic SCSI-2 driver claims with score 1. */
 static const struct driver *const drivers[] = {
 	&driver_coolscan,
 	&driver_fs4000,
@@ -15,50 +14,64 @@ static const struct driver *const drivers[] = {
 	&driver_scsi2,
 };
 
+/*
+ * The driver for INQ and, if it was written for the model, that model:
+ * a driver that names it, else a generic driver for any scanner.
+ */
+static const struct driver *
+match(const struct scsi_inquiry *inq, const struct driver_model **model)
+{
+	const struct driver *generic = NULL;
+	const struct driver_model *m;
+	size_t i;
+
+	*model = NULL;
+	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+		if (drivers[i]->models == NULL) {
+			if (generic == NULL && inq->peripheral_type == SCSI_TYPE_SCANNER)
+				generic = drivers[i];
+			continue;
+		}
+		for (m = drivers[i]->models; m->vendor != NULL; m++)
+			if (strcmp(inq->vendor, m->vendor) == 0 &&
+			    strcmp(inq->product, m->product) == 0) {
+				*model = m;
+				return drivers[i];
+			}
+	}
+	return generic;
+}
+
 int
 driver_probe(struct device *dev, char *err, size_t errlen)
 {
-	const struct driver *best = NULL;
+	const struct driver *drv;
+	const struct driver_model *m;
 	struct scsi_target *t;
 	struct scsi_inquiry inq;
 	struct scsi_result res;
 	char why[200];
-	size_t i;
-	int score, best_score = 0, rc;
+	int rc;
 
 	if (scsi_open(dev->uri, &t, err, errlen) < 0)
 		return -1;
-	if ((rc = scsi_inquiry(t, &inq, &res)) != 0) {
+	rc = scsi_inquiry(t, &inq, &res);
+	scsi_close(t);
+	if (rc != 0) {
 		snprintf(err, errlen, "INQUIRY failed: %s",
 		    scsi_result_string(&res, why, sizeof(why)));
-		scsi_close(t);
 		return -1;
 	}
-	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
-		score = drivers[i]->claims(&inq);
-		if (score > best_score) {
-			best_score = score;
-			best = drivers[i];
-		}
-	}
-	if (best == NULL) {
+	if ((drv = match(&inq, &m)) == NULL) {
 		snprintf(err, errlen, "no driver for '%s' '%s' (%s, type %u)",
 		    inq.vendor, inq.product, scsi_type_name(inq.peripheral_type),
 		    inq.peripheral_type);
-		scsi_close(t);
 		return -1;
 	}
-	snprintf(dev->vendor, sizeof(dev->vendor), "%s", inq.vendor);
-	snprintf(dev->model, sizeof(dev->model), "%s", inq.product);
-	snprintf(dev->type, sizeof(dev->type), "%s", "scanner");
-	dev->driver = best->name;
-	dev->ops = best->ops;
-	rc = best->describe != NULL ? best->describe(dev, t, &inq) : 0;
-	scsi_close(t);
-	if (rc < 0) {
-		snprintf(err, errlen, "driver %s could not set the device up",
-		    best->name);
-		return -1;
-	}
+	snprintf(dev->vendor, sizeof(dev->vendor), "%s", m != NULL ? m->sane_vendor : inq.vendor);
+	snprintf(dev->model, sizeof(dev->model), "%s", m != NULL ? m->sane_model : inq.product);
+	snprintf(dev->type, sizeof(dev->type), "%s", drv->type);
+	dev->driver = drv->name;
+	dev->ops = drv->ops;
 	return 0;
 }

@@ -405,22 +405,6 @@ s2_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 	return s2_read(s, buf, max, len);
 }
 
-static int
-s2_claims(const struct scsi_inquiry *inq)
-{
-	return inq->peripheral_type == SCSI_TYPE_SCANNER ? 1 : 0;
-}
-
-static int
-s2_describe(struct device *dev, struct scsi_target *t,
-    const struct scsi_inquiry *inq)
-{
-	(void)t;
-	(void)inq;
-	snprintf(dev->type, sizeof(dev->type), "flatbed scanner");
-	return 0;
-}
-
 static const struct device_ops s2_ops = {
 	.open = s2_open,
 	.close = s2_close,
@@ -434,7 +418,7 @@ static const struct device_ops s2_ops = {
 
 const struct driver driver_scsi2 = {
 	.name = "scsi2",
-	.claims = s2_claims,
-	.describe = s2_describe,
+	.type = "flatbed scanner",
+	.models = NULL,
 	.ops = &s2_ops,
 };
