@@ -455,7 +455,6 @@ static int
 cs_option(void *st, const char *key, const char *val)
 {
 	struct coolscan *cs = st;
-	char *end;
 	unsigned long v;
 
 	if (strcmp(key, "holder") == 0) {
@@ -471,13 +470,10 @@ cs_option(void *st, const char *key, const char *val)
 		return 0;
 	}
 	if (strcmp(key, "film") == 0) {
-		if (strcmp(val, "negative") != 0 && strcmp(val, "positive") != 0)
-			return -1;
-		cs->film.negative = strcmp(val, "negative") == 0;
-		return 0;
+		cs->film.negative = sim_kv_film(val);
+		return cs->film.negative < 0 ? -1 : 0;
 	}
-	v = strtoul(val, &end, 10);
-	if (*val == '\0' || *end != '\0' || v > 1000)
+	if (sim_kv_uint(val, 1000, &v) < 0)
 		return -1;
 	if (strcmp(key, "busy") == 0)
 		cs->busy_polls = (unsigned)v;

@@ -170,17 +170,15 @@ render_kv(void *arg, const char *key, const char *val)
 {
 	struct render_req *r = arg;
 	unsigned long v;
-	char *end;
 
 	if (strcmp(key, "film") == 0) {
-		r->cs.film.negative = strcmp(val, "negative") == 0;
-		return strcmp(val, "negative") == 0 || strcmp(val, "positive") == 0 ? 0 : -1;
+		r->cs.film.negative = sim_kv_film(val);
+		return r->cs.film.negative < 0 ? -1 : 0;
 	}
 	if (strcmp(key, "exposure") == 0)
 		return sscanf(val, "%u,%u,%u", &r->exposure[0], &r->exposure[1],
 		    &r->exposure[2]) == 3 ? 0 : -1;
-	v = strtoul(val, &end, 10);
-	if (*val == '\0' || *end != '\0' || v > 0xffffffUL)
+	if (sim_kv_uint(val, 0xffffffUL, &v) < 0)
 		return -1;
 	if (strcmp(key, "xres") == 0) r->xres = (uint32_t)v;
 	else if (strcmp(key, "yres") == 0) r->yres = (uint32_t)v;

@@ -492,7 +492,6 @@ fs27_option(void *st, const char *key, const char *val)
 {
 	struct fs2710 *fs = st;
 	unsigned long v;
-	char *end;
 
 	if (strcmp(key, "holder") == 0) {
 		if (strcmp(val, "none") != 0 && strcmp(val, "film") != 0)
@@ -501,13 +500,12 @@ fs27_option(void *st, const char *key, const char *val)
 		return 0;
 	}
 	if (strcmp(key, "film") == 0) {
-		if (strcmp(val, "negative") != 0 && strcmp(val, "positive") != 0)
+		if (sim_kv_film(val) < 0)
 			return -1;
-		film_setup(&fs->film, strcmp(val, "negative") == 0);
+		film_setup(&fs->film, sim_kv_film(val));
 		return 0;
 	}
-	v = strtoul(val, &end, 10);
-	if (*val == '\0' || *end != '\0' || v > 1000000 || strcmp(key, "lps") != 0)
+	if (sim_kv_uint(val, 1000000, &v) < 0 || strcmp(key, "lps") != 0)
 		return -1;
 	fs->lps = (unsigned)v;
 	return 0;
@@ -533,18 +531,16 @@ render_kv(void *arg, const char *key, const char *val)
 {
 	struct render_req *r = arg;
 	unsigned long v;
-	char *end;
 
 	if (strcmp(key, "film") == 0) {
-		r->negative = strcmp(val, "negative") == 0;
-		return r->negative || strcmp(val, "positive") == 0 ? 0 : -1;
+		r->negative = sim_kv_film(val);
+		return r->negative < 0 ? -1 : 0;
 	}
 	if (strcmp(key, "depth") == 0) {
 		r->depth = strcmp(val, "raw") == 0 ? 0 : (unsigned)atoi(val);
 		return r->depth == 0 || r->depth == 8 || r->depth == 16 ? 0 : -1;
 	}
-	v = strtoul(val, &end, 10);
-	if (*val == '\0' || *end != '\0' || v > 0xffffffUL)
+	if (sim_kv_uint(val, 0xffffffUL, &v) < 0)
 		return -1;
 	if (strcmp(key, "xres") == 0) r->s.xres = (uint32_t)v;
 	else if (strcmp(key, "yres") == 0) r->s.yres = (uint32_t)v;

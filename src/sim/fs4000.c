@@ -697,7 +697,6 @@ fs_option(void *st, const char *key, const char *val)
 {
 	struct fs4000 *fs = st;
 	unsigned long v;
-	char *end;
 
 	if (strcmp(key, "holder") == 0) {
 		if (strcmp(val, "none") == 0)
@@ -712,14 +711,12 @@ fs_option(void *st, const char *key, const char *val)
 		return 0;
 	}
 	if (strcmp(key, "film") == 0) {
-		if (strcmp(val, "negative") != 0 && strcmp(val, "positive") != 0)
+		if ((fs->negative = sim_kv_film(val)) < 0)
 			return -1;
-		fs->negative = strcmp(val, "negative") == 0;
 		fsim_film_setup(fs);
 		return 0;
 	}
-	v = strtoul(val, &end, 10);
-	if (*val == '\0' || *end != '\0' || v > 1000000)
+	if (sim_kv_uint(val, 1000000, &v) < 0)
 		return -1;
 	if (strcmp(key, "inserted") == 0) {
 		fs->sense_key = 0x9;

@@ -356,7 +356,6 @@ render_kv(void *arg, const char *key, const char *val)
 	struct render_req *r = arg;
 	uint8_t *m = r->fs.mode;
 	unsigned long v;
-	char *end;
 
 	if (strcmp(key, "holder") == 0) {
 		r->fs.holder = strcmp(val, "strip") == 0 ? FS_HOLDER_STRIP :
@@ -364,8 +363,8 @@ render_kv(void *arg, const char *key, const char *val)
 		return r->fs.holder < 0 ? -1 : 0;
 	}
 	if (strcmp(key, "film") == 0) {
-		r->fs.negative = strcmp(val, "negative") == 0;
-		return r->fs.negative || strcmp(val, "positive") == 0 ? 0 : -1;
+		r->fs.negative = sim_kv_film(val);
+		return r->fs.negative < 0 ? -1 : 0;
 	}
 	if (strcmp(key, "gain") == 0)
 		return triple(val, m + FS_M_GAIN, 1, 63);
@@ -381,8 +380,7 @@ render_kv(void *arg, const char *key, const char *val)
 	if (strcmp(key, "lamp") == 0)
 		return sscanf(val, "%u,%u", &r->lamp[0], &r->lamp[1]) == 2 &&
 		    r->lamp[0] <= 1024 && r->lamp[1] <= 1024 ? 0 : -1;
-	v = strtoul(val, &end, 10);
-	if (*val == '\0' || *end != '\0' || v > 0xffffffUL)
+	if (sim_kv_uint(val, 0xffffffUL, &v) < 0)
 		return -1;
 	if (strcmp(key, "xres") == 0) r->xres = (uint32_t)v;
 	else if (strcmp(key, "yres") == 0) r->yres = (uint32_t)v;

@@ -535,13 +535,11 @@ static int
 fb_option(void *st, const char *key, const char *val)
 {
 	struct flatbed *fb = st;
-	char *end;
 	unsigned long v;
 
 	if (strcmp(key, "lps") != 0)
 		return -1;
-	v = strtoul(val, &end, 10);
-	if (*val == '\0' || *end != '\0' || v > 1000000)
+	if (sim_kv_uint(val, 1000000, &v) < 0)
 		return -1;
 	fb->lps = (unsigned)v;
 	return 0;
@@ -562,10 +560,9 @@ static int
 render_kv(void *arg, const char *key, const char *val)
 {
 	struct fb_window *w = arg;
-	char *end;
-	unsigned long v = strtoul(val, &end, 10);
+	unsigned long v;
 
-	if (*val == '\0' || *end != '\0' || v > 0xffffffffUL)
+	if (sim_kv_uint(val, 0xffffffffUL, &v) < 0)
 		return -1;
 	if (strcmp(key, "xres") == 0) w->xres = (uint16_t)v;
 	else if (strcmp(key, "yres") == 0) w->yres = (uint16_t)v;

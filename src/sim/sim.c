@@ -3,6 +3,7 @@
  * behaviour every model shares (warm-up, autosense for REQUEST SENSE,
  * data-out checks, streaming an image to READ).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +99,24 @@ sim_kv_parse(const char *text, char sep,
 			return -1;
 	}
 	return 0;
+}
+
+int
+sim_kv_uint(const char *val, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	if (*val < '0' || *val > '9')	/* strtoul would take blanks and a sign */
+		return -1;
+	errno = 0;
+	*v = strtoul(val, &end, 10);
+	return *end == '\0' && errno == 0 && *v <= max ? 0 : -1;
+}
+
+int
+sim_kv_film(const char *val)
+{
+	return strcmp(val, "negative") == 0 ? 1 : strcmp(val, "positive") == 0 ? 0 : -1;
 }
 
 void
@@ -247,7 +266,6 @@ static int
 open_option(void *arg, const char *key, const char *val)
 {
 	struct open_ctx *c = arg;
-	char *end;
 	unsigned long v;
 
 	if (strcmp(key, "trace") == 0) {
@@ -277,8 +295,7 @@ open_option(void *arg, const char *key, const char *val)
 		return 0;
 	}
 	if (strcmp(key, "warmup") == 0) {
-		v = strtoul(val, &end, 10);
-		if (*val == '\0' || *end != '\0' || v > 100000) {
+		if (sim_kv_uint(val, 100000, &v) < 0) {
 			snprintf(c->err, c->errlen, "bad warmup count '%s'", val);
 			return -1;
 		}

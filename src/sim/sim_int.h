@@ -90,6 +90,12 @@ void sim_put_be(uint8_t *p, size_t n, uint32_t v);
 int sim_kv_parse(const char *text, char sep,
     int (*fn)(void *arg, const char *key, const char *val), void *arg);
 
+/* VAL, a decimal number up to MAX, into *V: 0, or -1 if it is not one. */
+int sim_kv_uint(const char *val, unsigned long max, unsigned long *v);
+
+/* A film= value: 1 negative, 0 positive, -1 neither. */
+int sim_kv_film(const char *val);
+
 /* The test chart: 16-bit RGB at (X, Y) in 1/1200 inch from the origin. */
 void sim_chart_rgb16(uint32_t x, uint32_t y, uint16_t rgb[3]);
 
