@@ -176,9 +176,11 @@ fs27_scan(struct fs27 *s)
 	    (st = fs27_cmd(s, "GET DATA STATUS", gds, 10, SCSI_DIR_IN, r, sizeof(r),
 	    TIMEOUT_MS, NULL)) != SANE_STATUS_GOOD)
 		return st;
-	if (drv_be(r + 12, 4) != s->pixels || drv_be(r + 16, 4) != s->lines) {
-		log_err("%s: the scanner will send %u x %u pixels, expected %u x %u",
-		    s->dev->name, drv_be(r + 12, 4), drv_be(r + 16, 4), s->pixels, s->lines);
+	if (drv_be(r + 12, 4) != (uint32_t)s->params.pixels_per_line ||
+	    drv_be(r + 16, 4) != (uint32_t)s->params.lines) {
+		log_err("%s: the scanner will send %u x %u pixels, expected %d x %d",
+		    s->dev->name, drv_be(r + 12, 4), drv_be(r + 16, 4),
+		    s->params.pixels_per_line, s->params.lines);
 		return SANE_STATUS_IO_ERROR;
 	}
 	return SANE_STATUS_GOOD;
@@ -186,7 +188,7 @@ fs27_scan(struct fs27 *s)
 
 /* The image size for the options as set: the unit's own arithmetic. */
 static void
-fs27_geometry(struct fs27 *s, SANE_Parameters *p)
+fs27_geometry(const struct fs27 *s, SANE_Parameters *p)
 {
 	unsigned res = fs27_effective_res(s);
 	uint32_t x, y, w = 0, l = 0;
@@ -194,15 +196,19 @@ fs27_geometry(struct fs27 *s, SANE_Parameters *p)
 
 	if (fs27_area(s, &x, &y, &w, &l) < 0)
 		w = l = 0;
-	s->pixels = (uint32_t)((uint64_t)w * res / s->caps.mud);
-	s->lines = (uint32_t)((uint64_t)l * res / s->caps.mud);
-	s->dev_line = (size_t)s->pixels * 6;
 	p->format = SANE_FRAME_RGB;
 	p->last_frame = SANE_TRUE;
 	p->depth = fs27_effective_depth(s);
-	p->pixels_per_line = (SANE_Int)s->pixels;
-	p->lines = (SANE_Int)s->lines;
-	p->bytes_per_line = (SANE_Int)((size_t)s->pixels * 3 * (size_t)bps);
+	p->pixels_per_line = (SANE_Int)((uint64_t)w * res / s->caps.mud);
+	p->lines = (SANE_Int)((uint64_t)l * res / s->caps.mud);
+	p->bytes_per_line = p->pixels_per_line * 3 * bps;
+}
+
+/* A line as the unit sends it: 6 bytes a pixel. */
+static size_t
+dev_line(const struct fs27 *s)
+{
+	return (size_t)s->params.pixels_per_line * 6;
 }
 
 static SANE_Status
@@ -216,8 +222,8 @@ fs27_start(void *h)
 		return SANE_STATUS_DEVICE_BUSY;
 	s->cancelled = 0;
 	fs27_geometry(s, &s->params);
-	if (fs27_area(s, &x, &y, &w, &l) < 0 || s->pixels == 0 || s->lines == 0 ||
-	    s->dev_line > XFER_MAX)
+	if (fs27_area(s, &x, &y, &w, &l) < 0 || s->params.pixels_per_line == 0 ||
+	    s->params.lines == 0 || dev_line(s) > XFER_MAX)
 		return SANE_STATUS_INVAL;
 	if (s->dbuf == NULL && ((s->dbuf = malloc(XFER_MAX)) == NULL ||
 	    (s->obuf = malloc(XFER_MAX)) == NULL))
@@ -228,7 +234,7 @@ fs27_start(void *h)
 	    (!s->preview && (st = fs27_focus(s)) != SANE_STATUS_GOOD) ||
 	    (st = fs27_scan(s)) != SANE_STATUS_GOOD)
 		return st;
-	s->left = (uint64_t)s->dev_line * s->lines;
+	s->left = (uint64_t)dev_line(s) * (uint64_t)s->params.lines;
 	s->obuf_len = s->obuf_pos = 0;
 	s->scanning = 1;
 	return SANE_STATUS_GOOD;
@@ -238,7 +244,7 @@ fs27_start(void *h)
 static size_t
 fs27_convert(const struct fs27 *s, const uint8_t *in, size_t lines, uint8_t *out)
 {
-	size_t n = lines * s->pixels * 3, i;
+	size_t n = lines * (size_t)s->params.pixels_per_line * 3, i;
 	int neg = fs27_negative(s), deep = s->params.depth == 16;
 	uint16_t v, w;
 
@@ -260,7 +266,7 @@ static SANE_Status
 fs27_read_lines(struct fs27 *s, size_t lines)
 {
 	uint8_t cdb[10] = { SCSI_OP_READ10 };
-	size_t n = lines * s->dev_line;
+	size_t n = lines * dev_line(s);
 	struct scsi_result res;
 	SANE_Status st;
 
@@ -281,7 +287,7 @@ static SANE_Status
 fs27_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 {
 	struct fs27 *s = h;
-	size_t out_line = (size_t)s->params.bytes_per_line, lines, n;
+	size_t out_line = (size_t)s->params.bytes_per_line, in_line = dev_line(s), lines, n;
 	int direct;
 	SANE_Status st;
 
@@ -293,9 +299,9 @@ fs27_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 			s->scanning = 0;
 			return SANE_STATUS_EOF;
 		}
-		lines = XFER_MAX / s->dev_line;
-		if ((uint64_t)lines * s->dev_line > s->left)
-			lines = (size_t)(s->left / s->dev_line);
+		lines = XFER_MAX / in_line;
+		if ((uint64_t)lines * in_line > s->left)
+			lines = (size_t)(s->left / in_line);
 		direct = (size_t)max >= out_line;
 		if (direct && lines > (size_t)max / out_line)
 			lines = (size_t)max / out_line;
@@ -303,7 +309,7 @@ fs27_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 			s->scanning = 0;
 			return st;
 		}
-		s->left -= (uint64_t)lines * s->dev_line;
+		s->left -= (uint64_t)lines * in_line;
 		if (direct) {
 			*len = (SANE_Int)fs27_convert(s, s->dbuf, lines, buf);
 			return SANE_STATUS_GOOD;

@@ -57,8 +57,6 @@ struct fs27 {
 	/* Scan state. */
 	int scanning, cancelled;
 	SANE_Parameters params;
-	uint32_t pixels, lines;
-	size_t dev_line;		/* 6 bytes a pixel from the unit */
 	uint64_t left;			/* device bytes still owed */
 	uint8_t *dbuf, *obuf;
 	size_t obuf_len, obuf_pos;
