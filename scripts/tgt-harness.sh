@@ -12,6 +12,11 @@
 #       (default 127.0.0.1; never ALL)
 #   tgt_daemon CTLPORT PORTAL NODE SPEC
 #       only the tgtd (no target), for tests that create targets themselves
+#   tgt_and_sg_server CTLPORT PORTAL IQN MINOR SPEC
+#       one scanner of model SPEC twice, for comparing the transports:
+#       exported by tgt_start (its trace in $TMP/trace.remote) and on a
+#       local sg node of minor MINOR under libsgsim.so; then scsaned (lib.sh's
+#       start_server) serves them as "remote" (iscsi://) and "local" (sg:)
 #   tgt_chap USER PASSWORD      require CHAP on tid 1
 #   tgt_stop                    kill that tgtd (SIGKILL to its pid: tgtd
 #                               ignores SIGTERM while it has targets)
@@ -58,4 +63,20 @@ tgt_stop() {
 	kill -KILL "$TGT_PID" 2>/dev/null
 	wait "$TGT_PID" 2>/dev/null
 	return 0
+}
+
+tgt_and_sg_server() {
+	local sep='?'
+
+	[[ "$5" == *\?* ]] && sep='&'
+	tgt_start "$1" "$2" "$TMP/sg-remote" "$5${sep}trace=$TMP/trace.remote" "$3" || return 1
+	mknod "$TMP/sg-local" c 21 "$4" || return 1
+	cat > "$TMP/scsaned.conf" <<CONF
+device remote iscsi://$2/$3/1
+device local sg:$TMP/sg-local
+hosts_file none
+users_file none
+CONF
+	SGSIM_DEVICES="$TMP/sg-local=$5" SGSIM_LOCKDIR=$TMP \
+	    LD_PRELOAD=$BUILD/libsgsim.so start_server "$TMP/scsaned.conf"
 }

@@ -8,17 +8,8 @@ ADDR=127.0.0.49
 PORTAL=127.0.0.48:3261
 IQN=iqn.2026-11.org.scsaned.test:ls2000
 
-tgt_start 48 "$PORTAL" "$TMP/sg-remote" "coolscan-ls2000?holder=strip&trace=$TMP/trace.remote" "$IQN"
-check "tgtd exports the simulated LS-2000" test $? -eq 0
-mknod "$TMP/sg-local" c 21 231
-cat > "$TMP/scsaned.conf" <<CONF
-device remote iscsi://$PORTAL/$IQN/1
-device local sg:$TMP/sg-local
-hosts_file none
-users_file none
-CONF
-SGSIM_DEVICES="$TMP/sg-local=coolscan-ls2000?holder=strip" SGSIM_LOCKDIR=$TMP \
-    LD_PRELOAD=$BUILD/libsgsim.so start_server "$TMP/scsaned.conf"
+tgt_and_sg_server 48 "$PORTAL" "$IQN" 231 "coolscan-ls2000?holder=strip"
+check "tgtd exports the simulated LS-2000, scsaned serves it remote and local" test $? -eq 0
 scan -L > "$TMP/list" 2>&1
 check "the remote scanner is a Nikon LS-2000 over iSCSI" \
     grep -q "device \`net:$ADDR:remote' is a Nikon LS-2000 film scanner" "$TMP/list"

@@ -9,18 +9,8 @@ ADDR=127.0.0.55
 PORTAL=127.0.0.54:3261
 IQN=iqn.2026-11.org.scsaned.test:fs2710
 
-SPEC="canon-fs2710"
-tgt_start 54 "$PORTAL" "$TMP/sg-remote" "$SPEC?trace=$TMP/trace.remote" "$IQN"
-check "tgtd exports the simulated FS2710" test $? -eq 0
-mknod "$TMP/sg-local" c 21 235
-cat > "$TMP/scsaned.conf" <<CONF
-device remote iscsi://$PORTAL/$IQN/1
-device local sg:$TMP/sg-local
-hosts_file none
-users_file none
-CONF
-SGSIM_DEVICES="$TMP/sg-local=$SPEC" SGSIM_LOCKDIR=$TMP \
-    LD_PRELOAD=$BUILD/libsgsim.so start_server "$TMP/scsaned.conf"
+tgt_and_sg_server 54 "$PORTAL" "$IQN" 235 canon-fs2710
+check "tgtd exports the simulated FS2710, scsaned serves it remote and local" test $? -eq 0
 scan -L > "$TMP/list" 2>&1
 check "the remote scanner is a Canon CanoScan 2710 over iSCSI" \
     grep -q "device \`net:$ADDR:remote' is a Canon CanoScan 2710 film scanner" "$TMP/list"

@@ -9,18 +9,8 @@ ADDR=127.0.0.52
 PORTAL=127.0.0.51:3261
 IQN=iqn.2026-11.org.scsaned.test:fs4000
 
-SPEC="canon-fs4000us?holder=strip&lamp=300"
-tgt_start 51 "$PORTAL" "$TMP/sg-remote" "$SPEC&trace=$TMP/trace.remote" "$IQN"
-check "tgtd exports the simulated FS4000US" test $? -eq 0
-mknod "$TMP/sg-local" c 21 232
-cat > "$TMP/scsaned.conf" <<CONF
-device remote iscsi://$PORTAL/$IQN/1
-device local sg:$TMP/sg-local
-hosts_file none
-users_file none
-CONF
-SGSIM_DEVICES="$TMP/sg-local=$SPEC" SGSIM_LOCKDIR=$TMP \
-    LD_PRELOAD=$BUILD/libsgsim.so start_server "$TMP/scsaned.conf"
+tgt_and_sg_server 51 "$PORTAL" "$IQN" 232 "canon-fs4000us?holder=strip&lamp=300"
+check "tgtd exports the simulated FS4000US, scsaned serves it remote and local" test $? -eq 0
 scan -L > "$TMP/list" 2>&1
 check "the remote scanner is a Canon FS4000US over iSCSI" \
     grep -q "device \`net:$ADDR:remote' is a Canon CanoScan FS4000US film scanner" "$TMP/list"
