@@ -37,8 +37,9 @@ hosts_file none
 users_file none
 lock_dir none
 CONF
-# One shell in the namespace owns a private /run with D-Bus and Avahi, runs
-# scsaned, browses, and stops all it started, also on failure.
+# One shell in the namespace (given lib.sh's wait_for) owns a private /run
+# with D-Bus and Avahi, runs scsaned, browses, and stops all it started,
+# also on failure.
 cat > "$TMP/inside.sh" <<'INSIDE'
 set -u
 pids=()
@@ -47,16 +48,17 @@ mount -t tmpfs tmpfs /run || { echo "SKIP: no private /run"; exit 0; }
 mkdir -p /run/dbus /run/avahi-daemon
 dbus-daemon --system --fork --print-pid=3 3> /run/dbus.pid || { echo "SKIP: no dbus-daemon"; exit 0; }
 pids+=("$(cat /run/dbus.pid)")
-for i in $(seq 50); do [ -S /run/dbus/system_bus_socket ] && break; sleep 0.1; done
+wait_for 5 test -S /run/dbus/system_bus_socket
 avahi-daemon --no-drop-root --no-chroot --no-rlimits -D 2> /run/avahi.err ||
     { echo "SKIP: avahi-daemon cannot start: $(cat /run/avahi.err)"; exit 0; }
-for i in $(seq 50); do avahi-daemon -c 2>/dev/null && break; sleep 0.1; done
+wait_for 5 avahi-daemon -c 2>/dev/null
 SCSANED_DNSSD=yes "$BUILD/scsaned" -l -b "$NET.2" -c "$TMP/scsaned.conf" -d 3 2> "$TMP/server.log" &
 pids+=("$!")
-for i in $(seq 100); do grep -q "DNS-SD: published" "$TMP/server.log" && break; sleep 0.1; done
+wait_for 10 grep -q "DNS-SD: published" "$TMP/server.log"
 timeout 20 avahi-browse -rtp _sane-port._tcp > "$TMP/browse.out" 2>&1
 echo "browsed"
 INSIDE
+export -f wait_for
 ip netns exec "$NS" env BUILD="$BUILD" TMP="$TMP" NET="$NET" timeout 60 bash "$TMP/inside.sh" \
     > "$TMP/inside.out" 2>&1
 if grep -q "^SKIP:" "$TMP/inside.out"; then
