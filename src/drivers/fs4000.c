@@ -37,7 +37,6 @@
 #include "scsiutil.h"
 #include "fs4000.h"
 
-#define XFER_MAX	(256 * 1024)
 #define TIMEOUT_MS	10000
 #define MOTION_MS	60000	/* holder moves, AF */
 #define READ_MS		120000
@@ -49,12 +48,13 @@
 #define PREPASS_DPI	250
 #define AE_TARGET	15500	/* 14-bit: the brightest samples just under white */
 
-/* Canon's own settings: gain, offset (256 + n is -n), shutter, at speed 2. */
-static const uint8_t gain_visible[3] = { 47, 36, 36 };
-static const uint16_t offset_visible[3] = { 281, 264, 261 };
-static const uint16_t shutter_visible[3] = { 750, 352, 235 };
-static const uint8_t gain_ir = 62;
-static const uint16_t offset_ir[3] = { 280, 277, 278 };
+/* Canon's own settings for each lamp: gain, offset, shutter, speed. */
+static const struct fs_front front_visible = {
+	{ 47, 36, 36 }, { 281, 264, 261 }, { 750, 352, 235 }, 2,
+};
+static const struct fs_front front_ir = {
+	{ 62, 62, 62 }, { 280, 277, 278 }, { 1000, 1000, 1000 }, 2,
+};
 #define SHUTTER_MAX	890	/* above this the CCD's black level gets noisy */
 static const uint8_t speeds[] = { 2, 3, 4, 5, 6, 8, 10, 12 };
 
@@ -63,10 +63,6 @@ static const uint16_t strip_af[6] = { 358, 836, 1316, 1794, 2272, 2750 };
 static const uint16_t strip_scan[6] = { 606, 1084, 1564, 2042, 2520, 3000 };
 static const uint16_t slide_af[4] = { 292, 1072, 1850, 2628 };
 static const uint16_t slide_scan[4] = { 554, 1332, 2110, 2888 };
-
-#define HOLDER_NONE	0
-#define HOLDER_STRIP	1
-#define HOLDER_SLIDE	2
 
 /* Key 9, ASC 80h: a holder was put in (1Ch) or taken out (1Dh); that ASCQ, or 0. */
 static int
@@ -117,7 +113,7 @@ fs_simple(struct fs *s, const char *what, uint8_t op, uint8_t b1, uint8_t b2, ui
 	return fs_cmd(s, what, cdb, 10, SCSI_DIR_NONE, NULL, 0, timeout_ms, NULL);
 }
 
-static SANE_Status
+SANE_Status
 fs_move(struct fs *s, uint8_t what, uint8_t how, uint16_t pos)
 {
 	return fs_simple(s, what ? "MOVE holder" : "MOVE carriage", CANON_OP_MOVE_POSITION,
@@ -139,7 +135,7 @@ fs_film_status(struct fs *s, uint8_t *r)
 	return SANE_STATUS_GOOD;
 }
 
-static SANE_Status
+SANE_Status
 fs_set_frame(struct fs *s, uint8_t mode)
 {
 	return fs_simple(s, "SET FRAME", CANON_OP_SET_FRAME, mode, 0, 0, TIMEOUT_MS);
@@ -195,9 +191,8 @@ fs_afae(struct fs *s, uint8_t mode, uint8_t focus, uint16_t first, uint16_t last
  * DEFINE SCAN MODE: the unit's current block with our speed, sample
  * format (03 bytes, 02 words of 14 bits x 4), gains, offsets, shutters.
  */
-static SANE_Status
-fs_scan_mode(struct fs *s, uint8_t format, const uint8_t g[3], const uint16_t o[3],
-    const uint16_t sh[3], uint8_t speed)
+SANE_Status
+fs_scan_mode(struct fs *s, uint8_t format, const struct fs_front *f)
 {
 	uint8_t get[6] = { CANON_OP_GET_SCAN_MODE, 0, CANON_PAGE_SCAN_MODE, 0, MODE_LEN, 0 };
 	uint8_t def[6] = { CANON_OP_DEFINE_SCAN_MODE, 0x10, 0, 0, MODE_LEN, 0 };
@@ -209,21 +204,21 @@ fs_scan_mode(struct fs *s, uint8_t format, const uint8_t g[3], const uint16_t o[
 	    NULL)) != SANE_STATUS_GOOD)
 		return st;
 	memset(m + 6, 0, 9);	/* what Saunderson found safe to clear */
-	m[15] = speed;
+	m[15] = f->speed;
 	m[20] = format;
 	m[21] = 0;
 	m[37] = 0;
 	for (c = 0; c < 3; c++) {
-		m[22 + c] = g[c];
-		drv_put_be(m + 25 + 2 * c, 2, o[c]);
-		drv_put_be(m + 31 + 2 * c, 2, sh[c]);
+		m[22 + c] = f->gain[c];
+		drv_put_be(m + 25 + 2 * c, 2, f->offset[c]);
+		drv_put_be(m + 31 + 2 * c, 2, f->shutter[c]);
 	}
 	return fs_cmd(s, "DEFINE SCAN MODE", def, 6, SCSI_DIR_OUT, m, sizeof(m), TIMEOUT_MS,
 	    NULL);
 }
 
 /* SET WINDOW, then GET WINDOW to see the unit took it as sent. */
-static SANE_Status
+SANE_Status
 fs_window(struct fs *s, unsigned res, uint32_t x, uint32_t y, uint32_t w, uint32_t l,
     int rgb, int bits)
 {
@@ -257,7 +252,7 @@ fs_window(struct fs *s, unsigned res, uint32_t x, uint32_t y, uint32_t w, uint32
 }
 
 /* SCAN, then check GET DATA STATUS promises the lines P expects. */
-static SANE_Status
+SANE_Status
 fs_scan(struct fs *s, const struct fs_pass *p)
 {
 	uint8_t scan[6] = { SCSI_OP_SCAN, 0, 0, 0, 1, 0 }, id = 0, r[28];
@@ -278,7 +273,7 @@ fs_scan(struct fs *s, const struct fs_pass *p)
 	return SANE_STATUS_GOOD;
 }
 
-static SANE_Status
+SANE_Status
 fs_read_lines(struct fs *s, const struct fs_pass *p, uint8_t *buf, size_t lines)
 {
 	uint8_t cdb[10] = { SCSI_OP_READ10, 0x10 };
@@ -311,7 +306,7 @@ fs_pass_setup(struct fs_pass *p, unsigned spp, unsigned res, int depth, uint32_t
 	p->lines = p->raw_lines > 2 * p->k ? p->raw_lines - 2 * p->k : 0;
 	p->dev_line = ((size_t)FS_MARGIN + p->pixels) * spp * p->bps;
 	p->out_line = (size_t)p->pixels * spp * p->bps;
-	return p->pixels > 0 && p->lines > 0 && p->dev_line <= XFER_MAX ? 0 : -1;
+	return p->pixels > 0 && p->lines > 0 && p->dev_line <= FS_XFER_MAX ? 0 : -1;
 }
 
 /* The scan area in device units, within one frame; -1 if empty. */
@@ -339,7 +334,7 @@ fs_exposure(struct fs *s, const double pct[3])
 	unsigned c, i;
 
 	for (c = 0; c < 3; c++) {
-		e[c] = shutter_visible[c] * 2.0 * pct[c] / 100.0;
+		e[c] = front_visible.shutter[c] * (double)front_visible.speed * pct[c] / 100.0;
 		top = e[c] > top ? e[c] : top;
 	}
 	for (i = 0; i + 1 < sizeof(speeds) && top / speeds[i] > SHUTTER_MAX; i++)
@@ -351,6 +346,15 @@ fs_exposure(struct fs *s, const double pct[3])
 	}
 }
 
+/* The visible front end at the exposure chosen for this frame. */
+static void
+fs_front_visible(const struct fs *s, struct fs_front *f)
+{
+	*f = front_visible;
+	memcpy(f->shutter, s->shutter, sizeof(f->shutter));
+	f->speed = s->speed;
+}
+
 /*
  * A quick 250 dpi 14-bit pass over W x L at X, Y with the current
  * exposure: the brightest sample of each colour, 5 % of the area's edges
@@ -360,6 +364,7 @@ static SANE_Status
 fs_prepass(struct fs *s, uint32_t x, uint32_t y, uint32_t w, uint32_t l, uint32_t top[3])
 {
 	struct fs_pass p;
+	struct fs_front f;
 	uint32_t n, i, c, v, m0, m1, p0, p1, done = 0;
 	size_t lines;
 	SANE_Status st;
@@ -367,7 +372,8 @@ fs_prepass(struct fs *s, uint32_t x, uint32_t y, uint32_t w, uint32_t l, uint32_
 	if (fs_pass_setup(&p, 3, PREPASS_DPI, 16, w, l) < 0)
 		return SANE_STATUS_INVAL;
 	memset(top, 0, 3 * sizeof(top[0]));
-	if ((st = fs_scan_mode(s, 0x02, gain_visible, offset_visible, s->shutter, s->speed)) !=
+	fs_front_visible(s, &f);
+	if ((st = fs_scan_mode(s, 0x02, &f)) !=
 	    SANE_STATUS_GOOD || (st = fs_set_frame(s, 0)) != SANE_STATUS_GOOD ||
 	    (st = fs_window(s, PREPASS_DPI, x, y, w, l, 1, 16)) != SANE_STATUS_GOOD ||
 	    (st = fs_scan(s, &p)) != SANE_STATUS_GOOD)
@@ -377,7 +383,7 @@ fs_prepass(struct fs *s, uint32_t x, uint32_t y, uint32_t w, uint32_t l, uint32_
 	m0 = p.raw_lines / 20 + 2 * p.k;
 	m1 = p.raw_lines - p.raw_lines / 20;
 	while (done < p.raw_lines) {
-		lines = XFER_MAX / p.dev_line;
+		lines = FS_XFER_MAX / p.dev_line;
 		if (lines > p.raw_lines - done)
 			lines = p.raw_lines - done;
 		if ((st = fs_read_lines(s, &p, s->dbuf, lines)) != SANE_STATUS_GOOD)
@@ -434,12 +440,18 @@ fs_exposures(struct fs *s, uint32_t x, uint32_t y, uint32_t w, uint32_t l, int n
 	return SANE_STATUS_GOOD;
 }
 
+/* The holder position where FRAME's scan starts. */
+static uint16_t
+fs_scan_pos(const struct fs *s, unsigned frame)
+{
+	return (s->holder == HOLDER_STRIP ? strip_scan : slide_scan)[frame - 1];
+}
+
 /* Focus on the frame (or set the manual focus), then put it on its scan position. */
 static SANE_Status
 fs_position(struct fs *s, unsigned frame)
 {
 	const uint16_t *af = s->holder == HOLDER_STRIP ? strip_af : slide_af;
-	const uint16_t *scan = s->holder == HOLDER_STRIP ? strip_scan : slide_scan;
 	uint16_t first = s->holder == HOLDER_STRIP ? 263 : 500;
 	uint16_t last = s->holder == HOLDER_STRIP ? 3738 : 3500;
 	uint8_t r[28];
@@ -460,7 +472,7 @@ fs_position(struct fs *s, unsigned frame)
 		if ((st = fs_afae(s, 2, s->found_focus, 0, 0)) != SANE_STATUS_GOOD)
 			return st;
 	}
-	return fs_move(s, 1, 4, scan[frame - 1]);
+	return fs_move(s, 1, 4, fs_scan_pos(s, frame));
 }
 
 /* The film base of a negative at the exposure of the scan. */
@@ -469,11 +481,59 @@ fs_film_base(struct fs *s, uint32_t y, uint32_t l)
 {
 	SANE_Status st;
 
+	unsigned c;
+
 	if ((st = fs_prepass(s, 0, y, FS_WIDTH, l, s->pass.base)) != SANE_STATUS_GOOD)
 		return st;
+	/* Calibrated samples have the dark taken off; so must the base. */
+	for (c = 0; s->pass.cal != NULL && c < 3; c++)
+		s->pass.base[c] = s->pass.base[c] > s->cal.dark_mean[c] ?
+		    s->pass.base[c] - s->cal.dark_mean[c] : 0;
 	s->pass.negative = 1;
 	log_info("%s: negative film base %u %u %u of 16383", s->dev->name, s->pass.base[0],
 	    s->pass.base[1], s->pass.base[2]);
+	return SANE_STATUS_GOOD;
+}
+
+/*
+ * The pass's front end: Canon's visible settings at the frame's exposure,
+ * or the IR lamp focused a little further (FilmGet: 31 steps); then, if
+ * calibration is on, the shading references taken with it.
+ */
+static SANE_Status
+fs_prepare(struct fs *s, unsigned frame, unsigned res, uint32_t x, uint32_t w,
+    struct fs_front *f)
+{
+	const struct fs_front *own = s->pass.spp == 1 ? &front_ir : &front_visible;
+	struct fs_front white;
+	uint8_t irfocus;
+	unsigned c;
+	SANE_Status st;
+
+	if (s->pass.spp == 1) {
+		irfocus = (uint8_t)(s->found_focus > 106 ? s->found_focus - 31 : 75);
+		if ((st = fs_lamp(s, 1)) != SANE_STATUS_GOOD ||
+		    (st = fs_afae(s, 2, irfocus, 0, 0)) != SANE_STATUS_GOOD)
+			return st;
+		*f = front_ir;
+	} else {
+		fs_front_visible(s, f);
+	}
+	if (!s->calibration)
+		return SANE_STATUS_GOOD;
+	/*
+	 * White at half the lamp's own exposure: clear film then reads about
+	 * half scale whatever the scan's exposure, far from clipping, and
+	 * only each pixel's ratio to the others is kept.
+	 */
+	white = *f;
+	for (c = 0; c < 3; c++)
+		white.shutter[c] = own->shutter[c] / 2;
+	white.speed = own->speed;
+	if ((st = fs_calibrate(s, &s->pass, res, x, w, f, &white, fs_scan_pos(s, frame))) !=
+	    SANE_STATUS_GOOD)
+		return st;
+	s->pass.cal = &s->cal;
 	return SANE_STATUS_GOOD;
 }
 
@@ -483,9 +543,8 @@ fs_start_frame(struct fs *s, unsigned frame)
 	unsigned res = fs_effective_res(s), spp = s->infrared && !s->preview ? 1 : 3;
 	int depth = fs_effective_depth(s), negative = strcmp(s->film, "Negative") == 0;
 	uint32_t x, y, w, l, raw_l;
-	uint8_t r[28], irfocus;
-	uint16_t irsh[3] = { 1000, 1000, 1000 };
-	uint8_t irg[3] = { gain_ir, gain_ir, gain_ir };
+	uint8_t r[28];
+	struct fs_front f;
 	SANE_Status st;
 
 	if ((st = fs_film_status(s, r)) != SANE_STATUS_GOOD)
@@ -510,23 +569,13 @@ fs_start_frame(struct fs *s, unsigned frame)
 	}
 	if ((st = fs_lamp(s, 0)) != SANE_STATUS_GOOD ||
 	    (st = fs_position(s, frame)) != SANE_STATUS_GOOD ||
-	    (st = fs_exposures(s, x, y, w, l, negative)) != SANE_STATUS_GOOD)
+	    (st = fs_exposures(s, x, y, w, l, negative)) != SANE_STATUS_GOOD ||
+	    (st = fs_prepare(s, frame, res, x, w, &f)) != SANE_STATUS_GOOD)
 		return st;
 	if (negative && spp == 3 && (st = fs_film_base(s, y, l)) != SANE_STATUS_GOOD)
 		return st;
-	if (spp == 1) {
-		/* Infrared focuses a little further than visible light (FilmGet: 31). */
-		irfocus = (uint8_t)(s->found_focus > 106 ? s->found_focus - 31 : 75);
-		if ((st = fs_lamp(s, 1)) != SANE_STATUS_GOOD ||
-		    (st = fs_afae(s, 2, irfocus, 0, 0)) != SANE_STATUS_GOOD ||
-		    (st = fs_scan_mode(s, depth == 16 ? 0x02 : 0x03, irg, offset_ir, irsh, 2)) !=
-		    SANE_STATUS_GOOD)
-			return st;
-	} else if ((st = fs_scan_mode(s, depth == 16 ? 0x02 : 0x03, gain_visible,
-	    offset_visible, s->shutter, s->speed)) != SANE_STATUS_GOOD) {
-		return st;
-	}
-	if ((st = fs_set_frame(s, 0)) != SANE_STATUS_GOOD ||
+	if ((st = fs_scan_mode(s, depth == 16 ? 0x02 : 0x03, &f)) != SANE_STATUS_GOOD ||
+	    (st = fs_set_frame(s, 0)) != SANE_STATUS_GOOD ||
 	    (st = fs_window(s, res, x, y, w, raw_l, spp == 3, depth == 16 ? 16 : 8)) !=
 	    SANE_STATUS_GOOD || (st = fs_scan(s, &s->pass)) != SANE_STATUS_GOOD)
 		return st;
@@ -534,7 +583,7 @@ fs_start_frame(struct fs *s, unsigned frame)
 	if (fs_ring_init(&s->ring, &s->pass) < 0)
 		return SANE_STATUS_NO_MEM;
 	s->left = (uint64_t)s->pass.dev_line * s->pass.raw_lines;
-	s->lines_per_read = XFER_MAX / s->pass.dev_line;
+	s->lines_per_read = FS_XFER_MAX / s->pass.dev_line;
 	s->obuf_len = s->obuf_pos = 0;
 	s->scanning = 1;
 	s->params.format = spp == 3 ? SANE_FRAME_RGB : SANE_FRAME_GRAY;
@@ -560,8 +609,8 @@ fs_start(void *h)
 	if (s->scanning)
 		return SANE_STATUS_DEVICE_BUSY;
 	s->cancelled = 0;
-	if (s->dbuf == NULL && ((s->dbuf = malloc(XFER_MAX)) == NULL ||
-	    (s->obuf = malloc(XFER_MAX)) == NULL))
+	if (s->dbuf == NULL && ((s->dbuf = malloc(FS_XFER_MAX)) == NULL ||
+	    (s->obuf = malloc(FS_XFER_MAX)) == NULL))
 		return SANE_STATUS_NO_MEM;
 	if (s->all_frames && s->next_frame == 0)
 		s->next_frame = (unsigned)s->frame;
@@ -747,6 +796,7 @@ fs_close(void *h)
 	fs_cmd(s, "RELEASE", rel, 6, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL);
 	scsi_close(s->t);
 	fs_ring_free(&s->ring);
+	fs_cal_free(&s->cal);
 	free(s->dbuf);
 	free(s->obuf);
 	free(s);

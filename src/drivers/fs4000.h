@@ -17,6 +17,13 @@
 #define FS_WIDTH	4000	/* the CCD line, device units */
 #define FS_LENGTH	5904	/* a frame's scan length, device units */
 #define FS_MARGIN	40	/* dark pixels that start every line */
+#define FS_XFER_MAX	(256 * 1024)	/* bytes per READ, and the size of our buffers */
+#define FS_CAL_LINES	8	/* lines of a stationary calibration scan */
+
+/* GET FILM STATUS byte 0. */
+#define HOLDER_NONE	0
+#define HOLDER_STRIP	1
+#define HOLDER_SLIDE	2
 
 enum fs_opt {
 	FS_OPT_NUM,
@@ -37,6 +44,7 @@ enum fs_opt {
 	FS_OPT_EXPOSURE_R,
 	FS_OPT_EXPOSURE_G,
 	FS_OPT_EXPOSURE_B,
+	FS_OPT_CALIBRATION,
 	FS_OPT_GEOMETRY_GROUP,
 	FS_OPT_TL_X,
 	FS_OPT_TL_Y,
@@ -45,6 +53,26 @@ enum fs_opt {
 	FS_OPT_BUTTON_GROUP,
 	FS_OPT_EJECT,
 	FS_OPT_COUNT
+};
+
+/* The analogue front end of one pass, as DEFINE SCAN MODE sets it. */
+struct fs_front {
+	uint8_t gain[3];
+	uint16_t offset[3];	/* 256 + n is -n */
+	uint16_t shutter[3];
+	uint8_t speed;
+};
+
+/*
+ * Shading calibration: each pixel's dark level and its gain relative to
+ * the brightest pixel of the line, [pixel * spp + colour], pixels in
+ * window order (not mirrored).
+ */
+struct fs_cal {
+	uint16_t *dark;		/* 14-bit */
+	uint32_t *mul;		/* 16.16 */
+	size_t n;
+	uint32_t dark_mean[3];
 };
 
 /*
@@ -63,6 +91,7 @@ struct fs_pass {
 	size_t out_line;	/* bytes per SANE line */
 	int negative;
 	uint32_t base[3];	/* 14-bit film base of a negative */
+	const struct fs_cal *cal;	/* NULL: uncalibrated */
 };
 
 /*
@@ -85,7 +114,7 @@ struct fs {
 
 	/* Option values. */
 	SANE_Word resolution, depth, infrared, preview;
-	SANE_Word frame, all_frames, autofocus, focus, ae;
+	SANE_Word frame, all_frames, autofocus, focus, ae, calibration;
 	SANE_Fixed exposure[3];		/* percent of Canon's own */
 	SANE_Fixed area[4];		/* tl-x, tl-y, br-x, br-y, mm */
 	char film[16];
@@ -97,6 +126,7 @@ struct fs {
 	uint8_t found_focus;		/* the visible focus of this frame */
 	uint16_t shutter[3];
 	uint8_t speed;
+	struct fs_cal cal;
 	SANE_Parameters params;
 	struct fs_pass pass;
 	struct fs_ring ring;
@@ -105,6 +135,25 @@ struct fs {
 	uint8_t *dbuf, *obuf;
 	size_t obuf_len, obuf_pos;
 };
+
+/* fs4000.c: the unit's commands */
+SANE_Status fs_move(struct fs *s, uint8_t what, uint8_t how, uint16_t pos);
+SANE_Status fs_set_frame(struct fs *s, uint8_t mode);
+SANE_Status fs_scan_mode(struct fs *s, uint8_t format, const struct fs_front *f);
+SANE_Status fs_window(struct fs *s, unsigned res, uint32_t x, uint32_t y, uint32_t w,
+    uint32_t l, int rgb, int bits);
+SANE_Status fs_scan(struct fs *s, const struct fs_pass *p);
+SANE_Status fs_read_lines(struct fs *s, const struct fs_pass *p, uint8_t *buf, size_t lines);
+
+/* fs4000_calib.c */
+/*
+ * Take the dark and white references for pass P (RES dpi, X and W in
+ * device units) with the scan's front end SCAN and the white one WHITE,
+ * and leave the holder at SCAN_POS again.
+ */
+SANE_Status fs_calibrate(struct fs *s, const struct fs_pass *p, unsigned res, uint32_t x,
+    uint32_t w, const struct fs_front *scan, const struct fs_front *white, uint16_t scan_pos);
+void fs_cal_free(struct fs_cal *cal);
 
 /* fs4000_opts.c */
 void fs_opts_init(struct fs *s);
@@ -115,6 +164,8 @@ int fs_effective_depth(const struct fs *s);
 SANE_Status fs_eject(struct fs *s);
 
 /* fs4000_convert.c */
+/* Sample C of pixel I (window order) of device line L, as a 14-bit value. */
+uint32_t fs_sample14(const struct fs_pass *p, const uint8_t *l, uint32_t i, unsigned c);
 int fs_ring_init(struct fs_ring *r, const struct fs_pass *p);
 void fs_ring_free(struct fs_ring *r);
 /*

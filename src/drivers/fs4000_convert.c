@@ -7,7 +7,8 @@
  * CCD's rows are 8/4000 inch apart, so green arrives k lines after red
  * and blue 2k after (k = 8 x yres / 4000): output line m takes red from
  * device line m, green from m + k and blue from m + 2k.  A ring of 2k + 1
- * device lines is all the state that needs.
+ * device lines is all the state that needs.  Each sample is calibrated
+ * (when the scan is), developed (a negative) and scaled to the output.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,9 +33,8 @@ fs_ring_free(struct fs_ring *r)
 	r->lines = NULL;
 }
 
-/* Sample C of mirrored pixel I of device line L, as a 14-bit value. */
-static uint32_t
-sample(const struct fs_pass *p, const uint8_t *l, uint32_t i, unsigned c)
+uint32_t
+fs_sample14(const struct fs_pass *p, const uint8_t *l, uint32_t i, unsigned c)
 {
 	const uint8_t *s = l + ((size_t)FS_MARGIN + (p->pixels - 1 - i)) * p->spp * p->bps +
 	    (size_t)c * p->bps;
@@ -42,6 +42,20 @@ sample(const struct fs_pass *p, const uint8_t *l, uint32_t i, unsigned c)
 	if (p->bps == 1)
 		return (uint32_t)s[0] << 6;
 	return (uint32_t)(s[0] | s[1] << 8) >> 2;
+}
+
+/* Dark off, then the pixel brought to the gain of the brightest (fs4000_calib.c). */
+static uint32_t
+calibrate(const struct fs_pass *p, uint32_t i, unsigned c, uint32_t v)
+{
+	size_t k = (size_t)i * p->spp + c;
+	uint64_t w;
+
+	if (p->cal == NULL)
+		return v;
+	v = v > p->cal->dark[k] ? v - p->cal->dark[k] : 0;
+	w = ((uint64_t)v * p->cal->mul[k]) >> 16;
+	return w > 16383 ? 16383 : (uint32_t)w;
 }
 
 /* A negative is inverted against its film base: the base becomes black. */
@@ -80,7 +94,8 @@ fs_ring_push(struct fs_ring *r, const uint8_t *line, uint8_t *out)
 
 	if (p->spp == 1) {
 		for (i = 0; i < p->pixels; i++)
-			put(p, out + (size_t)i * p->bps, develop(p, 0, sample(p, line, i, 0)));
+			put(p, out + (size_t)i * p->bps,
+			    develop(p, 0, calibrate(p, i, 0, fs_sample14(p, line, i, 0))));
 		return 1;
 	}
 	memcpy(r->lines + (size_t)(n % slots) * p->dev_line, line, p->dev_line);
@@ -92,6 +107,6 @@ fs_ring_push(struct fs_ring *r, const uint8_t *line, uint8_t *out)
 	for (i = 0; i < p->pixels; i++)
 		for (c = 0; c < 3; c++)
 			put(p, out + ((size_t)i * 3 + c) * p->bps,
-			    develop(p, c, sample(p, src[c], i, c)));
+			    develop(p, c, calibrate(p, i, c, fs_sample14(p, src[c], i, c))));
 	return 1;
 }

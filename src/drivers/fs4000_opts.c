@@ -1,7 +1,7 @@
 /*
  * fs4000_opts.c - the SANE options of the FS4000US driver: resolution
  * (4000 dpi and its divisors), depth, film type, infrared, preview, frame
- * or all frames of the holder, focus, exposure, the scan area in mm within
+ * or all frames of the holder, focus, exposure, calibration, the scan area in mm within
  * a frame, and the eject button.
  */
 #include <stdio.h>
@@ -100,6 +100,12 @@ init_frame_focus_exposure(struct fs *s)
 		opt_set_range(&o[FS_OPT_EXPOSURE_R + c], &s->exposure_range, SANE_FIX(10),
 		    SANE_FIX(600), SANE_FIX(1));
 	}
+	opt_set_desc(&o[FS_OPT_CALIBRATION], "calibration", SANE_I18N("Calibration"),
+	    SANE_I18N("Before each frame, read the holder's opaque and clear spots "
+	    "and correct every pixel with them: black becomes black and the lens's "
+	    "falloff towards the edges and the streaks of uneven CCD pixels go. "
+	    "Off, the scan is the raw sensor."), SANE_TYPE_BOOL, SANE_UNIT_NONE,
+	    sizeof(SANE_Word));
 }
 
 static void
@@ -135,6 +141,7 @@ fs_opts_init(struct fs *s)
 	s->frame = 1;
 	s->autofocus = SANE_TRUE;
 	s->focus = 128;
+	s->calibration = SANE_TRUE;
 	for (c = 0; c < 3; c++)
 		s->exposure[c] = SANE_FIX(100);
 	s->area[2] = s->x_range.max;
@@ -179,6 +186,7 @@ value_of(struct fs *s, SANE_Int n)
 	case FS_OPT_EXPOSURE_R: return &s->exposure[0];
 	case FS_OPT_EXPOSURE_G: return &s->exposure[1];
 	case FS_OPT_EXPOSURE_B: return &s->exposure[2];
+	case FS_OPT_CALIBRATION: return &s->calibration;
 	case FS_OPT_TL_X: case FS_OPT_TL_Y: case FS_OPT_BR_X: case FS_OPT_BR_Y:
 		return &s->area[n - FS_OPT_TL_X];
 	default: return NULL;

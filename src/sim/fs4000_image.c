@@ -332,7 +332,8 @@ struct render_req {
 	uint32_t xres, yres, x, y, w, l, bpp, comp, lines, k;
 	uint32_t lamp[2];
 	uint32_t base[3];	/* develop a negative against this film base */
-	int ir, develop;
+	uint32_t cal_shutter[3];	/* white reference's shutters, at speed 2 */
+	int ir, develop, calibrate;
 };
 
 static int
@@ -372,6 +373,12 @@ render_kv(void *arg, const char *key, const char *val)
 		return triple(val, m + FS_M_OFFSET, 2, 511);
 	if (strcmp(key, "shutter") == 0)
 		return triple(val, m + FS_M_SHUTTER, 2, 1000);
+	if (strcmp(key, "calib") == 0) {
+		r->calibrate = 1;
+		return sscanf(val, "%u,%u,%u", &r->cal_shutter[0], &r->cal_shutter[1],
+		    &r->cal_shutter[2]) == 3 && r->cal_shutter[0] <= 1000 &&
+		    r->cal_shutter[1] <= 1000 && r->cal_shutter[2] <= 1000 ? 0 : -1;
+	}
 	if (strcmp(key, "base") == 0) {
 		r->develop = 1;
 		return sscanf(val, "%u,%u,%u", &r->base[0], &r->base[1], &r->base[2]) == 3 &&
@@ -401,6 +408,48 @@ render_kv(void *arg, const char *key, const char *val)
 }
 
 /*
+ * A calibrating driver's per-pixel correction for the render's window: the
+ * dark level (the holder's opaque spot at the scan's settings) and the
+ * gain, in 16.16, that brings each pixel's white (the clear spot at the
+ * calib= shutters, speed 2) minus dark to the brightest pixel's, at most 4.
+ */
+static int
+render_calibration(const struct render_req *r, uint32_t px, uint32_t nc, uint32_t **dark,
+    uint32_t **mul)
+{
+	static const uint16_t opaque[4] = { 0, 0, 0, 0 };
+	static const uint16_t clear[4] = { 65535, 65535, 65535, 65535 };
+	const struct fs_job *j = &r->fs.job;
+	struct fs_job w = *j;
+	uint32_t i, c, top[3] = { 0, 0, 0 }, *d, *m;
+	int64_t x;
+	uint64_t g;
+
+	*dark = d = calloc((size_t)px * nc, sizeof(*d));
+	*mul = m = calloc((size_t)px * nc, sizeof(*m));
+	if (d == NULL || m == NULL)
+		return -1;
+	for (c = 0; c < 3; c++)
+		w.exposure[c] = r->cal_shutter[c] * 2;
+	for (i = 0; i < px; i++) {
+		x = (int64_t)r->x + (int64_t)i * j->pitch_x;
+		for (c = 0; c < nc; c++) {
+			d[i * nc + c] = sample14(j, nc == 1 ? 1 : c, opaque, x);
+			m[i * nc + c] = sample14(&w, nc == 1 ? 1 : c, clear, x);
+			m[i * nc + c] = m[i * nc + c] > d[i * nc + c] ?
+			    m[i * nc + c] - d[i * nc + c] : 0;
+			if (m[i * nc + c] > top[c])
+				top[c] = m[i * nc + c];
+		}
+	}
+	for (i = 0; i < px * nc; i++) {
+		g = m[i] > 0 ? ((uint64_t)top[i % nc] << 16) / m[i] : 4u << 16;
+		m[i] = (uint32_t)(g > (4u << 16) ? 4u << 16 : g);
+	}
+	return 0;
+}
+
+/*
  * What a driver makes of a window at holder position POS (the "scan"
  * line of a trace, plus holder= and film=): margin stripped, colours
  * realigned, lines un-mirrored; l * yres / 4000 lines, or with lines= and
@@ -411,15 +460,18 @@ render_kv(void *arg, const char *key, const char *val)
  * default to the unit's power-on values; lamp=V,I (light levels, 1024
  * full) to a warm visible lamp.  base=R,G,B (14-bit) inverts a negative
  * against its film base: (base - v) / base of full scale, 0 above it.
+ * calib=R,G,B corrects every sample as a calibrating driver does (dark
+ * off, each pixel to the brightest one's gain), before any inversion.
  */
 int
 fsim_render(const char *window, FILE *out, char *err, size_t errlen)
 {
 	struct render_req r;
 	struct fs_job *j = &r.fs.job;
-	uint32_t n, i, c, nc, v, px, lines;
+	uint32_t n, i, c, nc, v, px, lines, *dark = NULL, *mul = NULL;
 	uint16_t t[4];
 	int64_t hc;
+	int rc;
 
 	memset(&r, 0, sizeof(r));
 	r.fs.holder = FS_HOLDER_SLIDE;
@@ -453,6 +505,12 @@ fsim_render(const char *window, FILE *out, char *err, size_t errlen)
 		snprintf(err, errlen, "empty window");
 		return -1;
 	}
+	if (r.calibrate && render_calibration(&r, px, nc, &dark, &mul) < 0) {
+		free(dark);
+		free(mul);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	fprintf(out, "P%c\n%u %u\n%u\n", nc == 3 ? '6' : '5', px, lines,
 	    r.bpp == 8 ? 255 : 65535);
 	for (n = 0; n < lines; n++) {
@@ -464,6 +522,11 @@ fsim_render(const char *window, FILE *out, char *err, size_t errlen)
 				v = sample14(j, nc == 1 ? 1 : c, t, (int64_t)r.x + (int64_t)i * j->pitch_x);
 				if (r.bpp == 8)
 					v = v >> 6 << 6;	/* what an 8-bit scan keeps */
+				if (r.calibrate) {
+					v = v > dark[i * nc + c] ? v - dark[i * nc + c] : 0;
+					v = (uint32_t)(((uint64_t)v * mul[i * nc + c]) >> 16);
+					v = v > 16383 ? 16383 : v;
+				}
 				if (r.develop)
 					v = v < r.base[c] ? (r.base[c] - v) * 16383 / r.base[c] : 0;
 				if (r.bpp == 8) {
@@ -476,5 +539,8 @@ fsim_render(const char *window, FILE *out, char *err, size_t errlen)
 			}
 		}
 	}
-	return ferror(out) ? -1 : 0;
+	rc = ferror(out) ? -1 : 0;
+	free(dark);
+	free(mul);
+	return rc;
 }

@@ -103,6 +103,14 @@ last_window() {
 	grep '^window ' "$1" | tail -1 | sed 's/^window //'
 }
 
+# fs4000_calib_key TRACE: "calib=R,G,B" (the white reference's shutters) when
+# the FS4000US trace has a stationary scan at a holder's clear spot (strip
+# 34, slide 674), for scsaned-sim render; nothing for an uncalibrated scan.
+fs4000_calib_key() {
+	grep -E '^scan .* pos=(34|674) frame=12 ' "$1" | tail -1 |
+	    grep -o ' shutter=[0-9,]*' | sed 's/ shutter=/calib=/'
+}
+
 # window_field WINDOW KEY: one value from a trace window line.
 window_field() {
 	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"

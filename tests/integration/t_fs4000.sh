@@ -22,15 +22,16 @@ CONF
 start_server "$TMP/scsaned.conf"
 
 # expect DEV GOT [render extras]: GOT equals the model's rendering of the
-# last scan in DEV's trace.
+# last scan in DEV's trace, calibrated with the white reference's shutters
+# if the trace has one.
 expect() {
 	local win holder film=positive
 	win=$(grep '^scan ' "$TMP/trace.$1" | tail -1 | sed 's/^scan //')
 	holder=$([ "$1" = slide ] || [ "$1" = slow ] && echo slide || echo strip)
 	[ "$1" = neg ] && film=negative
 	[ -n "$win" ] &&
-	    "$BUILD/scsaned-sim" render canon-fs4000us $win holder=$holder film=$film ${3:-} \
-		-o "$TMP/want.pnm" &&
+	    "$BUILD/scsaned-sim" render canon-fs4000us $win holder=$holder film=$film \
+		$(fs4000_calib_key "$TMP/trace.$1") ${3:-} -o "$TMP/want.pnm" &&
 	    [ "$(pnm_size "$TMP/want.pnm")" = "$(pnm_size "$2")" ] &&
 	    cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$2")
 }
@@ -46,6 +47,8 @@ for dev in slide strip; do
 			scan -d "net:$ADDR:$dev" --resolution $res --depth $depth --frame 2 \
 			    -l 3 -t 4 -x 12 -y 9 --format=pnm > "$TMP/got.pnm" 2> "$TMP/err"
 			check "$dev $res dpi $depth-bit: scans" test $? -eq 0
+			check "$dev $res dpi $depth-bit: calibrated first" \
+			    test -n "$(fs4000_calib_key "$TMP/trace.$dev")"
 			check "$dev $res dpi $depth-bit: the image is the film's, exactly" \
 			    expect $dev "$TMP/got.pnm"
 			check "$dev $res dpi $depth-bit: no command rejected" \
@@ -58,6 +61,30 @@ check "strip frame 2 was scanned at its position" grep -q '^scan .* pos=1084 ' "
 check "the lamp's warm-up is in the log" grep -q 'visible lamp warming up' "$SERVER_LOG"
 check "READs carry many lines" \
     eval '[ "$(grep -c "^cdb 28 " "$TMP/trace.strip")" -lt 8 ]'
+
+# Calibration, on by default: the dark and white references come from
+# stationary scans at the slide holder's opaque (798) and clear (674) spots;
+# then black is black.  Off, the raw sensor: the mount shows the CCD's dark.
+: > "$TMP/trace.slide"
+scan -d "net:$ADDR:slide" --resolution 500 --depth 16 -l 0 -t 0 -x 24 -y 0.5 \
+    --format=pnm > "$TMP/cal.pnm" 2> "$TMP/err"
+check "calibration: scans" test $? -eq 0
+check "calibration: a stationary scan at the opaque spot" \
+    grep -q '^scan .* pos=798 frame=12 ' "$TMP/trace.slide"
+check "calibration: a stationary scan at the clear spot" \
+    grep -q '^scan .* pos=674 frame=12 ' "$TMP/trace.slide"
+check "calibration: logged" grep -q 'calibrated: dark' "$SERVER_LOG"
+check "calibration: the image is the film's, calibrated" expect slide "$TMP/cal.pnm"
+check "calibration: the slide's mount is black" \
+    eval '[ "$(pnm_data "$TMP/cal.pnm" | od -An -tu1 -v | tr -s " " "\n" | sort -u | xargs)" = 0 ]'
+: > "$TMP/trace.slide"
+scan -d "net:$ADDR:slide" --calibration=no --resolution 500 --depth 16 -l 0 -t 0 -x 24 \
+    -y 0.5 --format=pnm > "$TMP/raw.pnm" 2> "$TMP/err"
+check "no calibration: scans" test $? -eq 0
+check "no calibration: no stationary scans" eval '! grep -q " frame=12 " "$TMP/trace.slide"'
+check "no calibration: the image is the raw sensor's" expect slide "$TMP/raw.pnm"
+check "no calibration: the mount shows the CCD's dark level" \
+    eval '[ "$(pnm_data "$TMP/raw.pnm" | od -An -tu1 -v | tr -s " " "\n" | sort -u | xargs)" != 0 ]'
 
 # Infrared: the same window, gray, with the IR lamp; dust shows dark.
 : > "$TMP/trace.strip"
@@ -78,7 +105,7 @@ check "batch: six frames" eval '[ "$(ls "$TMP"/batch-*.pnm 2> /dev/null | wc -l)
 check "batch: every frame differs" eval \
     '[ "$(md5sum "$TMP"/batch-*.pnm 2> /dev/null | cut -d" " -f1 | sort -u | wc -l)" = 6 ]'
 check "batch: one scan at each frame's position" eval \
-    '[ "$(grep "^scan " "$TMP/trace.strip" | grep -o " pos=[0-9]*" | sort -u | tr -d "\n")" = \
+    '[ "$(grep "^scan " "$TMP/trace.strip" | grep -v " frame=12 " | grep -o " pos=[0-9]*" | sort -u | tr -d "\n")" = \
       " pos=1084 pos=1564 pos=2042 pos=2520 pos=3000 pos=606" ]'
 
 # No holder: NO_DOCS with a clear message.
@@ -110,7 +137,7 @@ scan -d "net:$ADDR:slide" --resolution 250 --auto-exposure=yes --format=pnm \
     > "$TMP/got.pnm" 2> "$TMP/err"
 check "auto-exposure: scans" test $? -eq 0
 check "auto-exposure: a 250 dpi pass before the scan" \
-    eval '[ "$(grep -c "^scan " "$TMP/trace.slide")" = 2 ]'
+    eval '[ "$(grep "^scan " "$TMP/trace.slide" | grep -vc " frame=12 ")" = 2 ]'
 check "auto-exposure: logged" grep -q 'auto-exposure: red' "$SERVER_LOG"
 check "auto-exposure: the image is the film's at that exposure" expect slide "$TMP/got.pnm"
 

@@ -19,9 +19,11 @@ for opts in "--depth 8 --resolution 500 --frame 2" "--depth 16 --resolution 1000
 	: > "$TMP/trace.remote"
 	scan -d "net:$ADDR:remote" $opts -l 2 -t 3 -x 14 -y 10 --format=pnm > "$TMP/remote.pnm" 2> "$TMP/err"
 	check "$opts: the scan over iSCSI succeeds" test $? -eq 0
+	check "$opts: calibrated over iSCSI first" test -n "$(fs4000_calib_key "$TMP/trace.remote")"
 	win=$(grep '^scan ' "$TMP/trace.remote" | tail -1 | sed 's/^scan //')
 	check "$opts: the image is the film's, exactly" eval '[ -n "$win" ] &&
-	    "$BUILD/scsaned-sim" render canon-fs4000us $win holder=strip -o "$TMP/want.pnm" &&
+	    "$BUILD/scsaned-sim" render canon-fs4000us $win holder=strip \
+		$(fs4000_calib_key "$TMP/trace.remote") -o "$TMP/want.pnm" &&
 	    cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/remote.pnm")'
 	scan -d "net:$ADDR:local" $opts -l 2 -t 3 -x 14 -y 10 --format=pnm > "$TMP/local.pnm" 2> "$TMP/err"
 	check "$opts: byte-identical to the local sg scan" \

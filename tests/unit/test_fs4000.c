@@ -635,6 +635,68 @@ test_calibration(void **state)
 	sim_close(d);
 }
 
+/*
+ * One rendered 250-pixel line of 16-bit RGB over the whole CCD at the
+ * strip's unexposed negative base, which is the same everywhere: its
+ * minimum and maximum per colour, and the middle pixel.
+ */
+static void
+render_base_line(const char *extra, unsigned lo[3], unsigned hi[3], unsigned mid[3])
+{
+	char win[256], err[256], head[32];
+	FILE *f = tmpfile();
+	uint8_t px[6];
+	unsigned i, c, v;
+
+	assert_non_null(f);
+	snprintf(win, sizeof(win), "xres=250 yres=250 x=0 y=0 w=4000 l=16 bpp=16 "
+	    "pos=100 holder=strip film=negative %s", extra);
+	if (sim_render("canon-fs4000us", win, f, err, sizeof(err)) < 0)
+		fail_msg("render: %s", err);
+	rewind(f);
+	assert_non_null(fgets(head, sizeof(head), f));
+	assert_string_equal(head, "P6\n");
+	assert_non_null(fgets(head, sizeof(head), f));
+	assert_string_equal(head, "250 1\n");
+	assert_non_null(fgets(head, sizeof(head), f));
+	for (c = 0; c < 3; c++) {
+		lo[c] = 65535;
+		hi[c] = 0;
+	}
+	for (i = 0; i < 250; i++) {
+		assert_int_equal(fread(px, 1, sizeof(px), f), sizeof(px));
+		for (c = 0; c < 3; c++) {
+			v = (unsigned)px[2 * c] << 8 | px[2 * c + 1];
+			lo[c] = v < lo[c] ? v : lo[c];
+			hi[c] = v > hi[c] ? v : hi[c];
+			if (i == 125)
+				mid[c] = v;
+		}
+	}
+	fclose(f);
+}
+
+/*
+ * What a calibrating driver makes of uniform film: the lens's falloff
+ * (6 % at the ends of the line) is gone, and the middle of the line
+ * keeps its level less the CCD's dark.
+ */
+static void
+test_render_calibration(void **state)
+{
+	unsigned lo[3], hi[3], mid[3], clo[3], chi[3], cmid[3], c;
+
+	(void)state;
+	render_base_line("", lo, hi, mid);
+	render_base_line("calib=375,176,117", clo, chi, cmid);
+	for (c = 0; c < 3; c++) {
+		assert_true(hi[c] - lo[c] > hi[c] / 25);	/* raw: over 4 % of falloff */
+		assert_true(chi[c] - clo[c] <= 16);		/* calibrated: 4 counts of 14 bits */
+		assert_true(cmid[c] < mid[c]);			/* the dark is off */
+		assert_true(mid[c] - cmid[c] < 2000);		/* and only the dark */
+	}
+}
+
 /* A thumbnail covers the whole holder: every frame shows. */
 static void
 test_thumbnail(void **state)
@@ -679,6 +741,7 @@ main(void)
 		cmocka_unit_test(test_holder_events),
 		cmocka_unit_test(test_lamp),
 		cmocka_unit_test(test_calibration),
+		cmocka_unit_test(test_render_calibration),
 		cmocka_unit_test(test_thumbnail),
 	};
 
