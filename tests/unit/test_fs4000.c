@@ -638,15 +638,17 @@ test_calibration(void **state)
 /*
  * One rendered 250-pixel line of 16-bit RGB over the whole CCD at the
  * strip's unexposed negative base, which is the same everywhere: its
- * minimum and maximum per colour, and the middle pixel.
+ * minimum and maximum per colour, the middle pixel, and the largest step
+ * between neighbours.
  */
 static void
-render_base_line(const char *extra, unsigned lo[3], unsigned hi[3], unsigned mid[3])
+render_base_line(const char *extra, unsigned lo[3], unsigned hi[3], unsigned mid[3],
+    unsigned *step)
 {
 	char win[256], err[256], head[32];
 	FILE *f = tmpfile();
 	uint8_t px[6];
-	unsigned i, c, v;
+	unsigned i, c, v, prev[3] = { 0, 0, 0 };
 
 	assert_non_null(f);
 	snprintf(win, sizeof(win), "xres=250 yres=250 x=0 y=0 w=4000 l=16 bpp=16 "
@@ -663,6 +665,7 @@ render_base_line(const char *extra, unsigned lo[3], unsigned hi[3], unsigned mid
 		lo[c] = 65535;
 		hi[c] = 0;
 	}
+	*step = 0;
 	for (i = 0; i < 250; i++) {
 		assert_int_equal(fread(px, 1, sizeof(px), f), sizeof(px));
 		for (c = 0; c < 3; c++) {
@@ -671,6 +674,9 @@ render_base_line(const char *extra, unsigned lo[3], unsigned hi[3], unsigned mid
 			hi[c] = v > hi[c] ? v : hi[c];
 			if (i == 125)
 				mid[c] = v;
+			if (i > 0 && (v > prev[c] ? v - prev[c] : prev[c] - v) > *step)
+				*step = v > prev[c] ? v - prev[c] : prev[c] - v;
+			prev[c] = v;
 		}
 	}
 	fclose(f);
@@ -678,17 +684,19 @@ render_base_line(const char *extra, unsigned lo[3], unsigned hi[3], unsigned mid
 
 /*
  * What a calibrating driver makes of uniform film: the lens's falloff
- * (6 % at the ends of the line) is gone, and the middle of the line
- * keeps its level less the CCD's dark.
+ * (6 % at the ends of the line) and the pixels' streaks are gone, and the
+ * middle of the line keeps its level less the CCD's dark.
  */
 static void
 test_render_calibration(void **state)
 {
-	unsigned lo[3], hi[3], mid[3], clo[3], chi[3], cmid[3], c;
+	unsigned lo[3], hi[3], mid[3], clo[3], chi[3], cmid[3], c, step, cstep;
 
 	(void)state;
-	render_base_line("", lo, hi, mid);
-	render_base_line("calib=375,176,117", clo, chi, cmid);
+	render_base_line("", lo, hi, mid, &step);
+	render_base_line("calib=375,176,117", clo, chi, cmid, &cstep);
+	assert_true(step > 200);	/* raw: neighbours differ by streaks */
+	assert_true(cstep <= 16);
 	for (c = 0; c < 3; c++) {
 		assert_true(hi[c] - lo[c] > hi[c] / 25);	/* raw: over 4 % of falloff */
 		assert_true(chi[c] - clo[c] <= 16);		/* calibrated: 4 counts of 14 bits */
