@@ -142,6 +142,31 @@ static const struct device_ops ls_ops = {
 	.select_fd = ls_select_fd,
 };
 
+static void *
+exit_at_once(void *arg)
+{
+	(void)arg;
+	pthread_exit(NULL);
+}
+
+/*
+ * Backends built on sanei_thread stop their reader threads with an
+ * asynchronous pthread_cancel.  glibc loads libgcc_s, holding the dynamic
+ * loader's lock, the first time any thread of the process exits or is
+ * cancelled; a reader cancelled in that moment dies holding the lock, and
+ * every later pthread_create in the daemon waits for ever (seen: the next
+ * client after the first bridged scan hung).  One thread exiting here,
+ * before any backend runs, has glibc load it where nothing interrupts it.
+ */
+static void
+warm_unwinder(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, exit_at_once, NULL) == 0)
+		pthread_join(t, NULL);
+}
+
 #define SYM(field, name) \
 	(*(void **)&ls.field = dlsym(ls.lib, name)) == NULL
 
@@ -152,6 +177,7 @@ load(void)
 
 	if (ls.inited)
 		return 0;
+	warm_unwinder();
 	if ((ls.lib = dlopen("libsane.so.1", RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		log_info("backends: libsane.so.1 not found (%s); serving own devices only",
 		    dlerror());
