@@ -7,7 +7,7 @@
 # for a small and a large image, and its START-to-first-byte time.
 # Goals: c/b <= 0.5, c/a <= 1.5, RSS flat in image size.
 . "$(dirname "$0")/../integration/lib.sh"
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-9}
 SANED_ADDR=127.0.0.44
 ADDR=127.0.0.45
 SCAN=(--mode Color --depth 16 --resolution 600 --test-picture "Color pattern" -x 200 -y 200 --format=pnm)
