@@ -199,8 +199,8 @@ cs_scan_cmd(struct cs *s, const uint8_t *ids, size_t n)
 	for (i = 0; i < REISSUE_MAX; i++) {
 		if ((st = cs_ready(s)) != SANE_STATUS_GOOD)
 			return st;
-		if (scsi_execute(s->t, cdb, 6, SCSI_DIR_OUT, (void *)ids, n,
-		    s->dev->timeout_ms ? s->dev->timeout_ms : MOTION_MS, &res) == 0)
+		if (drv_execute(s->dev, s->t, cdb, 6, SCSI_DIR_OUT, (void *)ids, n, MOTION_MS,
+		    &res) == 0)
 			return SANE_STATUS_GOOD;
 		scsi_sense_decode(res.sense, res.sense_len, &sense);
 		if (!(sense.valid && sense.key == 0x9 && sense.asc == 0x80 && sense.ascq == 0x06))

@@ -87,13 +87,12 @@ fs_cmd(struct fs *s, const char *what, const uint8_t *cdb, size_t cdb_len,
     enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms, struct scsi_result *res)
 {
 	struct scsi_result own;
-	unsigned ms = s->dev->timeout_ms ? s->dev->timeout_ms : timeout_ms;
 	int tries, event;
 
 	if (res == NULL)
 		res = &own;
 	for (tries = 0; tries < 3; tries++) {
-		if (scsi_execute(s->t, cdb, cdb_len, dir, buf, len, ms, res) == 0)
+		if (drv_execute(s->dev, s->t, cdb, cdb_len, dir, buf, len, timeout_ms, res) == 0)
 			return SANE_STATUS_GOOD;
 		if ((event = holder_event(res)) == 0)
 			break;

@@ -88,33 +88,35 @@ cal_reference(struct fs *s, const struct fs_pass *cp, unsigned res, uint32_t x, 
 	return SANE_STATUS_GOOD;
 }
 
-/* Dark levels and gains from the means; -1 if the clear spot showed no light. */
+/*
+ * Dark levels and gains from the means; WHITE is turned into each pixel's
+ * light (white - dark) on the way.  -1 if the clear spot showed no light.
+ */
 static int
-cal_build(struct fs_cal *cal, unsigned spp, const uint32_t *dark, const uint32_t *white)
+cal_build(struct fs_cal *cal, unsigned spp, const uint32_t *dark, uint32_t *white)
 {
-	uint32_t top[3] = { 0, 0, 0 }, d;
+	uint32_t top[3] = { 0, 0, 0 };
 	uint64_t sum[3] = { 0, 0, 0 }, m;
-	size_t i, pixels = cal->n / spp;
+	size_t i;
 	unsigned c;
 
 	for (i = 0; i < cal->n; i++) {
 		c = (unsigned)(i % spp);
-		d = white[i] > dark[i] ? white[i] - dark[i] : 0;
-		top[c] = d > top[c] ? d : top[c];
+		white[i] = white[i] > dark[i] ? white[i] - dark[i] : 0;
+		top[c] = white[i] > top[c] ? white[i] : top[c];
 	}
 	for (c = 0; c < spp; c++)
 		if (top[c] == 0)
 			return -1;
 	for (i = 0; i < cal->n; i++) {
 		c = (unsigned)(i % spp);
-		d = white[i] > dark[i] ? white[i] - dark[i] : 0;
-		m = d > 0 ? ((uint64_t)top[c] << 16) / d : MUL_MAX;
+		m = white[i] > 0 ? ((uint64_t)top[c] << 16) / white[i] : MUL_MAX;
 		cal->mul[i] = (uint32_t)(m > MUL_MAX ? MUL_MAX : m);
 		cal->dark[i] = (uint16_t)(dark[i] > 16383 ? 16383 : dark[i]);
 		sum[c] += cal->dark[i];
 	}
 	for (c = 0; c < 3; c++)
-		cal->dark_mean[c] = (uint32_t)(sum[spp == 1 ? 0 : c] / pixels);
+		cal->dark_mean[c] = (uint32_t)(sum[spp == 1 ? 0 : c] / (cal->n / spp));
 	return 0;
 }
 

@@ -331,8 +331,8 @@ s2_read_device(struct s2 *s, uint8_t *dst, size_t n, size_t *got)
 	int rc;
 
 	drv_put_be(cdb + 6, 3, (uint32_t)n);
-	rc = scsi_execute(s->t, cdb, sizeof(cdb), SCSI_DIR_IN, dst, n,
-	    s->dev->timeout_ms ? s->dev->timeout_ms : SCAN_TIMEOUT_MS, &res);
+	rc = drv_execute(s->dev, s->t, cdb, sizeof(cdb), SCSI_DIR_IN, dst, n, SCAN_TIMEOUT_MS,
+	    &res);
 	*got = n - res.residual;
 	if (rc == 1) {
 		scsi_sense_decode(res.sense, res.sense_len, &sense);

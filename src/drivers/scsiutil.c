@@ -57,6 +57,15 @@ drv_failed(const struct device *dev, const char *what, const struct scsi_result 
 	return drv_sense_status(res);
 }
 
+int
+drv_execute(const struct device *dev, struct scsi_target *t, const uint8_t *cdb,
+    size_t cdb_len, enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
+    struct scsi_result *res)
+{
+	return scsi_execute(t, cdb, cdb_len, dir, buf, len,
+	    dev->timeout_ms ? dev->timeout_ms : timeout_ms, res);
+}
+
 SANE_Status
 drv_cmd(const struct device *dev, struct scsi_target *t, const char *what,
     const uint8_t *cdb, size_t cdb_len, enum scsi_dir dir, void *buf, size_t len,
@@ -66,8 +75,7 @@ drv_cmd(const struct device *dev, struct scsi_target *t, const char *what,
 
 	if (res == NULL)
 		res = &own;
-	if (scsi_execute(t, cdb, cdb_len, dir, buf, len,
-	    dev->timeout_ms ? dev->timeout_ms : timeout_ms, res) == 0)
+	if (drv_execute(dev, t, cdb, cdb_len, dir, buf, len, timeout_ms, res) == 0)
 		return SANE_STATUS_GOOD;
 	return drv_failed(dev, what, res);
 }

@@ -25,7 +25,15 @@ SANE_Status drv_failed(const struct device *dev, const char *what,
 
 /*
  * Run one command on DEV's target T with DEV's configured timeout, or
- * TIMEOUT_MS where it has none; log a failure naming WHAT.  RES (may be
+ * TIMEOUT_MS where it has none: scsi_execute's result, nothing logged,
+ * for callers that decide from the sense whether a failure is one.
+ */
+int drv_execute(const struct device *dev, struct scsi_target *t, const uint8_t *cdb,
+    size_t cdb_len, enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
+    struct scsi_result *res);
+
+/*
+ * drv_execute, and log a failure naming WHAT.  RES (may be
  * NULL) receives the result for callers that look at the sense.
  */
 SANE_Status drv_cmd(const struct device *dev, struct scsi_target *t, const char *what,
