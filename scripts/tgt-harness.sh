@@ -17,6 +17,8 @@
 #       exported by tgt_start (its trace in $TMP/trace.remote) and on a
 #       local sg node of minor MINOR under libsgsim.so; then scsaned (lib.sh's
 #       start_server) serves them as "remote" (iscsi://) and "local" (sg:)
+#   scan_remote_and_local OPTS [ARGS...]
+#       the same scan from both, checked alike (see below)
 #   tgt_chap USER PASSWORD      require CHAP on tid 1
 #   tgt_stop                    kill that tgtd (SIGKILL to its pid: tgtd
 #                               ignores SIGTERM while it has targets)
@@ -79,4 +81,23 @@ users_file none
 CONF
 	SGSIM_DEVICES="$TMP/sg-local=$5" SGSIM_LOCKDIR=$TMP \
 	    LD_PRELOAD=$BUILD/libsgsim.so start_server "$TMP/scsaned.conf"
+}
+
+# scan_remote_and_local OPTS [SCANIMAGE ARGS...]: the same scan from the
+# "remote" (iSCSI) and "local" (sg) devices of tgt_and_sg_server, into
+# $TMP/remote.pnm and $TMP/local.pnm ($TMP/trace.remote holds the remote
+# one's commands); checks both succeed, byte for byte alike, with no
+# command rejected on the remote scanner.  OPTS names the checks.
+scan_remote_and_local() {
+	local opts=$1
+
+	shift
+	: > "$TMP/trace.remote"
+	scan -d "net:$ADDR:remote" $opts "$@" --format=pnm > "$TMP/remote.pnm" 2> "$TMP/err"
+	check "$opts: the scan over iSCSI succeeds" test $? -eq 0
+	scan -d "net:$ADDR:local" $opts "$@" --format=pnm > "$TMP/local.pnm" 2> "$TMP/err"
+	check "$opts: byte-identical to the local sg scan" \
+	    eval 'test -s "$TMP/local.pnm" && cmp -s "$TMP/local.pnm" "$TMP/remote.pnm"'
+	check "$opts: no command was rejected on the remote scanner" \
+	    "$BUILD/scsaned-sim" trace-check "$TMP/trace.remote"
 }

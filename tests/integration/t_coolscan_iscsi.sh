@@ -15,14 +15,8 @@ check "the remote scanner is a Nikon LS-2000 over iSCSI" \
     grep -q "device \`net:$ADDR:remote' is a Nikon LS-2000 film scanner" "$TMP/list"
 for opts in "--depth 8 --resolution 900" "--depth 16 --resolution 1350 --frame 2" \
     "--depth 16 --resolution 300 --film-type Negative"; do
-	scan -d "net:$ADDR:remote" $opts -l 1 -t 2 -x 10 -y 8 --format=pnm > "$TMP/remote.pnm" 2> "$TMP/err"
-	check "$opts: the scan over iSCSI succeeds" test $? -eq 0
-	scan -d "net:$ADDR:local" $opts -l 1 -t 2 -x 10 -y 8 --format=pnm > "$TMP/local.pnm" 2> "$TMP/err"
-	check "$opts: byte-identical to the local sg scan" \
-	    eval 'test -s "$TMP/local.pnm" && cmp -s "$TMP/local.pnm" "$TMP/remote.pnm"'
+	scan_remote_and_local "$opts" -l 1 -t 2 -x 10 -y 8
 done
-check "no command was rejected on the remote scanner" \
-    "$BUILD/scsaned-sim" trace-check "$TMP/trace.remote"
 stop_server
 tgt_stop
 finish

@@ -16,20 +16,13 @@ check "the remote scanner is a Canon FS4000US over iSCSI" \
     grep -q "device \`net:$ADDR:remote' is a Canon CanoScan FS4000US film scanner" "$TMP/list"
 for opts in "--depth 8 --resolution 500 --frame 2" "--depth 16 --resolution 1000 --frame 3" \
     "--depth 16 --resolution 500 --infrared=yes"; do
-	: > "$TMP/trace.remote"
-	scan -d "net:$ADDR:remote" $opts -l 2 -t 3 -x 14 -y 10 --format=pnm > "$TMP/remote.pnm" 2> "$TMP/err"
-	check "$opts: the scan over iSCSI succeeds" test $? -eq 0
+	scan_remote_and_local "$opts" -l 2 -t 3 -x 14 -y 10
 	check "$opts: calibrated over iSCSI first" test -n "$(fs4000_calib_key "$TMP/trace.remote")"
 	win=$(grep '^scan ' "$TMP/trace.remote" | tail -1 | sed 's/^scan //')
 	check "$opts: the image is the film's, exactly" eval '[ -n "$win" ] &&
 	    "$BUILD/scsaned-sim" render canon-fs4000us $win holder=strip \
 		$(fs4000_calib_key "$TMP/trace.remote") -o "$TMP/want.pnm" &&
 	    cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$TMP/remote.pnm")'
-	scan -d "net:$ADDR:local" $opts -l 2 -t 3 -x 14 -y 10 --format=pnm > "$TMP/local.pnm" 2> "$TMP/err"
-	check "$opts: byte-identical to the local sg scan" \
-	    eval 'test -s "$TMP/local.pnm" && cmp -s "$TMP/local.pnm" "$TMP/remote.pnm"'
-	check "$opts: no command was rejected on the remote scanner" \
-	    "$BUILD/scsaned-sim" trace-check "$TMP/trace.remote"
 done
 stop_server
 tgt_stop
