@@ -53,14 +53,24 @@ struct scsi_sense_data {
 };
 
 struct scsi_target;
+struct scsi_cmd;	/* a command in flight; each transport defines its own */
 
-/* What every transport implements.  execute() must fill *res completely. */
+/*
+ * What every transport implements.  execute() must fill *res completely.
+ * start() and finish() are for transports that can carry more than one
+ * command at a time; NULL elsewhere.
+ */
 struct scsi_transport_ops {
 	const char *scheme;	/* URI prefix including ':' */
 	int (*open)(const char *uri, struct scsi_target **out,
 	    char *err, size_t errlen);
 	int (*execute)(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
 	    enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
+	    struct scsi_result *res);
+	struct scsi_cmd *(*start)(struct scsi_target *t, const uint8_t *cdb,
+	    size_t cdb_len, enum scsi_dir dir, void *buf, size_t len,
+	    unsigned timeout_ms, struct scsi_result *res);
+	int (*finish)(struct scsi_target *t, struct scsi_cmd *c,
 	    struct scsi_result *res);
 	void (*close)(struct scsi_target *t);
 };
@@ -105,6 +115,39 @@ const char *scsi_uri_display(const char *uri, char *out, size_t len);
 int scsi_execute(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
     enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
     struct scsi_result *res);
+
+/*
+ * Commands in flight.  Over iSCSI every command waits a network round
+ * trip, and a target such as tgt serves one passthrough command after
+ * another; a driver streaming READs keeps the next one queued at the
+ * target so the scanner is never idle while data crosses the network.
+ * sim: and sg: run one command at a time: scsi_can_queue() says 0 there
+ * and drivers use scsi_execute().
+ *
+ * At most SCSI_QUEUE_MAX per target: Linux's sg driver puts a command at
+ * the head of the device's queue unless asked otherwise (tgt does not
+ * ask), so with three in flight the third could overtake the second on
+ * its way to an untagged scanner.  With two, one runs and one waits.
+ */
+#define SCSI_QUEUE_MAX 2
+
+int scsi_can_queue(const struct scsi_target *t);
+
+/*
+ * Send a command without waiting for it.  BUF must stay valid until
+ * scsi_finish().  NULL when it could not be sent (RES says why).
+ */
+struct scsi_cmd *scsi_start(struct scsi_target *t, const uint8_t *cdb,
+    size_t cdb_len, enum scsi_dir dir, void *buf, size_t len,
+    unsigned timeout_ms, struct scsi_result *res);
+
+/*
+ * Wait for C, the oldest command started and not finished, and free it.
+ * Returns and fills RES as scsi_execute().  Its timeout counts from this
+ * call: until then the commands before it had the device.  Every started
+ * command must be finished, also when the caller no longer wants it.
+ */
+int scsi_finish(struct scsi_target *t, struct scsi_cmd *c, struct scsi_result *res);
 
 /* Parse RES's sense bytes (fixed 70h/71h or descriptor 72h/73h format). */
 void scsi_sense_decode(const uint8_t *sense, size_t len, struct scsi_sense_data *out);

@@ -46,6 +46,7 @@ struct iscsi_target {
 	char display[256];		/* the URI without its password */
 	struct login *login;		/* lives as long as the context */
 	int broken;			/* session lost: reopen to recover */
+	int queued;			/* commands started and not finished */
 };
 
 /* The connect callback may fire again much later, when the session dies. */
@@ -55,11 +56,18 @@ struct login {
 	struct iscsi_target *t;
 };
 
-/* One command in flight; freed by whoever finishes last. */
-struct command {
+/*
+ * One command in flight; freed by whoever finishes last: scsi_finish, or
+ * the callback when the caller has given up on it.
+ */
+struct scsi_cmd {
+	struct scsi_task *task;	/* NULL once the callback has freed it */
 	int done;
 	int abandoned;		/* the caller gave up; the callback frees */
 	int status;
+	enum scsi_dir dir;
+	size_t len;
+	unsigned timeout_ms;
 	uint8_t sense[SCSI_SENSE_MAX];
 	size_t sense_len;
 	size_t residual;
@@ -155,93 +163,131 @@ elapsed_ms(const struct timespec *t0)
 static void
 command_cb(struct iscsi_context *ctx, int status, void *data, void *priv)
 {
-	struct scsi_task *task = data;
-	struct command *c = priv;
+	struct scsi_cmd *c = priv;
+	struct scsi_task *task = c->task;
 	size_t n;
 
 	(void)ctx;
+	(void)data;	/* the task, or NULL when libiscsi cancelled it */
+	c->task = NULL;
 	if (c->abandoned) {
 		scsi_free_scsi_task(task);
 		free(c);
 		return;
 	}
 	c->status = status;
-	if (task != NULL) {
-		/* Raw sense follows a 2-byte big-endian length in datain. */
-		if (status == SCSI_STATUS_CHECK_CONDITION && task->datain.data != NULL &&
-		    task->datain.size >= 2) {
-			n = (size_t)task->datain.data[0] << 8 | task->datain.data[1];
-			if (n > (size_t)task->datain.size - 2)
-				n = (size_t)task->datain.size - 2;
-			if (n > sizeof(c->sense))
-				n = sizeof(c->sense);
-			memcpy(c->sense, task->datain.data + 2, n);
-			c->sense_len = n;
-		}
-		if (task->residual_status == SCSI_RESIDUAL_UNDERFLOW)
-			c->residual = task->residual;
-		scsi_free_scsi_task(task);
+	/* Raw sense follows a 2-byte big-endian length in datain. */
+	if (status == SCSI_STATUS_CHECK_CONDITION && task->datain.data != NULL &&
+	    task->datain.size >= 2) {
+		n = (size_t)task->datain.data[0] << 8 | task->datain.data[1];
+		if (n > (size_t)task->datain.size - 2)
+			n = (size_t)task->datain.size - 2;
+		if (n > sizeof(c->sense))
+			n = sizeof(c->sense);
+		memcpy(c->sense, task->datain.data + 2, n);
+		c->sense_len = n;
 	}
+	if (task->residual_status == SCSI_RESIDUAL_UNDERFLOW)
+		c->residual = task->residual;
+	scsi_free_scsi_task(task);
 	c->done = 1;
 }
 
-static int
-it_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
+/*
+ * Give up on C: libiscsi forgets it (the callback frees it), so nothing
+ * lands in the caller's buffer after this.  The target may still run it.
+ */
+static void
+abandon(struct iscsi_target *t, struct scsi_cmd *c)
+{
+	if (c->done) {
+		free(c);
+		return;
+	}
+	c->abandoned = 1;
+	if (iscsi_scsi_cancel_task(t->ctx, c->task) != 0) {
+		/* Not queued any more: only destroying the context frees it. */
+		log_debug("%s: a command was already gone from libiscsi's queues",
+		    t->display);
+	}
+}
+
+static struct scsi_cmd *
+it_start(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
     enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
     struct scsi_result *res)
 {
 	struct iscsi_target *t = (struct iscsi_target *)st;
 	struct iscsi_data out = { .size = len, .data = buf };
 	unsigned char cdbcopy[16];
-	struct scsi_task *task;
-	struct timespec deadline, start;
-	struct command *c;
-	int rc;
+	struct scsi_cmd *c;
 
 	if (t->broken) {
 		res->transport_error = SCSI_TERR_LINK;
-		return -1;
+		return NULL;
+	}
+	if (t->queued >= SCSI_QUEUE_MAX) {
+		res->transport_error = SCSI_TERR_INVALID;
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		res->transport_error = SCSI_TERR_HOST;
+		return NULL;
 	}
 	memcpy(cdbcopy, cdb, cdb_len);
-	task = scsi_create_task((int)cdb_len, cdbcopy,
+	c->task = scsi_create_task((int)cdb_len, cdbcopy,
 	    dir == SCSI_DIR_IN ? SCSI_XFER_READ : dir == SCSI_DIR_OUT ?
 	    SCSI_XFER_WRITE : SCSI_XFER_NONE, (int)len);
-	if (task == NULL || (c = calloc(1, sizeof(*c))) == NULL) {
-		if (task != NULL)
-			scsi_free_scsi_task(task);
-		res->transport_error = SCSI_TERR_HOST;
-		return -1;
-	}
-	if (dir == SCSI_DIR_IN && len > 0 &&
-	    scsi_task_add_data_in_buffer(task, (int)len, buf) != 0) {
-		scsi_free_scsi_task(task);
+	if (c->task == NULL || (dir == SCSI_DIR_IN && len > 0 &&
+	    scsi_task_add_data_in_buffer(c->task, (int)len, buf) != 0)) {
+		scsi_free_scsi_task(c->task);
 		free(c);
 		res->transport_error = SCSI_TERR_HOST;
-		return -1;
+		return NULL;
 	}
-	if (iscsi_scsi_command_async(t->ctx, t->lun, task, command_cb,
+	if (iscsi_scsi_command_async(t->ctx, t->lun, c->task, command_cb,
 	    dir == SCSI_DIR_OUT && len > 0 ? &out : NULL, c) != 0) {
 		log_warn("%s: cannot queue command: %s", t->display,
 		    iscsi_get_error(t->ctx));
-		scsi_free_scsi_task(task);
+		scsi_free_scsi_task(c->task);
 		free(c);
 		t->broken = 1;
 		res->transport_error = SCSI_TERR_LINK;
-		return -1;
+		return NULL;
 	}
+	c->dir = dir;
+	c->len = len;
+	c->timeout_ms = timeout_ms ? timeout_ms : 60000;
+	t->queued++;
+	return c;
+}
+
+/*
+ * The timeout counts from here, not from the start: a command queued
+ * behind another waits for the device while that one runs, and the
+ * caller finishes commands in the order it started them.
+ */
+static int
+it_finish(struct scsi_target *st, struct scsi_cmd *c, struct scsi_result *res)
+{
+	struct iscsi_target *t = (struct iscsi_target *)st;
+	struct timespec deadline, start;
+	int rc;
+
+	t->queued--;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	iscsi_deadline_in(&deadline, timeout_ms ? timeout_ms : 60000);
-	rc = iscsi_run_until(t->ctx, &c->done, &deadline);
-	if (rc != 0) {
+	iscsi_deadline_in(&deadline, c->timeout_ms);
+	rc = t->broken ? -1 : iscsi_run_until(t->ctx, &c->done, &deadline);
+	if (rc != 0 && !c->done) {
 		/*
 		 * The target may still be running it and may answer later:
 		 * this session can no longer be trusted with a scanner's state.
 		 */
-		log_warn("%s: %s", t->display, rc > 0 ? "command timed out" :
-		    "connection lost");
+		if (!t->broken)
+			log_warn("%s: %s", t->display, rc > 0 ? "command timed out" :
+			    "connection lost");
 		t->broken = 1;
-		c->abandoned = 1;
-		iscsi_scsi_cancel_task(t->ctx, task);
+		abandon(t, c);
 		res->transport_error = rc > 0 ? SCSI_TERR_TIMEOUT : SCSI_TERR_LINK;
 		return -1;
 	}
@@ -254,8 +300,8 @@ it_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
 		free(c);
 		return -1;
 	}
-	if (rc == SCSI_STATUS_GOOD && dir == SCSI_DIR_IN && len > 0 &&
-	    c->residual >= len && elapsed_ms(&start) >= TGT_PASSTHROUGH_MS) {
+	if (rc == SCSI_STATUS_GOOD && c->dir == SCSI_DIR_IN && c->len > 0 &&
+	    c->residual >= c->len && elapsed_ms(&start) >= TGT_PASSTHROUGH_MS) {
 		log_warn("%s: GOOD with no data after %ld ms: the target's "
 		    "passthrough timeout; the scanner has likely been reset",
 		    t->display, elapsed_ms(&start));
@@ -267,9 +313,21 @@ it_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
 	res->status = (uint8_t)rc;
 	memcpy(res->sense, c->sense, c->sense_len);
 	res->sense_len = c->sense_len;
-	res->residual = c->residual;
+	res->residual = c->residual < c->len ? c->residual : c->len;
 	free(c);
 	return 0;
+}
+
+static int
+it_execute(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
+    enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
+    struct scsi_result *res)
+{
+	struct scsi_cmd *c;
+
+	if ((c = it_start(st, cdb, cdb_len, dir, buf, len, timeout_ms, res)) == NULL)
+		return -1;
+	return it_finish(st, c, res);
 }
 
 static void
@@ -302,5 +360,7 @@ const struct scsi_transport_ops scsi_iscsi_transport = {
 	.scheme = "iscsi://",
 	.open = it_open,
 	.execute = it_execute,
+	.start = it_start,
+	.finish = it_finish,
 	.close = it_close,
 };

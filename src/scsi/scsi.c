@@ -1,6 +1,7 @@
 /*
  * scsi.c - transport selection and the few commands every driver needs.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,19 +104,24 @@ scsi_close(struct scsi_target *t)
 		t->ops->close(t);
 }
 
-int
-scsi_execute(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
-    enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
-    struct scsi_result *res)
+static int
+request_valid(const struct scsi_target *t, size_t cdb_len, enum scsi_dir dir,
+    const void *buf, size_t len, struct scsi_result *res)
 {
 	memset(res, 0, sizeof(*res));
-	if (cdb_len == 0 || cdb_len > 16 || (len > 0 && buf == NULL) ||
+	if (t == NULL || cdb_len == 0 || cdb_len > 16 || (len > 0 && buf == NULL) ||
 	    (dir == SCSI_DIR_NONE && len != 0)) {
 		res->transport_error = SCSI_TERR_INVALID;
-		return -1;
+		return 0;
 	}
-	if (t->ops->execute(t, cdb, cdb_len, dir, buf, len, timeout_ms, res) < 0 ||
-	    res->transport_error != SCSI_TERR_NONE) {
+	return 1;
+}
+
+/* The verdict on a transport's answer RC, with RES made consistent. */
+static int
+verdict(int rc, size_t len, struct scsi_result *res)
+{
+	if (rc < 0 || res->transport_error != SCSI_TERR_NONE) {
 		if (res->transport_error == SCSI_TERR_NONE)
 			res->transport_error = SCSI_TERR_HOST;
 		return -1;
@@ -123,6 +129,50 @@ scsi_execute(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
 	if (res->residual > len)
 		res->residual = len;
 	return res->status == SCSI_STATUS_GOOD ? 0 : 1;
+}
+
+int
+scsi_execute(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
+    enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
+    struct scsi_result *res)
+{
+	if (!request_valid(t, cdb_len, dir, buf, len, res))
+		return -1;
+	return verdict(t->ops->execute(t, cdb, cdb_len, dir, buf, len, timeout_ms,
+	    res), len, res);
+}
+
+int
+scsi_can_queue(const struct scsi_target *t)
+{
+	return t != NULL && t->ops->start != NULL && t->ops->finish != NULL;
+}
+
+struct scsi_cmd *
+scsi_start(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
+    enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
+    struct scsi_result *res)
+{
+	struct scsi_cmd *c;
+
+	if (!request_valid(t, cdb_len, dir, buf, len, res))
+		return NULL;
+	if (!scsi_can_queue(t)) {
+		res->transport_error = SCSI_TERR_INVALID;
+		return NULL;
+	}
+	c = t->ops->start(t, cdb, cdb_len, dir, buf, len, timeout_ms, res);
+	if (c == NULL && res->transport_error == SCSI_TERR_NONE)
+		res->transport_error = SCSI_TERR_HOST;
+	return c;
+}
+
+int
+scsi_finish(struct scsi_target *t, struct scsi_cmd *c, struct scsi_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	/* The transport clamps the residual: only it knows C's length. */
+	return verdict(t->ops->finish(t, c, res), SIZE_MAX, res);
 }
 
 static void
