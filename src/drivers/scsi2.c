@@ -40,6 +40,15 @@ s2_wait_ready(struct s2 *s)
 	return drv_wait_ready(s->dev, s->t, READY_WAIT_MS, READY_POLL_MS);
 }
 
+/* READs the image no longer needs (it ended early, or the scan failed). */
+static void
+s2_read_drop(struct s2 *s)
+{
+	int n;
+
+	if ((n = drv_ra_drain(&s->ra, s->t)) > 0)
+		log_debug("%s: %d queued READ(s) dropped", s->dev->name, n);
+}
 
 void
 s2_caps_defaults(struct s2_caps *c)
@@ -223,6 +232,8 @@ s2_cancel(void *h)
 	struct s2 *s = h;
 	uint8_t cdb[10] = { SCSI_OP_OBJECT_POSITION };
 
+	/* READs queued ahead come back first: nothing may pass them. */
+	s2_read_drop(s);
 	if (s->scanning && s->left > 0)
 		s2_cmd(s, "OBJECT POSITION", cdb, sizeof(cdb), SCSI_DIR_NONE,
 		    NULL, 0, SCAN_TIMEOUT_MS);
@@ -238,6 +249,7 @@ s2_close(void *h)
 	struct s2 *s = h;
 
 	s2_cancel(s);
+	drv_ra_free(&s->ra);
 	scsi_close(s->t);
 	free(s->buf);
 	free(s);
@@ -293,7 +305,9 @@ s2_start(void *h)
 	if (s->xfer_max > XFER_MAX)
 		s->xfer_max = XFER_MAX;	/* a line longer than a READ */
 	s->left = (uint64_t)s->params.bytes_per_line * (uint64_t)s->params.lines;
+	s->unasked = s->left;
 	s->buf_len = s->buf_pos = 0;
+	s->queue = scsi_can_queue(s->t) && drv_ra_init(&s->ra, s->xfer_max) == 0;
 	s->scanning = 1;
 	log_debug("%s: scanning %dx%d at %d dpi, %d bits, %llu bytes",
 	    s->dev->name, s->params.pixels_per_line, s->params.lines, got.xres,
@@ -320,37 +334,44 @@ to_host_order(uint8_t *p, size_t n)
 #endif
 }
 
-/* One READ(10) of N bytes into DST; *got is what the device delivered. */
-static SANE_Status
-s2_read_device(struct s2 *s, uint8_t *dst, size_t n, size_t *got)
+static void
+s2_read_cdb(uint8_t cdb[10], size_t n)
 {
-	uint8_t cdb[10] = { SCSI_OP_READ10 };
-	struct scsi_result res;
+	memset(cdb, 0, 10);
+	cdb[0] = SCSI_OP_READ10;
+	drv_put_be(cdb + 6, 3, (uint32_t)n);
+}
+
+/*
+ * What a READ of N bytes into DST delivered, from its verdict RC and RES:
+ * *got bytes, or the status that ends the scan.
+ */
+static SANE_Status
+s2_read_done(struct s2 *s, int rc, const struct scsi_result *res, uint8_t *dst,
+    size_t n, size_t *got)
+{
 	struct scsi_sense_data sense;
 	char msg[200];
-	int rc;
 
-	drv_put_be(cdb + 6, 3, (uint32_t)n);
-	rc = drv_execute(s->dev, s->t, cdb, sizeof(cdb), SCSI_DIR_IN, dst, n, SCAN_TIMEOUT_MS,
-	    &res);
-	*got = n - res.residual;
+	*got = n - res->residual;
 	if (rc == 1) {
-		scsi_sense_decode(res.sense, res.sense_len, &sense);
+		scsi_sense_decode(res->sense, res->sense_len, &sense);
 		/* End of image before the bytes we expected: keep what came. */
 		if (!sense.valid || sense.key != SCSI_SK_NO_SENSE ||
 		    !(sense.eom || sense.ili)) {
 			log_err("%s: READ: %s", s->dev->name,
-			    scsi_result_string(&res, msg, sizeof(msg)));
-			return drv_sense_status(&res);
+			    scsi_result_string(res, msg, sizeof(msg)));
+			return drv_sense_status(res);
 		}
 		if (sense.info_valid && sense.info <= n)
 			*got = n - sense.info;
 		log_warn("%s: image ended %llu bytes early", s->dev->name,
 		    (unsigned long long)(s->left - *got));
 		s->left = *got;
+		s->unasked = 0;
 	} else if (rc < 0) {
 		log_err("%s: READ: %s", s->dev->name,
-		    scsi_result_string(&res, msg, sizeof(msg)));
+		    scsi_result_string(res, msg, sizeof(msg)));
 		return SANE_STATUS_IO_ERROR;
 	}
 	if (*got > s->left)
@@ -358,6 +379,65 @@ s2_read_device(struct s2 *s, uint8_t *dst, size_t n, size_t *got)
 	s->left -= *got;
 	if (s->params.depth == 16)
 		to_host_order(dst, *got);
+	return SANE_STATUS_GOOD;
+}
+
+/* One READ(10) of N bytes into DST; *got is what the device delivered. */
+static SANE_Status
+s2_read_device(struct s2 *s, uint8_t *dst, size_t n, size_t *got)
+{
+	uint8_t cdb[10];
+	struct scsi_result res;
+	int rc;
+
+	s2_read_cdb(cdb, n);
+	rc = drv_execute(s->dev, s->t, cdb, sizeof(cdb), SCSI_DIR_IN, dst, n, SCAN_TIMEOUT_MS,
+	    &res);
+	return s2_read_done(s, rc, &res, dst, n, got);
+}
+
+/*
+ * On a transport that queues: keep READs for what the image still holds
+ * queued at the device, then take the oldest one's data into s->cur.
+ */
+static SANE_Status
+s2_fill(struct s2 *s)
+{
+	uint8_t cdb[10], *data;
+	struct scsi_result res;
+	size_t n, got;
+	SANE_Status st;
+	char msg[200];
+	int rc;
+
+	while (drv_ra_room(&s->ra) && s->unasked > 0) {
+		n = s->unasked < s->xfer_max ? (size_t)s->unasked : s->xfer_max;
+		s2_read_cdb(cdb, n);
+		if (drv_ra_start(&s->ra, s->dev, s->t, cdb, sizeof(cdb), n,
+		    SCAN_TIMEOUT_MS, &res) != 0) {
+			log_err("%s: READ: %s", s->dev->name,
+			    scsi_result_string(&res, msg, sizeof(msg)));
+			s2_read_drop(s);
+			return SANE_STATUS_IO_ERROR;
+		}
+		s->unasked -= n;
+	}
+	rc = drv_ra_finish(&s->ra, s->t, &data, &n, &res);
+	if ((st = s2_read_done(s, rc, &res, data, n, &got)) != SANE_STATUS_GOOD ||
+	    s->left == 0) {
+		s2_read_drop(s);
+		if (st != SANE_STATUS_GOOD)
+			return st;
+	}
+	/* A short READ without end of image: the device still owes the rest. */
+	if (got < n) {
+		s->unasked += n - got;
+		if (s->unasked > s->left)
+			s->unasked = s->left;
+	}
+	s->cur = data;
+	s->buf_len = got;
+	s->buf_pos = 0;
 	return SANE_STATUS_GOOD;
 }
 
@@ -377,7 +457,7 @@ s2_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 		n = s->buf_len - s->buf_pos;
 		if (n > (size_t)max)
 			n = (size_t)max;
-		memcpy(buf, s->buf + s->buf_pos, n);
+		memcpy(buf, s->cur + s->buf_pos, n);
 		s->buf_pos += n;
 		*len = (SANE_Int)n;
 		return SANE_STATUS_GOOD;
@@ -385,6 +465,11 @@ s2_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 	if (s->left == 0) {
 		s->scanning = 0;
 		return SANE_STATUS_EOF;
+	}
+	if (s->queue) {
+		if ((st = s2_fill(s)) != SANE_STATUS_GOOD)
+			return st;
+		return s2_read(s, buf, max, len);
 	}
 	bpl = (size_t)s->params.bytes_per_line;
 	n = s->left < s->xfer_max ? (size_t)s->left : s->xfer_max;
@@ -400,6 +485,7 @@ s2_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 	st = s2_read_device(s, s->buf, n, &got);
 	if (st != SANE_STATUS_GOOD)
 		return st;
+	s->cur = s->buf;
 	s->buf_len = got;
 	s->buf_pos = 0;
 	return s2_read(s, buf, max, len);

@@ -12,6 +12,7 @@
 
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
+#include "readahead.h"
 
 enum s2_opt {
 	S2_OPT_NUM,
@@ -64,9 +65,13 @@ struct s2 {
 	int cancelled;
 	SANE_Parameters params;
 	uint64_t left;		/* image bytes the device still owes */
+	uint64_t unasked;	/* of those, not yet asked for by a READ */
 	size_t xfer_max;	/* bytes per READ: whole lines */
 	uint8_t *buf;		/* for callers asking less than one READ */
+	uint8_t *cur;		/* data not yet handed up: buf or ra's */
 	size_t buf_len, buf_pos;
+	int queue;		/* the transport queues: READ ahead */
+	struct drv_ra ra;
 };
 
 /*
