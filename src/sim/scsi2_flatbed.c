@@ -21,6 +21,11 @@
  *
  * Option lps=N makes READ take as long as a carriage moving N lines per
  * second would, for tests that need a scan to be in progress.
+ *
+ * Option sheet=N: the original ends after N lines of any scan, as a page
+ * from a document feeder shorter than the window does.  The READ that
+ * crosses its end gets what is left with EOM and ILI; every READ after it,
+ * until the next SCAN, gets EOM and nothing: the medium has ended.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +62,8 @@ struct flatbed {
 	struct sim_stream stream;
 	uint8_t *line;		/* the line under the read position */
 	unsigned lps;		/* emulated lines per second, 0 = instant */
+	uint32_t sheet;		/* lines of the original, 0 = the whole window */
+	int sheet_ended;	/* READs get EOM until the next SCAN */
 };
 
 static void
@@ -400,8 +407,10 @@ fb_scan(struct sim_device *d, struct flatbed *fb, struct sim_io *io)
 		sim_check(io, SCSI_SK_HARDWARE_ERROR, 0x00, 0x00);
 		return;
 	}
-	sim_stream_start(&fb->stream, fb->geo.bpl, fb->geo.lines, fb_line_at, fb);
+	sim_stream_start(&fb->stream, fb->geo.bpl, fb->sheet && fb->sheet < fb->geo.lines ?
+	    fb->sheet : fb->geo.lines, fb_line_at, fb);
 	fb->scanning = 1;
+	fb->sheet_ended = 0;
 	sim_trace(d, "scan ppl=%u lines=%u bpl=%u", fb->geo.ppl, fb->geo.lines,
 	    fb->geo.bpl);
 }
@@ -415,14 +424,20 @@ fb_read(struct flatbed *fb, struct sim_io *io)
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
 		return;
 	}
+	if (fb->sheet_ended) {
+		sim_check_info(io, SCSI_SK_NO_SENSE, 0x60, sim_be(io->cdb + 6, 3));
+		return;
+	}
 	if (!fb->scanning) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
 		return;
 	}
 	n = sim_stream_read(&fb->stream, io, sim_be(io->cdb + 6, 3));
 	sim_pace(n, fb->geo.bpl, fb->lps);	/* the carriage's travel */
-	if (fb->stream.pos == fb->stream.total)
+	if (fb->stream.pos == fb->stream.total) {
 		fb->scanning = 0;
+		fb->sheet_ended = fb->stream.total < (uint64_t)fb->geo.bpl * fb->geo.lines;
+	}
 }
 
 static void
@@ -444,6 +459,7 @@ fb_object_position(struct flatbed *fb, struct sim_io *io)
 	switch (io->cdb[1] & 0x07) {
 	case 0:		/* unload: the carriage returns home, any scan ends */
 		fb->scanning = 0;
+		fb->sheet_ended = 0;
 		break;
 	case 1:
 	case 2:
@@ -537,11 +553,14 @@ fb_option(void *st, const char *key, const char *val)
 	struct flatbed *fb = st;
 	unsigned long v;
 
-	if (strcmp(key, "lps") != 0)
+	if (strcmp(key, "lps") != 0 && strcmp(key, "sheet") != 0)
 		return -1;
 	if (sim_kv_uint(val, 1000000, &v) < 0)
 		return -1;
-	fb->lps = (unsigned)v;
+	if (key[0] == 'l')
+		fb->lps = (unsigned)v;
+	else
+		fb->sheet = (uint32_t)v;
 	return 0;
 }
 
