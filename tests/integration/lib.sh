@@ -143,6 +143,26 @@ check_exact() {
 	    cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "'"$3"'")'
 }
 
+# bigger_than FILE N: FILE holds more than N bytes (a scan is streaming).
+bigger_than() {
+	[ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -gt "$2" ]
+}
+
+# scan_bg OUT ARGS...: scanimage ARGS in the background, the image into
+# OUT, its messages into OUT.err; its pid in $BG, stopped at exit with the
+# rest.  Under job control, so that $! is scanimage itself and it keeps
+# SIGINT (non-interactive bash starts background jobs with SIGINT ignored).
+scan_bg() {
+	local out=$1
+
+	shift
+	set -m
+	SANE_CONFIG_DIR=$(sane_dir) scanimage "$@" > "$out" 2> "$out.err" &
+	BG=$!
+	set +m
+	PIDS+=("$BG")
+}
+
 finish() {
 	exit "$FAILED"
 }

@@ -12,18 +12,9 @@ device slow2 sim:scsi2-flatbed?lps=300&trace=$TMP/trace.slow2
 CONF
 start_server "$TMP/scsaned.conf"
 
-size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
-bigger_than() { [ "$(size_of "$1")" -gt "$2" ]; }
-
 # A full page at 300 dpi: 3507 lines, about 12 s at 300 lines/s.
-# Job control, so the background scanimage keeps SIGINT (non-interactive
-# bash would start it with SIGINT ignored) and $! is scanimage itself.
-set -m
-SANE_CONFIG_DIR=$(sane_dir) scanimage -d "net:$ADDR:slow" --mode Gray \
-    --resolution 300 --format=pnm > "$TMP/long.pnm" 2> "$TMP/long.err" &
-long=$!
-set +m
-PIDS+=("$long")
+scan_bg "$TMP/long.pnm" -d "net:$ADDR:slow" --mode Gray --resolution 300 --format=pnm
+long=$BG
 check "the long scan streams data" wait_for 30 bigger_than "$TMP/long.pnm" 20000
 
 scan -d "net:$ADDR:slow" --resolution 100 -x 10 -y 10 --format=pnm \

@@ -11,14 +11,9 @@ device fb sim:scsi2-flatbed?lps=300&trace=$TMP/trace
 CONF
 start_server "$TMP/scsaned.conf"
 
-set -m
-SANE_CONFIG_DIR=$(sane_dir) scanimage -d "net:$ADDR:fb" --resolution 300 --format=pnm \
-    > "$TMP/long.pnm" 2>/dev/null &
-long=$!
-set +m
-PIDS+=("$long")
-bigger() { [ "$(stat -c %s "$TMP/long.pnm" 2>/dev/null || echo 0)" -gt 20000 ]; }
-check "a long scan is streaming" wait_for 30 bigger
+scan_bg "$TMP/long.pnm" -d "net:$ADDR:fb" --resolution 300 --format=pnm
+long=$BG
+check "a long scan is streaming" wait_for 30 bigger_than "$TMP/long.pnm" 20000
 kill -KILL "$long"
 wait "$long" 2>/dev/null
 check "within 2 s the device is closed" wait_for 2 grep -q "closed fb$" "$SERVER_LOG"

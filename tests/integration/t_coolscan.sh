@@ -149,13 +149,9 @@ check "negative: the image matches the slide within 4 % per channel, no orange c
 	    d[c] / n[c] > 10) exit 1 }"'
 
 # Cancel mid-scan: ABORT goes to the scanner and the next scan works.
-set -m
-SANE_CONFIG_DIR=$(sane_dir) scanimage -d "net:$ADDR:slow" --resolution 4000 --format=pnm \
-    > "$TMP/long.pnm" 2> "$TMP/long.err" &
-long=$!
-set +m
-PIDS+=("$long")
-check "cancel: the long scan streams" wait_for 30 eval '[ "$(stat -c %s "$TMP/long.pnm" 2>/dev/null || echo 0)" -gt 100000 ]'
+scan_bg "$TMP/long.pnm" -d "net:$ADDR:slow" --resolution 4000 --format=pnm
+long=$BG
+check "cancel: the long scan streams" wait_for 30 bigger_than "$TMP/long.pnm" 100000
 kill -INT "$long"
 check "cancel: scanimage ends" wait_for 30 eval '! kill -0 '"$long"' 2>/dev/null'
 check "cancel: ABORT reached the scanner" wait_for 10 grep -q "^abort" "$TMP/trace.slow"

@@ -168,15 +168,9 @@ check "eject: then out of documents" grep -qi 'out of documents' "$TMP/err"
 
 # A cancelled scan: CANCEL reaches the unit and the next scan works.
 : > "$TMP/trace.slow"
-# scanimage itself in the background (job control, so SIGINT is not ignored).
-set -m
-SANE_CONFIG_DIR=$(sane_dir) scanimage -d "net:$ADDR:slow" --resolution 4000 --depth 16 \
-    --format=pnm > "$TMP/big.pnm" 2> "$TMP/long.err" &
-long=$!
-set +m
-PIDS+=("$long")
-check "cancel: the long scan streams" wait_for 30 eval \
-    '[ "$(stat -c %s "$TMP/big.pnm" 2>/dev/null || echo 0)" -gt 100000 ]'
+scan_bg "$TMP/big.pnm" -d "net:$ADDR:slow" --resolution 4000 --depth 16 --format=pnm
+long=$BG
+check "cancel: the long scan streams" wait_for 30 bigger_than "$TMP/big.pnm" 100000
 kill -INT "$long"
 check "cancel: scanimage ends" wait_for 30 eval '! kill -0 '"$long"' 2>/dev/null'
 check "cancel: CANCEL reached the unit mid-scan" wait_for 20 grep -qs '^cancel at ' "$TMP/trace.slow"

@@ -24,14 +24,9 @@ scan -d "net:$ADDR:fb" --mode Color --resolution 100 -x 30 -y 20 --format=pnm \
 check "a scan through inetd mode succeeds" test $? -eq 0
 check_exact "... and is exact" "$TMP/trace" "$TMP/got.pnm"
 # One process per client: the busy rule holds across them by lock files.
-set -m	# so $! is scanimage itself, which keeps its signals
-SANE_CONFIG_DIR=$(sane_dir) scanimage -d "net:$ADDR:slow" --resolution 300 --format=pnm \
-    > "$TMP/long.pnm" 2>/dev/null &
-long=$!
-set +m
-PIDS+=("$long")
-bigger() { [ "$(stat -c %s "$TMP/long.pnm" 2>/dev/null || echo 0)" -gt 1000 ]; }
-check "a long scan runs in one inetd process" wait_for 30 bigger
+scan_bg "$TMP/long.pnm" -d "net:$ADDR:slow" --resolution 300 --format=pnm
+long=$BG
+check "a long scan runs in one inetd process" wait_for 30 bigger_than "$TMP/long.pnm" 1000
 scan -d "net:$ADDR:slow" --resolution 75 -x 10 -y 10 --format=pnm > /dev/null 2> "$TMP/busy.err"
 check "another inetd process gets Device busy for it" grep -q "Device busy" "$TMP/busy.err"
 kill "$long"

@@ -45,8 +45,7 @@ done
 scan -d "net:$ADDR:remote" --resolution 200 --format=pnm > "$TMP/long.pnm" 2> "$TMP/long.err" &
 long=$!
 PIDS+=("$long")
-bigger() { [ "$(stat -c %s "$TMP/long.pnm" 2>/dev/null || echo 0)" -gt 1000 ]; }
-check "a long scan over iSCSI is streaming" wait_for 30 bigger
+check "a long scan over iSCSI is streaming" wait_for 30 bigger_than "$TMP/long.pnm" 1000
 tgt_stop
 check "the interrupted scan ends with an error" eval 'wait_for 70 eval "! kill -0 $long 2>/dev/null"; wait $long; [ $? -ne 0 ]'
 check "the server logged the lost connection" grep -q "connection lost\|transport: connection to device lost" "$SERVER_LOG"

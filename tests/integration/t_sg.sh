@@ -52,8 +52,7 @@ done
 scan -d "net:$ADDR:local" --resolution 300 --format=pnm > "$TMP/long.pnm" 2>/dev/null &
 long=$!
 PIDS+=("$long")
-bigger() { [ "$(stat -c %s "$TMP/long.pnm" 2>/dev/null || echo 0)" -gt 1000 ]; }
-check "a long scan is streaming" wait_for 30 bigger
+check "a long scan is streaming" wait_for 30 bigger_than "$TMP/long.pnm" 1000
 LD_PRELOAD=$SHIM sg_inq "$node" > "$TMP/busy" 2>&1
 check "sg_inq is refused while scsaned holds the node" grep -q "Device or resource busy" "$TMP/busy"
 kill "$long"

@@ -16,14 +16,9 @@ start_server "$TMP/scsaned.conf"
 "$BUILD/scsaned" -c "$TMP/scsaned.conf" -S > "$TMP/s0" 2>&1
 check "-S answers with no sessions" grep -qx "0 sessions" "$TMP/s0"
 
-set -m
-SANE_CONFIG_DIR=$(sane_dir) scanimage -d "net:$ADDR:slow" --resolution 300 --format=pnm \
-    > "$TMP/long.pnm" 2>/dev/null &
-long=$!
-set +m
-PIDS+=("$long")
-bigger() { [ "$(stat -c %s "$TMP/long.pnm" 2>/dev/null || echo 0)" -gt 20000 ]; }
-check "a scan is running" wait_for 30 bigger
+scan_bg "$TMP/long.pnm" -d "net:$ADDR:slow" --resolution 300 --format=pnm
+long=$BG
+check "a scan is running" wait_for 30 bigger_than "$TMP/long.pnm" 20000
 "$BUILD/scsaned" -c "$TMP/scsaned.conf" -S > "$TMP/s1" 2>&1
 check "-S shows the client's session" grep -q "^session 127.0.0.1 since " "$TMP/s1"
 check "-S shows the scan in progress with its bytes" \
