@@ -3,11 +3,16 @@
  * scanner and READ the whole image with the transfer size scsaned's scsi2
  * driver uses (whole lines, at most 256 KiB), with nothing else around it.
  *
- *   raw_read iscsi URL XRES X Y W L COMP BPP   plain libiscsi (sync API)
- *   raw_read sim XRES X Y W L COMP BPP         the simulator, in process
+ *   raw_read iscsi URL XRES X Y W L COMP BPP [DEPTH]   plain libiscsi
+ *   raw_read sim XRES X Y W L COMP BPP                 the simulator, in process
+ *
+ * DEPTH 1 (the default) is the plain loop: libiscsi's sync API, one READ
+ * after another.  DEPTH 2 keeps two READs in flight with the async API,
+ * as scsaned does on iSCSI, to show what the target itself can deliver.
  *
  * Prints "<bytes> <seconds>" for the READ phase.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +73,85 @@ cmd(struct dev *d, uint8_t *cdb, int cdb_len, int dir, uint8_t *buf, int len)
 	return got;
 }
 
+/* A READ in flight for read_queued(). */
+struct queued {
+	int done;
+	int status;
+	long got;
+};
+
+static void
+queued_cb(struct iscsi_context *ctx, int status, void *data, void *priv)
+{
+	struct scsi_task *t = data;
+	struct queued *q = priv;
+
+	(void)ctx;
+	q->status = status;
+	q->got = (long)t->expxferlen - (t->residual_status == SCSI_RESIDUAL_UNDERFLOW ?
+	    (long)t->residual : 0);
+	q->done = 1;
+	scsi_free_scsi_task(t);
+}
+
+static struct queued *
+queue_read(struct dev *d, uint8_t *buf, long len)
+{
+	uint8_t read[10] = { 0x28 };
+	struct scsi_task *t;
+	struct queued *q;
+
+	put_be(read + 6, 3, (uint32_t)len);
+	if ((q = calloc(1, sizeof(*q))) == NULL ||
+	    (t = scsi_create_task(10, read, SCSI_XFER_READ, (int)len)) == NULL)
+		return NULL;
+	scsi_task_add_data_in_buffer(t, (int)len, buf);
+	if (iscsi_scsi_command_async(d->ctx, d->lun, t, queued_cb, NULL, q) != 0)
+		return NULL;
+	return q;
+}
+
+/* TOTAL bytes in READs of PER, DEPTH of them in flight; bytes read or -1. */
+static long long
+read_queued(struct dev *d, unsigned long long total, long per, int depth)
+{
+	struct queued *q[8] = { NULL };
+	uint8_t *buf[8];
+	unsigned long long asked = 0, done = 0;
+	struct pollfd p;
+	int head = 0, n = 0, i;
+	long len;
+
+	for (i = 0; i < depth; i++)
+		if ((buf[i] = malloc((size_t)per)) == NULL)
+			return -1;
+	while (done < total) {
+		while (n < depth && asked < total) {
+			len = total - asked < (unsigned long long)per ? (long)(total - asked) : per;
+			if ((q[(head + n) % depth] = queue_read(d, buf[(head + n) % depth], len)) == NULL)
+				return -1;
+			asked += (unsigned long long)len;
+			n++;
+		}
+		while (!q[head]->done) {
+			p.fd = iscsi_get_fd(d->ctx);
+			p.events = (short)iscsi_which_events(d->ctx);
+			if (poll(&p, 1, 5000) <= 0 || iscsi_service(d->ctx, p.revents) < 0)
+				return -1;
+		}
+		if (q[head]->status != SCSI_STATUS_GOOD &&
+		    q[head]->status != SCSI_STATUS_CHECK_CONDITION)
+			return -1;
+		done += (unsigned long long)q[head]->got;
+		free(q[head]);
+		head = (head + 1) % depth;
+		n--;
+	}
+	for (i = 0; i < depth; i++)
+		free(buf[i]);
+	return (long long)done;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -82,7 +166,7 @@ main(int argc, char **argv)
 	char err[256];
 	long xres, x, y, w, l, comp, bpp, ppl, lines, bpl, per, got;
 	unsigned long long total, left, done = 0;
-	int a;
+	int a, depth = 1;
 
 	memset(&d, 0, sizeof(d));
 	if (argc >= 10 && strcmp(argv[1], "iscsi") == 0) {
@@ -96,6 +180,10 @@ main(int argc, char **argv)
 		d.lun = url->lun;
 		iscsi_destroy_url(url);
 		a = 3;
+		if (argc >= 11)
+			depth = atoi(argv[10]);
+		if (depth < 1 || depth > 8)
+			depth = 1;
 	} else if (argc >= 9 && strcmp(argv[1], "sim") == 0) {
 		if ((d.sim = sim_open("scsi2-flatbed", err, sizeof(err))) == NULL)
 			return 1;
@@ -131,7 +219,16 @@ main(int argc, char **argv)
 	total = (unsigned long long)bpl * (unsigned long long)lines;
 	buf = malloc(XFER_MAX);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (left = total; left > 0; left -= (unsigned long long)got) {
+	if (depth > 1) {
+		long long got_all = read_queued(&d, total, per, depth);
+
+		if (got_all < 0) {
+			fprintf(stderr, "raw_read: %s\n", iscsi_get_error(d.ctx));
+			return 1;
+		}
+		done = (unsigned long long)got_all;
+	}
+	for (left = depth > 1 ? 0 : total; left > 0; left -= (unsigned long long)got) {
 		got = left < (unsigned long long)per ? (long)left : per;
 		put_be(read + 6, 3, (uint32_t)got);
 		if ((got = cmd(&d, read, 10, 1, buf, (int)got)) <= 0)
