@@ -102,12 +102,16 @@ queue_read(struct dev *d, uint8_t *buf, long len)
 	struct queued *q;
 
 	put_be(read + 6, 3, (uint32_t)len);
-	if ((q = calloc(1, sizeof(*q))) == NULL ||
-	    (t = scsi_create_task(10, read, SCSI_XFER_READ, (int)len)) == NULL)
+	if ((q = calloc(1, sizeof(*q))) == NULL)
 		return NULL;
-	scsi_task_add_data_in_buffer(t, (int)len, buf);
-	if (iscsi_scsi_command_async(d->ctx, d->lun, t, queued_cb, NULL, q) != 0)
+	if ((t = scsi_create_task(10, read, SCSI_XFER_READ, (int)len)) == NULL ||
+	    scsi_task_add_data_in_buffer(t, (int)len, buf) != 0 ||
+	    iscsi_scsi_command_async(d->ctx, d->lun, t, queued_cb, NULL, q) != 0) {
+		if (t != NULL)
+			scsi_free_scsi_task(t);
+		free(q);
 		return NULL;
+	}
 	return q;
 }
 
