@@ -184,6 +184,14 @@ int scsi_discover(const char *spec, struct scsi_found *out, int max,
  */
 int scsi_uri_same(const char *a, const char *b);
 
+/*
+ * What identifies the device behind URI: for iscsi://, the URI without
+ * credentials in the user part and with the port made explicit (the
+ * query, which may hold target_password, stays: show it through
+ * scsi_uri_display).  Other URIs unchanged.
+ */
+void scsi_uri_canonical(const char *uri, char *out, size_t len);
+
 /* Turn TEXT into a device name: lower case, [a-z0-9-_.+], max LEN-1. */
 void scsi_name_from(const char *text, char *out, size_t len);
 

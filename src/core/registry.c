@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,21 +256,32 @@ devreg_find(struct devreg *reg, const char *name)
 /*
  * The lock file of DEV: -1 with errno EWOULDBLOCK if another process has
  * it, -2 if no lock file can be had (then the in-process rule alone holds).
+ *
+ * Named after the device, not its name here: two daemons may call one
+ * scanner by two names, or two scanners by one.  The file says which
+ * device it stands for, for an administrator looking at lock_dir.
  */
 static int
 lock_file(const struct devreg *reg, const struct device *dev)
 {
-	char path[512], name[128];
+	char path[512], uri[300], shown[300];
+	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
+	const char *p;
 	int fd;
 
-	scsi_name_from(dev->name, name, sizeof(name));
-	snprintf(path, sizeof(path), "%s/%s.lock", reg->lock_dir, name);
+	scsi_uri_canonical(dev->uri, uri, sizeof(uri));
+	for (p = uri; *p != '\0'; p++)
+		h = (h ^ (uint8_t)*p) * 1099511628211ULL;
+	snprintf(path, sizeof(path), "%s/dev-%016llx.lock", reg->lock_dir,
+	    (unsigned long long)h);
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0660)) < 0)
 		return -2;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		close(fd);
 		return -1;
 	}
+	if (ftruncate(fd, 0) == 0)
+		dprintf(fd, "%s\n", scsi_uri_display(uri, shown, sizeof(shown)));
 	return fd;
 }
 

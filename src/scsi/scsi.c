@@ -68,8 +68,8 @@ scsi_uri_display(const char *uri, char *out, size_t len)
 }
 
 /* iscsi://[userinfo@]host[:port]/rest -> iscsi://host:port/rest */
-static void
-canonical(const char *uri, char *out, size_t len)
+void
+scsi_uri_canonical(const char *uri, char *out, size_t len)
 {
 	const char *host = uri + 8, *slash, *at, *colon;
 
@@ -92,8 +92,8 @@ scsi_uri_same(const char *a, const char *b)
 {
 	char ca[300], cb[300];
 
-	canonical(a, ca, sizeof(ca));
-	canonical(b, cb, sizeof(cb));
+	scsi_uri_canonical(a, ca, sizeof(ca));
+	scsi_uri_canonical(b, cb, sizeof(cb));
 	return strcmp(ca, cb) == 0;
 }
 
