@@ -68,6 +68,7 @@ struct scsi_cmd {
 	enum scsi_dir dir;
 	size_t len;
 	unsigned timeout_ms;
+	struct timespec sent;
 	uint8_t sense[SCSI_SENSE_MAX];
 	size_t sense_len;
 	size_t residual;
@@ -258,6 +259,7 @@ it_start(struct scsi_target *st, const uint8_t *cdb, size_t cdb_len,
 	c->dir = dir;
 	c->len = len;
 	c->timeout_ms = timeout_ms ? timeout_ms : 60000;
+	clock_gettime(CLOCK_MONOTONIC, &c->sent);
 	t->queued++;
 	return c;
 }
@@ -271,11 +273,10 @@ static int
 it_finish(struct scsi_target *st, struct scsi_cmd *c, struct scsi_result *res)
 {
 	struct iscsi_target *t = (struct iscsi_target *)st;
-	struct timespec deadline, start;
+	struct timespec deadline;
 	int rc;
 
 	t->queued--;
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	iscsi_deadline_in(&deadline, c->timeout_ms);
 	rc = t->broken ? -1 : iscsi_run_until(t->ctx, &c->done, &deadline);
 	if (rc != 0 && !c->done) {
@@ -300,11 +301,15 @@ it_finish(struct scsi_target *st, struct scsi_cmd *c, struct scsi_result *res)
 		free(c);
 		return -1;
 	}
+	/*
+	 * Timed from the start: tgt's clock for a queued command starts when
+	 * the one before it ends at the scanner, before our finish() began.
+	 */
 	if (rc == SCSI_STATUS_GOOD && c->dir == SCSI_DIR_IN && c->len > 0 &&
-	    c->residual >= c->len && elapsed_ms(&start) >= TGT_PASSTHROUGH_MS) {
+	    c->residual >= c->len && elapsed_ms(&c->sent) >= TGT_PASSTHROUGH_MS) {
 		log_warn("%s: GOOD with no data after %ld ms: the target's "
 		    "passthrough timeout; the scanner has likely been reset",
-		    t->display, elapsed_ms(&start));
+		    t->display, elapsed_ms(&c->sent));
 		t->broken = 1;
 		res->transport_error = SCSI_TERR_TIMEOUT;
 		free(c);

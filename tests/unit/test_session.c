@@ -150,14 +150,15 @@ setup(void **state)
 	log_set_level(LOG_LVL_ERR);
 	config_init(&conf);
 	conf.data_connect_timeout_ms = 2000;
-	if (config_parse(&conf, "test", text, strlen(text), err, sizeof(err)) < 0 ||
-	    devreg_build(&reg, &conf) < 0 || reg.ndevs != 3)
+	if (config_parse(&conf, "test", text, strlen(text), err, sizeof(err)) < 0)
+		return -1;
+	conf.hosts_file[0] = '\0';	/* hermetic: not the system's files */
+	conf.users_file[0] = '\0';
+	conf.lock_dir[0] = '\0';	/* nor the system's locks */
+	if (devreg_build(&reg, &conf) < 0 || reg.ndevs != 3)
 		return -1;
 	srv.reg = &reg;
 	srv.conf = &conf;
-	conf.hosts_file[0] = '\0';	/* hermetic: not the system's files */
-	conf.users_file[0] = '\0';
-	conf.lock_dir[0] = '\0';
 	if (server_access_setup(&srv, &conf, err, sizeof(err)) < 0)
 		return -1;
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
