@@ -195,16 +195,13 @@ command_cb(struct iscsi_context *ctx, int status, void *data, void *priv)
 }
 
 /*
- * Give up on C: libiscsi forgets it (the callback frees it), so nothing
- * lands in the caller's buffer after this.  The target may still run it.
+ * Give up on C, not yet done: libiscsi forgets it (the callback frees it),
+ * so nothing lands in the caller's buffer after this.  The target may
+ * still run it.
  */
 static void
 abandon(struct iscsi_target *t, struct scsi_cmd *c)
 {
-	if (c->done) {
-		free(c);
-		return;
-	}
 	c->abandoned = 1;
 	if (iscsi_scsi_cancel_task(t->ctx, c->task) != 0) {
 		/* Not queued any more: only destroying the context frees it. */

@@ -1,7 +1,6 @@
 /*
  * scsi.c - transport selection and the few commands every driver needs.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,15 +118,13 @@ request_valid(const struct scsi_target *t, size_t cdb_len, enum scsi_dir dir,
 
 /* The verdict on a transport's answer RC, with RES made consistent. */
 static int
-verdict(int rc, size_t len, struct scsi_result *res)
+verdict(int rc, struct scsi_result *res)
 {
 	if (rc < 0 || res->transport_error != SCSI_TERR_NONE) {
 		if (res->transport_error == SCSI_TERR_NONE)
 			res->transport_error = SCSI_TERR_HOST;
 		return -1;
 	}
-	if (res->residual > len)
-		res->residual = len;
 	return res->status == SCSI_STATUS_GOOD ? 0 : 1;
 }
 
@@ -136,10 +133,14 @@ scsi_execute(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
     enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms,
     struct scsi_result *res)
 {
+	int rc;
+
 	if (!request_valid(t, cdb_len, dir, buf, len, res))
 		return -1;
-	return verdict(t->ops->execute(t, cdb, cdb_len, dir, buf, len, timeout_ms,
-	    res), len, res);
+	rc = verdict(t->ops->execute(t, cdb, cdb_len, dir, buf, len, timeout_ms, res), res);
+	if (res->residual > len)
+		res->residual = len;
+	return rc;
 }
 
 int
@@ -172,7 +173,7 @@ scsi_finish(struct scsi_target *t, struct scsi_cmd *c, struct scsi_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	/* The transport clamps the residual: only it knows C's length. */
-	return verdict(t->ops->finish(t, c, res), SIZE_MAX, res);
+	return verdict(t->ops->finish(t, c, res), res);
 }
 
 static void
