@@ -145,12 +145,7 @@ cs_set_window(struct cs *s, uint8_t id, uint32_t x, uint32_t y, uint32_t w, uint
 	memset(data, 0, sizeof(data));
 	drv_put_be(data + 6, 2, DESC_LEN);
 	d[0] = id;
-	drv_put_be(d + 2, 2, res);
-	drv_put_be(d + 4, 2, res);
-	drv_put_be(d + 6, 4, x);
-	drv_put_be(d + 10, 4, y);
-	drv_put_be(d + 14, 4, w);
-	drv_put_be(d + 18, 4, l);
+	drv_window_geometry(d, res, res, x, y, w, l);
 	d[25] = SCSI_COMP_RGB;
 	d[26] = (uint8_t)bpp;
 	d[40] = (uint8_t)((s->preview ? 0 : s->samples - 1) << 4);

@@ -99,12 +99,7 @@ fs27_window(struct fs27 *s, unsigned res, uint32_t x, uint32_t y, uint32_t w, ui
 	memset(b, 0, sizeof(b));
 	memset(r, 0, sizeof(r));	/* a short answer then fails the comparison */
 	b[7] = WIN_LEN - 8;
-	drv_put_be(b + 10, 2, res);
-	drv_put_be(b + 12, 2, res);
-	drv_put_be(b + 14, 4, x);
-	drv_put_be(b + 18, 4, y);
-	drv_put_be(b + 22, 4, w);
-	drv_put_be(b + 26, 4, l);
+	drv_window_geometry(b + 8, res, res, x, y, w, l);
 	b[30] = 128;			/* brightness, threshold, contrast: neutral */
 	b[31] = 128;
 	b[32] = 128;

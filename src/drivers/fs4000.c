@@ -229,12 +229,7 @@ fs_window(struct fs *s, unsigned res, uint32_t x, uint32_t y, uint32_t w, uint32
 	memset(b, 0, sizeof(b));
 	memset(r, 0, sizeof(r));	/* a short answer then fails the comparison */
 	b[7] = 64;
-	drv_put_be(b + 10, 2, res);
-	drv_put_be(b + 12, 2, res);
-	drv_put_be(b + 14, 4, x);
-	drv_put_be(b + 18, 4, y);
-	drv_put_be(b + 22, 4, w);
-	drv_put_be(b + 26, 4, l);
+	drv_window_geometry(b + 8, res, res, x, y, w, l);
 	b[33] = rgb ? SCSI_COMP_RGB : SCSI_COMP_GRAY;
 	b[34] = (uint8_t)bits;
 	b[54] = 0x02;	/* required; bytes 48/49 must stay zero */

@@ -121,12 +121,8 @@ s2_set_window(struct s2 *s, const struct s2_window *w)
 	memset(data, 0, sizeof(data));
 	drv_put_be(cdb + 6, 3, sizeof(data));
 	drv_put_be(data + 6, 2, 40);
-	drv_put_be(d + 2, 2, (uint32_t)w->xres);
-	drv_put_be(d + 4, 2, (uint32_t)w->yres);
-	drv_put_be(d + 6, 4, (uint32_t)w->x);
-	drv_put_be(d + 10, 4, (uint32_t)w->y);
-	drv_put_be(d + 14, 4, (uint32_t)w->w);
-	drv_put_be(d + 18, 4, (uint32_t)w->l);
+	drv_window_geometry(d, (unsigned)w->xres, (unsigned)w->yres, (uint32_t)w->x,
+	    (uint32_t)w->y, (uint32_t)w->w, (uint32_t)w->l);
 	d[23] = w->threshold;
 	d[25] = w->comp;
 	d[26] = w->bpp;

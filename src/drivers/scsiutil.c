@@ -141,3 +141,15 @@ drv_put_be(uint8_t *p, size_t n, uint32_t v)
 		v >>= 8;
 	}
 }
+
+void
+drv_window_geometry(uint8_t *d, unsigned xres, unsigned yres, uint32_t x, uint32_t y,
+    uint32_t w, uint32_t l)
+{
+	drv_put_be(d + 2, 2, xres);
+	drv_put_be(d + 4, 2, yres);
+	drv_put_be(d + 6, 4, x);
+	drv_put_be(d + 10, 4, y);
+	drv_put_be(d + 14, 4, w);
+	drv_put_be(d + 18, 4, l);
+}

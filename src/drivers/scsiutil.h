@@ -52,4 +52,12 @@ void drv_sleep_ms(unsigned ms);
 uint32_t drv_be(const uint8_t *p, size_t n);
 void drv_put_be(uint8_t *p, size_t n, uint32_t v);
 
+/*
+ * The geometry of a SCSI-2 window descriptor D (its byte 0 is the window
+ * id): resolutions, upper left corner, width and length, every vendor's
+ * descriptor starts with them.
+ */
+void drv_window_geometry(uint8_t *d, unsigned xres, unsigned yres, uint32_t x,
+    uint32_t y, uint32_t w, uint32_t l);
+
 #endif
