@@ -400,7 +400,7 @@ cs_begin_pass(struct cs *s, struct cs_pass *p)
 		return st;
 	s->left = (uint64_t)p->dev_line * p->lines;
 	s->lines_per_read = XFER_MAX / p->dev_line;
-	s->obuf_len = s->obuf_pos = 0;
+	drv_out_set(&s->out, NULL, 0);
 	s->scanning = 1;
 	log_debug("%s: scanning %ux%u, %u plane(s), %u bytes a sample, %u pass(es), "
 	    "%zu lines a READ", s->dev->name, p->width, p->lines, p->nplanes, p->bps,
@@ -480,22 +480,19 @@ static SANE_Status
 cs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 {
 	struct cs *s = h;
-	size_t n, lines, out_line = (size_t)s->params.bytes_per_line;
+	size_t lines, out_line = (size_t)s->params.bytes_per_line;
 	SANE_Status st;
 
 	*len = 0;
 	if (!s->scanning)
 		return s->cancelled ? SANE_STATUS_CANCELLED : SANE_STATUS_EOF;
-	if (s->obuf_pos == s->obuf_len) {
+	if (drv_out_empty(&s->out)) {
 		if (s->left == 0) {
 			s->scanning = 0;
 			return SANE_STATUS_EOF;
 		}
-		lines = s->lines_per_read;
-		if ((uint64_t)lines * s->pass.dev_line > s->left)
-			lines = (size_t)(s->left / s->pass.dev_line);
-		if ((size_t)max >= out_line && lines > (size_t)max / out_line)
-			lines = (size_t)max / out_line;
+		lines = drv_lines_next(s->lines_per_read, s->left, s->pass.dev_line,
+		    out_line, max);
 		if ((st = cs_read_lines(s, &s->pass, s->dbuf, lines)) != SANE_STATUS_GOOD) {
 			s->scanning = 0;
 			return st;
@@ -507,15 +504,9 @@ cs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 			return SANE_STATUS_GOOD;
 		}
 		cs_convert(&s->pass, s->dbuf, lines, s->obuf);
-		s->obuf_len = lines * out_line;
-		s->obuf_pos = 0;
+		drv_out_set(&s->out, s->obuf, lines * out_line);
 	}
-	n = s->obuf_len - s->obuf_pos;
-	if (n > (size_t)max)
-		n = (size_t)max;
-	memcpy(buf, s->obuf + s->obuf_pos, n);
-	s->obuf_pos += n;
-	*len = (SANE_Int)n;
+	*len = drv_out_take(&s->out, buf, max);
 	return SANE_STATUS_GOOD;
 }
 
@@ -532,7 +523,7 @@ cs_cancel(void *h)
 	s->scanning = 0;
 	s->next_frame = 0;
 	s->left = 0;
-	s->obuf_len = s->obuf_pos = 0;
+	drv_out_set(&s->out, NULL, 0);
 }
 
 static SANE_Status

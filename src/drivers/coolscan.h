@@ -12,6 +12,7 @@
 
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
+#include "scsiutil.h"
 
 enum cs_opt {
 	CS_OPT_NUM,
@@ -98,7 +99,7 @@ struct cs {
 	uint64_t left;			/* device bytes still owed */
 	size_t lines_per_read;
 	uint8_t *dbuf, *obuf;		/* device data; lines for small reads */
-	size_t obuf_len, obuf_pos;
+	struct drv_out out;		/* what is left of OBUF to hand up */
 };
 
 /* coolscan_opts.c */

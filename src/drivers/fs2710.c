@@ -230,7 +230,7 @@ fs27_start(void *h)
 	    (st = fs27_scan(s)) != SANE_STATUS_GOOD)
 		return st;
 	s->left = (uint64_t)dev_line(s) * (uint64_t)s->params.lines;
-	s->obuf_len = s->obuf_pos = 0;
+	drv_out_set(&s->out, NULL, 0);
 	s->scanning = 1;
 	return SANE_STATUS_GOOD;
 }
@@ -282,42 +282,30 @@ static SANE_Status
 fs27_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 {
 	struct fs27 *s = h;
-	size_t out_line = (size_t)s->params.bytes_per_line, in_line = dev_line(s), lines, n;
-	int direct;
+	size_t out_line = (size_t)s->params.bytes_per_line, in_line = dev_line(s), lines;
 	SANE_Status st;
 
 	*len = 0;
 	if (!s->scanning)
 		return s->cancelled ? SANE_STATUS_CANCELLED : SANE_STATUS_EOF;
-	if (s->obuf_pos == s->obuf_len) {
+	if (drv_out_empty(&s->out)) {
 		if (s->left == 0) {
 			s->scanning = 0;
 			return SANE_STATUS_EOF;
 		}
-		lines = XFER_MAX / in_line;
-		if ((uint64_t)lines * in_line > s->left)
-			lines = (size_t)(s->left / in_line);
-		direct = (size_t)max >= out_line;
-		if (direct && lines > (size_t)max / out_line)
-			lines = (size_t)max / out_line;
+		lines = drv_lines_next(XFER_MAX / in_line, s->left, in_line, out_line, max);
 		if ((st = fs27_read_lines(s, lines)) != SANE_STATUS_GOOD) {
 			s->scanning = 0;
 			return st;
 		}
 		s->left -= (uint64_t)lines * in_line;
-		if (direct) {
+		if ((size_t)max >= out_line) {
 			*len = (SANE_Int)fs27_convert(s, s->dbuf, lines, buf);
 			return SANE_STATUS_GOOD;
 		}
-		s->obuf_len = fs27_convert(s, s->dbuf, lines, s->obuf);
-		s->obuf_pos = 0;
+		drv_out_set(&s->out, s->obuf, fs27_convert(s, s->dbuf, lines, s->obuf));
 	}
-	n = s->obuf_len - s->obuf_pos;
-	if (n > (size_t)max)
-		n = (size_t)max;
-	memcpy(buf, s->obuf + s->obuf_pos, n);
-	s->obuf_pos += n;
-	*len = (SANE_Int)n;
+	*len = drv_out_take(&s->out, buf, max);
 	return SANE_STATUS_GOOD;
 }
 
@@ -330,7 +318,7 @@ fs27_cancel(void *h)
 	s->cancelled = s->scanning;
 	s->scanning = 0;
 	s->left = 0;
-	s->obuf_len = s->obuf_pos = 0;
+	drv_out_set(&s->out, NULL, 0);
 }
 
 static SANE_Status

@@ -12,6 +12,7 @@
 
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
+#include "scsiutil.h"
 
 enum fs27_opt {
 	FS27_OPT_NUM,
@@ -58,8 +59,8 @@ struct fs27 {
 	int scanning, cancelled;
 	SANE_Parameters params;
 	uint64_t left;			/* device bytes still owed */
-	uint8_t *dbuf, *obuf;
-	size_t obuf_len, obuf_pos;
+	uint8_t *dbuf, *obuf;		/* device data; lines for small reads */
+	struct drv_out out;		/* what is left of OBUF to hand up */
 };
 
 /* fs2710_opts.c */

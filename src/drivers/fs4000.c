@@ -578,7 +578,7 @@ fs_start_frame(struct fs *s, unsigned frame)
 		return SANE_STATUS_NO_MEM;
 	s->left = (uint64_t)s->pass.dev_line * s->pass.raw_lines;
 	s->lines_per_read = FS_XFER_MAX / s->pass.dev_line;
-	s->obuf_len = s->obuf_pos = 0;
+	drv_out_set(&s->out, NULL, 0);
 	s->scanning = 1;
 	s->params.format = spp == 3 ? SANE_FRAME_RGB : SANE_FRAME_GRAY;
 	s->params.last_frame = SANE_TRUE;
@@ -635,23 +635,21 @@ fs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 	*len = 0;
 	if (!s->scanning)
 		return s->cancelled ? SANE_STATUS_CANCELLED : SANE_STATUS_EOF;
-	while (s->obuf_pos == s->obuf_len) {
+	while (drv_out_empty(&s->out)) {
 		if (s->left == 0) {
 			s->scanning = 0;
 			return SANE_STATUS_EOF;
 		}
-		lines = s->lines_per_read;
-		if ((uint64_t)lines * p->dev_line > s->left)
-			lines = (size_t)(s->left / p->dev_line);
-		direct = (size_t)max >= p->out_line;
-		if (direct && lines > (size_t)max / p->out_line)
-			lines = (size_t)max / p->out_line;
+		lines = drv_lines_next(s->lines_per_read, s->left, p->dev_line, p->out_line,
+		    max);
 		if ((st = fs_read_lines(s, p, s->dbuf, lines)) != SANE_STATUS_GOOD) {
 			s->scanning = 0;
 			return st;
 		}
 		s->left -= (uint64_t)lines * p->dev_line;
+		direct = (size_t)max >= p->out_line;
 		out = direct ? buf : s->obuf;
+		/* The ring may hold lines back until the colours line up. */
 		for (n = i = 0; i < lines; i++)
 			n += (size_t)fs_ring_push(&s->ring, s->dbuf + i * p->dev_line, out + n) *
 			    p->out_line;
@@ -659,15 +657,9 @@ fs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 			*len = (SANE_Int)n;
 			return SANE_STATUS_GOOD;
 		}
-		s->obuf_len = direct ? 0 : n;
-		s->obuf_pos = 0;
+		drv_out_set(&s->out, s->obuf, direct ? 0 : n);
 	}
-	n = s->obuf_len - s->obuf_pos;
-	if (n > (size_t)max)
-		n = (size_t)max;
-	memcpy(buf, s->obuf + s->obuf_pos, n);
-	s->obuf_pos += n;
-	*len = (SANE_Int)n;
+	*len = drv_out_take(&s->out, buf, max);
 	return SANE_STATUS_GOOD;
 }
 
@@ -685,7 +677,7 @@ fs_cancel(void *h)
 	s->scanning = 0;
 	s->next_frame = 0;
 	s->left = 0;
-	s->obuf_len = s->obuf_pos = 0;
+	drv_out_set(&s->out, NULL, 0);
 }
 
 static SANE_Status

@@ -12,6 +12,7 @@
 
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
+#include "scsiutil.h"
 
 #define FS_DPI		4000	/* device units per inch, and the optical resolution */
 #define FS_WIDTH	4000	/* the CCD line, device units */
@@ -132,8 +133,8 @@ struct fs {
 	struct fs_ring ring;
 	uint64_t left;			/* device bytes still owed */
 	size_t lines_per_read;
-	uint8_t *dbuf, *obuf;
-	size_t obuf_len, obuf_pos;
+	uint8_t *dbuf, *obuf;		/* device data; lines for small reads */
+	struct drv_out out;		/* what is left of OBUF to hand up */
 };
 
 /* fs4000.c: the unit's commands */

@@ -236,7 +236,7 @@ s2_cancel(void *h)
 	s->cancelled = s->scanning;
 	s->scanning = 0;
 	s->left = 0;
-	s->buf_len = s->buf_pos = 0;
+	drv_out_set(&s->out, NULL, 0);
 }
 
 static void
@@ -302,7 +302,7 @@ s2_start(void *h)
 		s->xfer_max = XFER_MAX;	/* a line longer than a READ */
 	s->left = (uint64_t)s->params.bytes_per_line * (uint64_t)s->params.lines;
 	s->unasked = s->left;
-	s->buf_len = s->buf_pos = 0;
+	drv_out_set(&s->out, NULL, 0);
 	s->queue = scsi_can_queue(s->t) && drv_ra_init(&s->ra, s->xfer_max) == 0;
 	s->scanning = 1;
 	log_debug("%s: scanning %dx%d at %d dpi, %d bits, %llu bytes",
@@ -394,7 +394,7 @@ s2_read_device(struct s2 *s, uint8_t *dst, size_t n, size_t *got)
 
 /*
  * On a transport that queues: keep READs for what the image still holds
- * queued at the device, then take the oldest one's data into s->cur.
+ * queued at the device, then take the oldest one's data into s->out.
  */
 static SANE_Status
 s2_fill(struct s2 *s)
@@ -431,9 +431,7 @@ s2_fill(struct s2 *s)
 		if (s->unasked > s->left)
 			s->unasked = s->left;
 	}
-	s->cur = data;
-	s->buf_len = got;
-	s->buf_pos = 0;
+	drv_out_set(&s->out, data, got);
 	return SANE_STATUS_GOOD;
 }
 
@@ -449,13 +447,8 @@ s2_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 		return s->cancelled ? SANE_STATUS_CANCELLED : SANE_STATUS_EOF;
 	if (max <= 0)
 		return SANE_STATUS_GOOD;
-	if (s->buf_pos < s->buf_len) {
-		n = s->buf_len - s->buf_pos;
-		if (n > (size_t)max)
-			n = (size_t)max;
-		memcpy(buf, s->cur + s->buf_pos, n);
-		s->buf_pos += n;
-		*len = (SANE_Int)n;
+	if (!drv_out_empty(&s->out)) {
+		*len = drv_out_take(&s->out, buf, max);
 		return SANE_STATUS_GOOD;
 	}
 	if (s->left == 0) {
@@ -481,9 +474,7 @@ s2_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 	st = s2_read_device(s, s->buf, n, &got);
 	if (st != SANE_STATUS_GOOD)
 		return st;
-	s->cur = s->buf;
-	s->buf_len = got;
-	s->buf_pos = 0;
+	drv_out_set(&s->out, s->buf, got);
 	return s2_read(s, buf, max, len);
 }
 

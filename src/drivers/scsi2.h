@@ -12,6 +12,7 @@
 
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
+#include "scsiutil.h"
 #include "readahead.h"
 
 enum s2_opt {
@@ -68,8 +69,7 @@ struct s2 {
 	uint64_t unasked;	/* of those, not yet asked for by a READ */
 	size_t xfer_max;	/* bytes per READ: whole lines */
 	uint8_t *buf;		/* for callers asking less than one READ */
-	uint8_t *cur;		/* data not yet handed up: buf or ra's */
-	size_t buf_len, buf_pos;
+	struct drv_out out;	/* data not yet handed up: in buf or ra's */
 	int queue;		/* the transport queues: READ ahead */
 	struct drv_ra ra;
 };

@@ -2,6 +2,7 @@
  * scsiutil.c - command, sense and readiness helpers shared by the SCSI
  * scanner drivers.
  */
+#include <string.h>
 #include <time.h>
 
 #include "scsaned/log.h"
@@ -140,6 +141,33 @@ drv_put_be(uint8_t *p, size_t n, uint32_t v)
 		p[n] = (uint8_t)v;
 		v >>= 8;
 	}
+}
+
+SANE_Int
+drv_out_take(struct drv_out *o, SANE_Byte *buf, SANE_Int max)
+{
+	size_t n = o->len - o->pos;
+
+	if (max <= 0)
+		return 0;
+	if (n > (size_t)max)
+		n = (size_t)max;
+	memcpy(buf, o->data + o->pos, n);
+	o->pos += n;
+	return (SANE_Int)n;
+}
+
+size_t
+drv_lines_next(size_t per_read, uint64_t left, size_t dev_line, size_t out_line,
+    SANE_Int max)
+{
+	size_t lines = per_read;
+
+	if ((uint64_t)lines * dev_line > left)
+		lines = (size_t)(left / dev_line);
+	if (max > 0 && (size_t)max >= out_line && lines > (size_t)max / out_line)
+		lines = (size_t)max / out_line;
+	return lines;
 }
 
 void

@@ -53,6 +53,42 @@ uint32_t drv_be(const uint8_t *p, size_t n);
 void drv_put_be(uint8_t *p, size_t n, uint32_t v);
 
 /*
+ * Image data on its way up.  A driver converts whole lines straight into
+ * the caller's buffer when it holds one; otherwise into a buffer of its
+ * own, set here, which is then handed up in pieces as small as the caller
+ * asks.  DATA is where the bytes are, not who owns them.
+ */
+struct drv_out {
+	const uint8_t *data;
+	size_t len, pos;
+};
+
+static inline int
+drv_out_empty(const struct drv_out *o)
+{
+	return o->pos == o->len;
+}
+
+static inline void
+drv_out_set(struct drv_out *o, const uint8_t *data, size_t len)
+{
+	o->data = data;
+	o->len = len;
+	o->pos = 0;
+}
+
+/* Copy at most MAX of what O still holds into BUF; how much it copied. */
+SANE_Int drv_out_take(struct drv_out *o, SANE_Byte *buf, SANE_Int max);
+
+/*
+ * Lines for the next READ: at most PER_READ, no more than the LEFT bytes
+ * of DEV_LINE-byte device lines, and, when the caller's MAX holds an
+ * OUT_LINE-byte image line, no more than it holds (they go straight in).
+ */
+size_t drv_lines_next(size_t per_read, uint64_t left, size_t dev_line, size_t out_line,
+    SANE_Int max);
+
+/*
  * The geometry of a SCSI-2 window descriptor D (its byte 0 is the window
  * id): resolutions, upper left corner, width and length, every vendor's
  * descriptor starts with them.
