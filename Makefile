@@ -1,13 +1,22 @@
 # scsaned - a SANE network daemon for SCSI scanners.
 #
-#   make          build build/scsaned and build/scsaned-sim
-#   make run      install dependencies, build, serve simulated scanners
-#   make check    install dependencies, build, run every test (plain and
-#                 under ASan+UBSan); ends with "N passed, N failed, N skipped"
-#   make CC=clang the same with clang
+#   make              build build/gcc/{scsaned,scsaned-sim,libsgsim.so}
+#   make run          install dependencies, build, serve simulated scanners
+#   make check        install dependencies, build, run every test (as built,
+#                     under ASan+UBSan, under TSan, fuzz smoke, layout rules);
+#                     prints each part's wall time and ends with
+#                     "N passed, N failed, N skipped"
+#   make check-tsan   only the ThreadSanitizer part
+#   make install / make uninstall [PREFIX=] [DESTDIR=] [sysconfdir=]
+#   make CC=clang     the same with clang
+#
+# Packagers: CFLAGS, CPPFLAGS and LDFLAGS are honoured and passed through;
+# -Werror is on only in `make check` (WERROR=-Werror to have it anywhere).
 
 CC      ?= cc
-BUILD   ?= build
+AR      ?= ar
+PKG_CONFIG ?= pkg-config
+BUILD   ?= build/gcc
 PREFIX  ?= /usr/local
 sysconfdir ?= /etc
 sbindir ?= $(PREFIX)/sbin
@@ -17,81 +26,110 @@ mandir  ?= $(PREFIX)/share/man
 docdir  ?= $(PREFIX)/share/doc/scsaned
 systemdunitdir ?= $(PREFIX)/lib/systemd/system
 
-WARN    = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+WERROR  ?=
+WARN    = -Wall -Wextra $(WERROR) -Wshadow -Wpointer-arith -Wstrict-prototypes \
           -Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude \
-          -DSYSCONFDIR='"$(sysconfdir)"' -MMD -MP
-LDLIBS  = -liscsi -lsgutils2 -lmd -lsystemd -lavahi-client -lavahi-common -lpthread
+ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude -DSYSCONFDIR='"$(sysconfdir)"' $(CPPFLAGS)
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -MMD -MP
 
-SIM_SRCS := $(filter-out src/sim/tool.c src/sim/sgshim.c,$(wildcard src/sim/*.c))
-LIB_SRCS := $(wildcard src/core/*.c src/net/*.c src/scsi/*.c src/drivers/*.c) $(SIM_SRCS)
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+# One pkg-config query per library; sg3_utils ships no .pc file.
+pc = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null || echo $(2))
+pccflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+LIB_ISCSI   := $(call pc,libiscsi,-liscsi)
+LIB_SGUTILS := -lsgutils2
+LIB_MD      := $(call pc,libmd,-lmd)
+LIB_SYSTEMD := $(call pc,libsystemd,-lsystemd)
+LIB_AVAHI   := $(call pc,avahi-client,-lavahi-client -lavahi-common)
+LIB_CMOCKA  := $(call pc,cmocka,-lcmocka)
+ALL_CPPFLAGS += $(call pccflags,libiscsi) $(call pccflags,avahi-client)
+
+# One archive per layer (design.md); a binary takes the layers it uses.
+src_of = $(shell find src/$(1) -name '*.c' | sort)
+CORE_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,core))
+NET_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,net))
+SCSI_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,scsi))
+DRIVERS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,drivers))
+SIM_SRCS     := $(call src_of,sim)
+SIM_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRCS))
+LAYERS  = net drivers scsi sim core
+LAYER_LIBS = $(LAYERS:%=$(BUILD)/lib%.a)
+# Layers call down, and core/ (log, registry) is called by all and calls
+# drivers/ through the registry: one group resolves the cycle.
+LINK_LAYERS = -Wl,--start-group $(LAYER_LIBS) -Wl,--end-group
+# What each transport and front needs.
+LIBS_SCSI   = $(LIB_ISCSI) $(LIB_SGUTILS) -lpthread
+LIBS_DAEMON = $(LIBS_SCSI) $(LIB_MD) $(LIB_SYSTEMD) $(LIB_AVAHI) -ldl
+
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
-FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzzers/%)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_BINS := $(BUILD)/tests/mini_inetd $(BUILD)/tests/garbage_client $(BUILD)/tests/raw_read
 
-
-.PHONY: all run check test deps clean tests bench bench-saned bench-iscsi fuzz fuzzers install
+.PHONY: all run check check-build check-tsan check-layout tests deps clean \
+        bench bench-saned bench-iscsi fuzz fuzzers install uninstall
 all: $(BUILD)/scsaned $(BUILD)/scsaned-sim $(BUILD)/libsgsim.so
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libcore.a: $(CORE_OBJS)
+$(BUILD)/libnet.a: $(NET_OBJS)
+$(BUILD)/libscsi.a: $(SCSI_OBJS)
+$(BUILD)/libdrivers.a: $(DRIVERS_OBJS)
+$(BUILD)/libsim.a: $(SIM_OBJS)
+# Rebuilt whole, so a source file removed leaves no stale member behind.
+$(LAYER_LIBS):
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/scsaned: $(BUILD)/src/main.o $(LAYER_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LINK_LAYERS) $(LIBS_DAEMON)
+
+$(BUILD)/scsaned-sim: $(BUILD)/src/tools/scsaned_sim.o $(BUILD)/libsim.a $(BUILD)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
 
 # The sg shim is preloaded into programs we do not build (tgtd, sg3_utils,
 # SANE backends), so it is never built with sanitizers: their runtimes
 # must come first in a process, which a preloaded library cannot arrange.
-SHIM_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -O2 -g -fPIC -Iinclude -MMD -MP
-SHIM_OBJS := $(patsubst %.c,$(BUILD)/pic/%.o,$(SIM_SRCS) src/sim/sgshim.c)
+SHIM_CFLAGS = -std=c11 $(WARN) -O2 -g -fPIC -MMD -MP
+SHIM_OBJS := $(patsubst %.c,$(BUILD)/pic/%.o,$(SIM_SRCS) src/shim/sgshim.c)
 $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SHIM_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CPPFLAGS) $(SHIM_CFLAGS) -c -o $@ $<
 $(BUILD)/libsgsim.so: $(SHIM_OBJS)
-	$(CC) -shared -o $@ $^ -ldl -lpthread
+	$(CC) $(LDFLAGS) -shared -o $@ $^ -ldl -lpthread
 
-$(BUILD)/%.o: %.c
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/vectors.o $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
-
-$(BUILD)/libscsaned.a: $(LIB_OBJS)
-	rm -f $@
-	ar rcs $@ $^
-
-$(BUILD)/scsaned: $(BUILD)/src/main.o $(BUILD)/libscsaned.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/scsaned-sim: $(BUILD)/src/sim/tool.o $(BUILD)/libscsaned.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/vectors.o $(BUILD)/libscsaned.a
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LAYERS) $(LIB_CMOCKA) $(LIBS_DAEMON)
 
 $(BUILD)/tests/mini_inetd: $(BUILD)/tests/tools/mini_inetd.o
-	$(CC) $(CFLAGS) -o $@ $^
-
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/garbage_client: $(BUILD)/tests/tools/garbage_client.o
-	$(CC) $(CFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+$(BUILD)/tests/raw_read: $(BUILD)/tests/bench/raw_read.o $(BUILD)/libscsi.a $(BUILD)/libsim.a $(BUILD)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -Wl,--start-group $(filter %.a,$^) -Wl,--end-group $(LIBS_SCSI)
 
-$(BUILD)/tests/raw_read: $(BUILD)/tests/bench/raw_read.o $(BUILD)/libscsaned.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+tests: all $(UNIT_BINS) $(TOOL_BINS)
 
-tests: all $(UNIT_BINS) $(BUILD)/tests/mini_inetd $(BUILD)/tests/garbage_client $(BUILD)/tests/raw_read
-
-# libFuzzer harnesses: build with BUILD=build/fuzz (see fuzzers below).
-$(BUILD)/fuzzers/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/libscsaned.a
+# libFuzzer harnesses, in their own tree (see fuzzers below).
+$(BUILD)/fuzzers/%: $(BUILD)/tests/fuzz/%.o $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LINK_LAYERS) $(LIBS_DAEMON)
 
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
 fuzzers:
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS)" \
-	    build/fuzz/libscsaned.a $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/fuzzers/%)
+	    $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/fuzzers/%)
 
 # make fuzz [FUZZ_SECONDS=N]: every harness for N seconds, corpus kept in
 # build/fuzz/corpus between runs.
 fuzz: deps
-	@$(MAKE) --no-print-directory fuzzers
-	@scripts/fuzz-seeds build/fuzz/seeds
+	@$(MAKE) --no-print-directory fuzzers all
+	@BUILD=$(BUILD) scripts/fuzz-seeds build/fuzz/seeds
 	@for f in build/fuzz/fuzzers/fuzz_*; do \
 		n=$$(basename $$f); s=$${n#fuzz_}; mkdir -p build/fuzz/corpus/$$s; \
 		echo "== $$n for $(FUZZ_SECONDS) s"; \
@@ -103,29 +141,48 @@ fuzz: deps
 bench: bench-saned bench-iscsi
 bench-saned: deps
 	@$(MAKE) --no-print-directory tests
-	@bash tests/bench/bench-saned.sh
+	@BUILD=$(BUILD) bash tests/bench/bench-saned.sh
 bench-iscsi: deps
 	@$(MAKE) --no-print-directory tests
-	@bash tests/bench/bench-iscsi.sh
+	@BUILD=$(BUILD) bash tests/bench/bench-iscsi.sh
 
 deps:
 	@scripts/install-deps
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/run-demo
+	@BUILD=$(BUILD) scripts/run-demo
 
-# The suite twice: as built (gcc by default), then built by clang under
-# AddressSanitizer + UBSan, so every check also proves clang builds clean.
-SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# make check: the suite as built (gcc by default), then built by clang under
+# AddressSanitizer + UBSan (which also proves clang builds clean), then the
+# thread tests under ThreadSanitizer, the fuzz smoke and the layout rules.
+# scripts/run-check times each part and adds up the counts.
+SAN  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+TSAN = -fsanitize=thread -fno-omit-frame-pointer
 check: deps
-	@$(MAKE) --no-print-directory tests
-	@$(MAKE) --no-print-directory tests BUILD=build/asan CC=clang CFLAGS="-O1 -g $(SAN)"
-	@$(MAKE) --no-print-directory fuzzers
-	@FUZZ_DIR=build/fuzz scripts/run-tests build build/asan
+	@scripts/run-check
+
+# The builds make check runs, each in its own tree beside the others.
+check-build:
+	@$(MAKE) --no-print-directory tests WERROR=-Werror
+	@$(MAKE) --no-print-directory tests WERROR=-Werror BUILD=build/asan CC=clang CFLAGS="-O1 -g $(SAN)"
+	@$(MAKE) --no-print-directory tests WERROR=-Werror BUILD=build/tsan CC=clang CFLAGS="-O1 -g $(TSAN)"
+	@$(MAKE) --no-print-directory fuzzers WERROR=-Werror
+
+check-tsan: deps
+	@$(MAKE) --no-print-directory tests WERROR=-Werror BUILD=build/tsan CC=clang CFLAGS="-O1 -g $(TSAN)"
+	@scripts/run-check tsan
+
+check-layout:
+	@scripts/check-layout
 
 # make install [PREFIX=/usr/local] [DESTDIR=] [sysconfdir=/etc]: an admin's
 # existing scsaned.conf is never replaced.
+INSTALLED = $(sbindir)/scsaned $(sbindir)/scsaned-export-tgt $(bindir)/scsaned-sim \
+        $(libdir)/scsaned/libsgsim.so $(mandir)/man8/scsaned.8 $(mandir)/man5/scsaned.conf.5 \
+        $(docdir)/README.md $(docdir)/configuration.md $(docdir)/scanner.conf.example \
+        $(docdir)/scsaned.conf.example $(systemdunitdir)/scsaned.service \
+        $(systemdunitdir)/scsaned.socket
 install: all
 	install -d $(DESTDIR)$(sbindir) $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/scsaned \
 	    $(DESTDIR)$(mandir)/man8 $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(docdir) \
@@ -142,6 +199,11 @@ install: all
 	sed 's|/usr/local/sbin/scsaned|$(sbindir)/scsaned|; s|/etc/scsaned/|$(sysconfdir)/scsaned/|' \
 	    conf/systemd/scsaned.service > $(DESTDIR)$(systemdunitdir)/scsaned.service
 	install -m 644 conf/systemd/scsaned.socket $(DESTDIR)$(systemdunitdir)/
+
+# The admin's scsaned.conf stays, as a package's conffile would.
+uninstall:
+	rm -f $(INSTALLED:%=$(DESTDIR)%)
+	-rmdir $(DESTDIR)$(libdir)/scsaned $(DESTDIR)$(docdir) 2>/dev/null
 
 clean:
 	rm -rf build

@@ -13,7 +13,7 @@
 # it.  So that the comparison hides nothing, the plain program also runs
 # with two READs in flight, and chain/that is printed beside the goal.
 . "$(dirname "$0")/../integration/lib.sh"
-. "$(dirname "$0")/../../scripts/tgt-harness.sh"
+. "$(dirname "$0")/../integration/tgt-harness.sh"
 ADDR=127.0.0.41
 PORTAL=127.0.0.40:3261
 IQN=iqn.2026-11.org.scsaned.bench:flatbed

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/drivers/scsi2.h"
+#include "../../src/drivers/scsi2/scsi2.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

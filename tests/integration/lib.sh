@@ -5,7 +5,7 @@
 # Every process started through these helpers is stopped on exit, also on
 # failure.  Every wait is bounded.
 set -u
-BUILD=${BUILD:-build}
+BUILD=${BUILD:-build/gcc}
 NAME=$(basename "$0" .sh)
 # Test servers never announce themselves on the host's networks.
 export SCSANED_DNSSD=no

@@ -1,4 +1,5 @@
 #!/bin/bash
+# run-tests: alone
 # Access control between real hosts: a network namespace the test creates,
 # joined to this host by a veth pair with private addresses.  A client
 # from an allowed address scans; one from an address outside the list is

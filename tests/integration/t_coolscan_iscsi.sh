@@ -3,7 +3,7 @@
 # a passthrough LUN and scanned through scsaned over iSCSI, gives the same
 # bytes as the same scanner on a local sg node.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/../../scripts/tgt-harness.sh"
+. "$(dirname "$0")/tgt-harness.sh"
 ADDR=127.0.0.49
 PORTAL=127.0.0.48:3261
 IQN=iqn.2026-11.org.scsaned.test:ls2000

@@ -5,7 +5,7 @@
 # from the devices' identity and stay the same across restarts; a device
 # the config names keeps that name and is not served twice.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/../../scripts/tgt-harness.sh"
+. "$(dirname "$0")/tgt-harness.sh"
 ADDR=127.0.0.28
 PORTAL=127.0.0.27:3261
 IQN=iqn.2026-11.org.scsaned.test:film-bench

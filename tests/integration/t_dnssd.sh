@@ -1,4 +1,5 @@
 #!/bin/bash
+# run-tests: alone
 # DNS-SD: with avahi-daemon running, scsaned announces _sane-port._tcp as
 # saned does (TXT protovers=...), seen by avahi-browse.  All of it inside
 # a network namespace the test creates, with its own /run, D-Bus and

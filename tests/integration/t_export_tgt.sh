@@ -4,7 +4,7 @@
 # (passthrough, initiator-address, CHAP), or creates the target live; the
 # iscsi:// line it prints reaches the scanner.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/../../scripts/tgt-harness.sh"
+. "$(dirname "$0")/tgt-harness.sh"
 X=scripts/scsaned-export-tgt
 PORTAL=127.0.0.29:3261
 

@@ -4,7 +4,7 @@
 # as the same scanner on a local sg node, and the model's image.  The
 # FS2710's 6-byte vendor CDB (D6) crosses tgt and libiscsi intact.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/../../scripts/tgt-harness.sh"
+. "$(dirname "$0")/tgt-harness.sh"
 ADDR=127.0.0.55
 PORTAL=127.0.0.54:3261
 IQN=iqn.2026-11.org.scsaned.test:fs2710

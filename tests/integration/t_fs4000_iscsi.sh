@@ -4,7 +4,7 @@
 # bytes as the same scanner on a local sg node, and the model's image.
 # Canon's 6-byte vendor CDBs (D5, D6) cross tgt and libiscsi intact.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/../../scripts/tgt-harness.sh"
+. "$(dirname "$0")/tgt-harness.sh"
 ADDR=127.0.0.52
 PORTAL=127.0.0.51:3261
 IQN=iqn.2026-11.org.scsaned.test:fs4000

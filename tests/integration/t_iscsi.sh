@@ -5,7 +5,7 @@
 # absent target is a clear error, and a tgtd that dies mid-scan fails that
 # scan only; once it is back, the next scan works without a restart.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/../../scripts/tgt-harness.sh"
+. "$(dirname "$0")/tgt-harness.sh"
 ADDR=127.0.0.22
 PORTAL=127.0.0.21:3261
 IQN=iqn.2026-11.org.scsaned.test:flatbed

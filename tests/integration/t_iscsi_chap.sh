@@ -4,7 +4,7 @@
 # scsaned runs makes the next open answer "Access to resource has been
 # denied" (SANE_STATUS_ACCESS_DENIED), and never shows the password.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/../../scripts/tgt-harness.sh"
+. "$(dirname "$0")/tgt-harness.sh"
 ADDR=127.0.0.25
 PORTAL=127.0.0.24:3261
 IQN=iqn.2026-11.org.scsaned.test:chap

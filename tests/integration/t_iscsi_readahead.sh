@@ -6,7 +6,7 @@
 # cancelled with a READ queued ends with OBJECT POSITION after the last
 # READ, and the next scan is exact.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/../../scripts/tgt-harness.sh"
+. "$(dirname "$0")/tgt-harness.sh"
 ADDR=127.0.0.57
 PORTAL=127.0.0.56:3261
 IQN=iqn.2026-11.org.scsaned.test:readahead

@@ -4,7 +4,7 @@
 # with no data after 30 s: scsaned must take it for the timeout it is (an
 # I/O error for that scan, a fresh login for the next), never for an image.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/../../scripts/tgt-harness.sh"
+. "$(dirname "$0")/tgt-harness.sh"
 ADDR=127.0.0.33
 PORTAL=127.0.0.32:3261
 IQN=iqn.2026-11.org.scsaned.test:slowpoke

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../src/drivers/coolscan.h"
+#include "../../src/drivers/coolscan/coolscan.h"
 
 static void
 page_c1(uint8_t *p, unsigned bits)

@@ -1,0 +1,812 @@
+/*
+ * fs4000.c - drive the Canon CanoScan FS4000US (INQUIRY "CANON"
+ * "IX-40015G") over SCSI with its own command set: Canon's scan mode
+ * (D5/D6, 6-byte CDBs), film status (E1), holder and carriage moves (E6),
+ * lamps (E7/EA), AF (E0), motion mode (E8), SET WINDOW of the 72-byte
+ * block with its quirks, SCAN, GET DATA STATUS and READ with byte 1 = 10h.
+ *
+ * The unit leaves everything to the host, so this driver does what
+ * Canon's FilmGet does:
+ *  - it times the lamp's warm-up itself from GET LAMP (15 s; the unit
+ *    gives no NOT READY), and says so in the log;
+ *  - it homes the carriage before AF and before the holder moves home,
+ *    puts the holder on the frame's AF position, autofocuses (or sets the
+ *    manual focus), then puts it on the frame's scan position;
+ *  - it undoes the line format: strips the 40-pixel margin, un-mirrors,
+ *    realigns green and blue (k and 2k lines late) with a ring of 2k + 1
+ *    lines, and scales 14 bits to 16.  The window is made 2k lines longer
+ *    where the frame allows, so the image has the lines asked for;
+ *  - exposure is Canon's own settings scaled per channel (percent), the
+ *    shutter first and then a slower speed; auto-exposure is a quick
+ *    250 dpi pass whose brightest samples set that scale;
+ *  - negatives are inverted here against the film base, the brightest
+ *    part of a 250 dpi pass over the whole frame width (the film beside
+ *    the pictures), so the orange mask becomes black;
+ *  - infrared is its own scan, as in the Coolscan driver: the IR lamp,
+ *    the same window, one gray sample a pixel, forward so it registers
+ *    line for line with the colour scan of that window.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scsaned/driver.h"
+#include "scsaned/log.h"
+#include "scsaned/scsi_opcodes.h"
+#include "../optutil.h"
+#include "../scsiutil.h"
+#include "fs4000.h"
+
+#define TIMEOUT_MS	10000
+#define MOTION_MS	60000	/* holder moves, AF */
+#define READ_MS		120000
+#define LAMP_WARM_S	15
+#define LAMP_WAIT_MS	120000
+#define LAMP_POLL_MS	500
+#define MODE_LEN	38
+#define WIN_LEN		72
+#define PREPASS_DPI	250
+#define AE_TARGET	15500	/* 14-bit: the brightest samples just under white */
+
+/* Canon's own settings for each lamp: gain, offset, shutter, speed. */
+static const struct fs_front front_visible = {
+	{ 47, 36, 36 }, { 281, 264, 261 }, { 750, 352, 235 }, 2,
+};
+static const struct fs_front front_ir = {
+	{ 62, 62, 62 }, { 280, 277, 278 }, { 1000, 1000, 1000 }, 2,
+};
+#define SHUTTER_MAX	890	/* above this the CCD's black level gets noisy */
+static const uint8_t speeds[] = { 2, 3, 4, 5, 6, 8, 10, 12 };
+
+/* Holder positions (FilmGet's): where each frame's AF and scan start. */
+static const uint16_t strip_af[6] = { 358, 836, 1316, 1794, 2272, 2750 };
+static const uint16_t strip_scan[6] = { 606, 1084, 1564, 2042, 2520, 3000 };
+static const uint16_t slide_af[4] = { 292, 1072, 1850, 2628 };
+static const uint16_t slide_scan[4] = { 554, 1332, 2110, 2888 };
+
+/* Key 9, ASC 80h: a holder was put in (1Ch) or taken out (1Dh); that ASCQ, or 0. */
+static int
+holder_event(const struct scsi_result *res)
+{
+	struct scsi_sense_data sense;
+
+	scsi_sense_decode(res->sense, res->sense_len, &sense);
+	if (res->status != SCSI_STATUS_CHECK_CONDITION || !sense.valid || sense.key != 0x9 ||
+	    sense.asc != 0x80 || (sense.ascq != 0x1c && sense.ascq != 0x1d))
+		return 0;
+	return sense.ascq;
+}
+
+/*
+ * One command.  The unit reports a holder put in or taken out once, on
+ * whatever command comes next: that is news, not a failure, so the
+ * command is sent again.
+ */
+static SANE_Status
+fs_cmd(struct fs *s, const char *what, const uint8_t *cdb, size_t cdb_len,
+    enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms, struct scsi_result *res)
+{
+	struct scsi_result own;
+	int tries, event;
+
+	if (res == NULL)
+		res = &own;
+	for (tries = 0; tries < 3; tries++) {
+		if (drv_execute(s->dev, s->t, cdb, cdb_len, dir, buf, len, timeout_ms, res) == 0)
+			return SANE_STATUS_GOOD;
+		if ((event = holder_event(res)) == 0)
+			break;
+		log_info("%s: film holder %s", s->dev->name,
+		    event == 0x1d ? "taken out" : "put in");
+	}
+	return drv_failed(s->dev, what, res);
+}
+
+static SANE_Status
+fs_simple(struct fs *s, const char *what, uint8_t op, uint8_t b1, uint8_t b2, uint16_t v,
+    unsigned timeout_ms)
+{
+	uint8_t cdb[10] = { op, b1, b2 };
+
+	drv_put_be(cdb + 3, 2, v);
+	return fs_cmd(s, what, cdb, 10, SCSI_DIR_NONE, NULL, 0, timeout_ms, NULL);
+}
+
+SANE_Status
+fs_move(struct fs *s, uint8_t what, uint8_t how, uint16_t pos)
+{
+	return fs_simple(s, what ? "MOVE holder" : "MOVE carriage", CANON_OP_MOVE_POSITION,
+	    what, how, pos, MOTION_MS);
+}
+
+static SANE_Status
+fs_film_status(struct fs *s, uint8_t *r)
+{
+	uint8_t cdb[10] = { CANON_OP_GET_FILM_STATUS, 0, 0, 0, 0, 0, 0, 0, 28 };
+	SANE_Status st;
+
+	memset(r, 0, 28);
+	if ((st = fs_cmd(s, "GET FILM STATUS", cdb, 10, SCSI_DIR_IN, r, 28, TIMEOUT_MS,
+	    NULL)) != SANE_STATUS_GOOD)
+		return st;
+	s->holder = r[0];
+	s->frames = r[1];
+	return SANE_STATUS_GOOD;
+}
+
+SANE_Status
+fs_set_frame(struct fs *s, uint8_t mode)
+{
+	return fs_simple(s, "SET FRAME", CANON_OP_SET_FRAME, mode, 0, 0, TIMEOUT_MS);
+}
+
+/* SET LAMP: CDB byte 2 the visible lamp, byte 3 the infrared one. */
+static SANE_Status
+fs_set_lamp(struct fs *s, int visible, int ir)
+{
+	uint8_t cdb[10] = { CANON_OP_SET_LAMP, 0, (uint8_t)visible, (uint8_t)ir };
+
+	return fs_cmd(s, "SET LAMP", cdb, 10, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL);
+}
+
+/* Switch the lamps and wait until the one in use has been on 15 s. */
+static SANE_Status
+fs_lamp(struct fs *s, int ir)
+{
+	uint8_t cdb[10] = { CANON_OP_GET_LAMP, 0, 0, 0, 0, 0, 0, 0, 10 }, r[10];
+	unsigned waited, on;
+	SANE_Status st;
+
+	if ((st = fs_set_lamp(s, !ir, ir)) != SANE_STATUS_GOOD)
+		return st;
+	for (waited = 0; waited <= LAMP_WAIT_MS; waited += LAMP_POLL_MS) {
+		if ((st = fs_cmd(s, "GET LAMP", cdb, 10, SCSI_DIR_IN, r, sizeof(r), TIMEOUT_MS,
+		    NULL)) != SANE_STATUS_GOOD)
+			return st;
+		on = drv_be(r + (ir ? 6 : 1), 4);
+		if (r[ir ? 5 : 0] && on >= LAMP_WARM_S)
+			return SANE_STATUS_GOOD;
+		if (waited == 0)
+			log_info("%s: %s lamp warming up (on %u s), waiting for %u s",
+			    s->dev->name, ir ? "infrared" : "visible", on, LAMP_WARM_S);
+		drv_sleep_ms(LAMP_POLL_MS);
+	}
+	log_err("%s: the %s lamp did not come on", s->dev->name, ir ? "infrared" : "visible");
+	return SANE_STATUS_IO_ERROR;
+}
+
+static SANE_Status
+fs_afae(struct fs *s, uint8_t mode, uint8_t focus, uint16_t first, uint16_t last)
+{
+	uint8_t cdb[10] = { CANON_OP_EXECUTE_AFAE, 0, 0, 0, 0, 0, 0, 0, 8 };
+	uint8_t p[8] = { mode, 0, 0, focus };
+
+	drv_put_be(p + 4, 2, first);
+	drv_put_be(p + 6, 2, last);
+	return fs_cmd(s, "EXECUTE AF/AE", cdb, 10, SCSI_DIR_OUT, p, sizeof(p), MOTION_MS, NULL);
+}
+
+/*
+ * DEFINE SCAN MODE: the unit's current block with our speed, sample
+ * format (03 bytes, 02 words of 14 bits x 4), gains, offsets, shutters.
+ */
+SANE_Status
+fs_scan_mode(struct fs *s, uint8_t format, const struct fs_front *f)
+{
+	uint8_t get[6] = { CANON_OP_GET_SCAN_MODE, 0, CANON_PAGE_SCAN_MODE, 0, MODE_LEN, 0 };
+	uint8_t def[6] = { CANON_OP_DEFINE_SCAN_MODE, 0x10, 0, 0, MODE_LEN, 0 };
+	uint8_t m[MODE_LEN];
+	SANE_Status st;
+	unsigned c;
+
+	if ((st = fs_cmd(s, "GET SCAN MODE", get, 6, SCSI_DIR_IN, m, sizeof(m), TIMEOUT_MS,
+	    NULL)) != SANE_STATUS_GOOD)
+		return st;
+	memset(m + 6, 0, 9);	/* what Saunderson found safe to clear */
+	m[15] = f->speed;
+	m[20] = format;
+	m[21] = 0;
+	m[37] = 0;
+	for (c = 0; c < 3; c++) {
+		m[22 + c] = f->gain[c];
+		drv_put_be(m + 25 + 2 * c, 2, f->offset[c]);
+		drv_put_be(m + 31 + 2 * c, 2, f->shutter[c]);
+	}
+	return fs_cmd(s, "DEFINE SCAN MODE", def, 6, SCSI_DIR_OUT, m, sizeof(m), TIMEOUT_MS,
+	    NULL);
+}
+
+/* SET WINDOW, then GET WINDOW to see the unit took it as sent. */
+SANE_Status
+fs_window(struct fs *s, unsigned res, uint32_t x, uint32_t y, uint32_t w, uint32_t l,
+    int rgb, int bits)
+{
+	uint8_t set[10] = { SCSI_OP_SET_WINDOW, 0, 0, 0, 0, 0, 0, 0, WIN_LEN };
+	uint8_t get[10] = { SCSI_OP_GET_WINDOW, 1, 0, 0, 0, 0, 0, 0, WIN_LEN };
+	uint8_t b[WIN_LEN], r[WIN_LEN];
+	SANE_Status st;
+
+	memset(b, 0, sizeof(b));
+	memset(r, 0, sizeof(r));	/* a short answer then fails the comparison */
+	b[7] = 64;
+	drv_window_geometry(b + 8, res, res, x, y, w, l);
+	b[33] = rgb ? SCSI_COMP_RGB : SCSI_COMP_GRAY;
+	b[34] = (uint8_t)bits;
+	b[54] = 0x02;	/* required; bytes 48/49 must stay zero */
+	if ((st = fs_cmd(s, "SET WINDOW", set, 10, SCSI_DIR_OUT, b, sizeof(b), TIMEOUT_MS,
+	    NULL)) != SANE_STATUS_GOOD ||
+	    (st = fs_cmd(s, "GET WINDOW", get, 10, SCSI_DIR_IN, r, sizeof(r), TIMEOUT_MS,
+	    NULL)) != SANE_STATUS_GOOD)
+		return st;
+	if (memcmp(r + 10, b + 10, 20) != 0 || r[33] != b[33] || r[34] != b[34]) {
+		log_err("%s: the scanner changed the window", s->dev->name);
+		return SANE_STATUS_IO_ERROR;
+	}
+	return SANE_STATUS_GOOD;
+}
+
+/* SCAN, then check GET DATA STATUS promises the lines P expects. */
+SANE_Status
+fs_scan(struct fs *s, const struct fs_pass *p)
+{
+	uint8_t scan[6] = { SCSI_OP_SCAN, 0, 0, 0, 1, 0 }, id = 0, r[28];
+	uint8_t gds[10] = { SCSI_OP_GET_DATA_BUFFER_STATUS, 0, 0, 0, 0, 0, 0, 0, 28 };
+	SANE_Status st;
+
+	memset(r, 0, sizeof(r));	/* a short answer then fails the check */
+	if ((st = fs_cmd(s, "SCAN", scan, 6, SCSI_DIR_OUT, &id, 1, MOTION_MS, NULL)) !=
+	    SANE_STATUS_GOOD ||
+	    (st = fs_cmd(s, "GET DATA STATUS", gds, 10, SCSI_DIR_IN, r, sizeof(r), TIMEOUT_MS,
+	    NULL)) != SANE_STATUS_GOOD)
+		return st;
+	if (drv_be(r + 12, 4) != p->dev_line || drv_be(r + 16, 4) != p->raw_lines) {
+		log_err("%s: the scanner will send %u lines of %u bytes, expected %u of %zu",
+		    s->dev->name, drv_be(r + 16, 4), drv_be(r + 12, 4), p->raw_lines, p->dev_line);
+		return SANE_STATUS_IO_ERROR;
+	}
+	return SANE_STATUS_GOOD;
+}
+
+SANE_Status
+fs_read_lines(struct fs *s, const struct fs_pass *p, uint8_t *buf, size_t lines)
+{
+	uint8_t cdb[10] = { SCSI_OP_READ10, 0x10 };
+	size_t n = lines * p->dev_line;
+	struct scsi_result res;
+	SANE_Status st;
+
+	drv_put_be(cdb + 6, 3, (uint32_t)n);
+	st = fs_cmd(s, "READ", cdb, 10, SCSI_DIR_IN, buf, n, READ_MS, &res);
+	if (st == SANE_STATUS_GOOD && res.residual != 0) {
+		log_err("%s: READ delivered %zu of %zu bytes", s->dev->name, n - res.residual, n);
+		st = SANE_STATUS_IO_ERROR;
+	}
+	return st;
+}
+
+/* Lay out a pass of SPP samples over W x L units at RES; -1 if empty. */
+static int
+fs_pass_setup(struct fs_pass *p, unsigned spp, unsigned res, int depth, uint32_t w,
+    uint32_t raw_l)
+{
+	uint32_t pitch = FS_DPI / res;
+
+	memset(p, 0, sizeof(*p));
+	p->spp = spp;
+	p->bps = depth == 16 ? 2 : 1;
+	p->pixels = w / pitch;
+	p->raw_lines = raw_l / pitch;
+	p->k = spp == 3 ? 8 * res / FS_DPI : 0;
+	p->lines = p->raw_lines > 2 * p->k ? p->raw_lines - 2 * p->k : 0;
+	p->dev_line = ((size_t)FS_MARGIN + p->pixels) * spp * p->bps;
+	p->out_line = (size_t)p->pixels * spp * p->bps;
+	return p->pixels > 0 && p->lines > 0 && p->dev_line <= FS_XFER_MAX ? 0 : -1;
+}
+
+/* The scan area in device units, within one frame; -1 if empty. */
+static int
+fs_area(const struct fs *s, uint32_t *x, uint32_t *y, uint32_t *w, uint32_t *l)
+{
+	return opt_area(s->area, FS_DPI, FS_WIDTH, FS_LENGTH, 1, x, y, w, l);
+}
+
+/* Raw window length: the area plus the 2k lines the colour lag eats, if they fit. */
+static uint32_t
+fs_raw_length(unsigned res, unsigned spp, uint32_t y, uint32_t l)
+{
+	uint32_t pitch = FS_DPI / res, k = spp == 3 ? 8 * res / FS_DPI : 0;
+	uint32_t want = (l / pitch + 2 * k) * pitch;
+
+	return y + want <= FS_LENGTH ? want : FS_LENGTH - y;
+}
+
+/* Shutters and speed for exposure PCT (percent of Canon's) per channel. */
+static void
+fs_exposure(struct fs *s, const double pct[3])
+{
+	double e[3], top = 0;
+	unsigned c, i;
+
+	for (c = 0; c < 3; c++) {
+		e[c] = front_visible.shutter[c] * (double)front_visible.speed * pct[c] / 100.0;
+		top = e[c] > top ? e[c] : top;
+	}
+	for (i = 0; i + 1 < sizeof(speeds) && top / speeds[i] > SHUTTER_MAX; i++)
+		;
+	s->speed = speeds[i];
+	for (c = 0; c < 3; c++) {
+		e[c] = e[c] / s->speed + 0.5;
+		s->shutter[c] = (uint16_t)(e[c] < 1 ? 1 : e[c] > 1000 ? 1000 : e[c]);
+	}
+}
+
+/* The visible front end at the exposure chosen for this frame. */
+static void
+fs_front_visible(const struct fs *s, struct fs_front *f)
+{
+	*f = front_visible;
+	memcpy(f->shutter, s->shutter, sizeof(f->shutter));
+	f->speed = s->speed;
+}
+
+/*
+ * A quick 250 dpi 14-bit pass over W x L at X, Y with the current
+ * exposure: the brightest sample of each colour, 5 % of the area's edges
+ * left out.  For auto-exposure and for a negative's film base.
+ */
+static SANE_Status
+fs_prepass(struct fs *s, uint32_t x, uint32_t y, uint32_t w, uint32_t l, uint32_t top[3])
+{
+	struct fs_pass p;
+	struct fs_front f;
+	uint32_t n, i, c, v, m0, m1, p0, p1, done = 0;
+	size_t lines;
+	SANE_Status st;
+
+	if (fs_pass_setup(&p, 3, PREPASS_DPI, 16, w, l) < 0)
+		return SANE_STATUS_INVAL;
+	memset(top, 0, 3 * sizeof(top[0]));
+	fs_front_visible(s, &f);
+	if ((st = fs_scan_mode(s, 0x02, &f)) !=
+	    SANE_STATUS_GOOD || (st = fs_set_frame(s, 0)) != SANE_STATUS_GOOD ||
+	    (st = fs_window(s, PREPASS_DPI, x, y, w, l, 1, 16)) != SANE_STATUS_GOOD ||
+	    (st = fs_scan(s, &p)) != SANE_STATUS_GOOD)
+		return st;
+	p0 = p.pixels / 20;
+	p1 = p.pixels - p0;
+	m0 = p.raw_lines / 20 + 2 * p.k;
+	m1 = p.raw_lines - p.raw_lines / 20;
+	while (done < p.raw_lines) {
+		lines = FS_XFER_MAX / p.dev_line;
+		if (lines > p.raw_lines - done)
+			lines = p.raw_lines - done;
+		if ((st = fs_read_lines(s, &p, s->dbuf, lines)) != SANE_STATUS_GOOD)
+			return st;
+		for (n = 0; n < lines; n++, done++) {
+			if (done < m0 || done >= m1)
+				continue;
+			for (i = p0; i < p1; i++) {
+				for (c = 0; c < 3; c++) {
+					const uint8_t *q = s->dbuf + n * p.dev_line +
+					    ((FS_MARGIN + i) * 3 + c) * 2;
+
+					v = (uint32_t)(q[0] | q[1] << 8) >> 2;
+					top[c] = v > top[c] ? v : top[c];
+				}
+			}
+		}
+	}
+	return SANE_STATUS_GOOD;
+}
+
+/* Exposure from the options, or measured: every colour scaled alike for slides. */
+static SANE_Status
+fs_exposures(struct fs *s, uint32_t x, uint32_t y, uint32_t w, uint32_t l, int negative)
+{
+	double pct[3], f, fmin = 0;
+	uint32_t top[3];
+	unsigned c;
+	SANE_Status st;
+
+	for (c = 0; c < 3; c++)
+		pct[c] = SANE_UNFIX(s->exposure[c]);
+	if (s->ae && !s->preview) {
+		for (c = 0; c < 3; c++)
+			pct[c] = 100;
+		fs_exposure(s, pct);
+		/* A negative's brightest part is its base, beside the pictures. */
+		if ((st = negative ? fs_prepass(s, 0, y, FS_WIDTH, l, top) :
+		    fs_prepass(s, x, y, w, l, top)) != SANE_STATUS_GOOD)
+			return st;
+		for (c = 0; c < 3; c++) {
+			f = top[c] > 0 ? (double)AE_TARGET / top[c] : 4.0;
+			f = f > 4.0 ? 4.0 : f < 0.25 ? 0.25 : f;
+			pct[c] = 100 * f;
+			fmin = c == 0 || f < fmin ? f : fmin;
+		}
+		if (!negative)
+			for (c = 0; c < 3; c++)
+				pct[c] = 100 * fmin;
+		log_info("%s: auto-exposure: red %.0f%%, green %.0f%%, blue %.0f%%",
+		    s->dev->name, pct[0], pct[1], pct[2]);
+	}
+	fs_exposure(s, pct);
+	return SANE_STATUS_GOOD;
+}
+
+/* The holder position where FRAME's scan starts. */
+static uint16_t
+fs_scan_pos(const struct fs *s, unsigned frame)
+{
+	return (s->holder == HOLDER_STRIP ? strip_scan : slide_scan)[frame - 1];
+}
+
+/* Focus on the frame (or set the manual focus), then put it on its scan position. */
+static SANE_Status
+fs_position(struct fs *s, unsigned frame)
+{
+	const uint16_t *af = s->holder == HOLDER_STRIP ? strip_af : slide_af;
+	uint16_t first = s->holder == HOLDER_STRIP ? 263 : 500;
+	uint16_t last = s->holder == HOLDER_STRIP ? 3738 : 3500;
+	uint8_t r[28];
+	SANE_Status st;
+
+	if ((st = fs_move(s, 0, 0, 0)) != SANE_STATUS_GOOD)
+		return st;
+	if (s->autofocus && !s->preview) {
+		if ((st = fs_move(s, 1, 4, af[frame - 1])) != SANE_STATUS_GOOD ||
+		    (st = fs_move(s, 0, 0, 0)) != SANE_STATUS_GOOD ||
+		    (st = fs_afae(s, 1, 0, first, last)) != SANE_STATUS_GOOD ||
+		    (st = fs_film_status(s, r)) != SANE_STATUS_GOOD)
+			return st;
+		s->found_focus = r[7];
+		log_info("%s: frame %u: autofocus at %u", s->dev->name, frame, r[7]);
+	} else {
+		s->found_focus = (uint8_t)(s->preview ? 128 : s->focus);
+		if ((st = fs_afae(s, 2, s->found_focus, 0, 0)) != SANE_STATUS_GOOD)
+			return st;
+	}
+	return fs_move(s, 1, 4, fs_scan_pos(s, frame));
+}
+
+/* The film base of a negative at the exposure of the scan. */
+static SANE_Status
+fs_film_base(struct fs *s, uint32_t y, uint32_t l)
+{
+	SANE_Status st;
+
+	unsigned c;
+
+	if ((st = fs_prepass(s, 0, y, FS_WIDTH, l, s->pass.base)) != SANE_STATUS_GOOD)
+		return st;
+	/* Calibrated samples have the dark taken off; so must the base. */
+	for (c = 0; s->pass.cal != NULL && c < 3; c++)
+		s->pass.base[c] = s->pass.base[c] > s->cal.dark_mean[c] ?
+		    s->pass.base[c] - s->cal.dark_mean[c] : 0;
+	s->pass.negative = 1;
+	log_info("%s: negative film base %u %u %u of 16383", s->dev->name, s->pass.base[0],
+	    s->pass.base[1], s->pass.base[2]);
+	return SANE_STATUS_GOOD;
+}
+
+/*
+ * The pass's front end: Canon's visible settings at the frame's exposure,
+ * or the IR lamp focused a little further (FilmGet: 31 steps); then, if
+ * calibration is on, the shading references taken with it.
+ */
+static SANE_Status
+fs_prepare(struct fs *s, unsigned frame, unsigned res, uint32_t x, uint32_t w,
+    struct fs_front *f)
+{
+	const struct fs_front *own = s->pass.spp == 1 ? &front_ir : &front_visible;
+	struct fs_front white;
+	uint8_t irfocus;
+	unsigned c;
+	SANE_Status st;
+
+	if (s->pass.spp == 1) {
+		irfocus = (uint8_t)(s->found_focus > 106 ? s->found_focus - 31 : 75);
+		if ((st = fs_lamp(s, 1)) != SANE_STATUS_GOOD ||
+		    (st = fs_afae(s, 2, irfocus, 0, 0)) != SANE_STATUS_GOOD)
+			return st;
+		*f = front_ir;
+	} else {
+		fs_front_visible(s, f);
+	}
+	if (!s->calibration)
+		return SANE_STATUS_GOOD;
+	/*
+	 * White at half the lamp's own exposure: clear film then reads about
+	 * half scale whatever the scan's exposure, far from clipping, and
+	 * only each pixel's ratio to the others is kept.
+	 */
+	white = *f;
+	for (c = 0; c < 3; c++)
+		white.shutter[c] = own->shutter[c] / 2;
+	white.speed = own->speed;
+	if ((st = fs_calibrate(s, &s->pass, res, x, w, f, &white, fs_scan_pos(s, frame))) !=
+	    SANE_STATUS_GOOD)
+		return st;
+	s->pass.cal = &s->cal;
+	return SANE_STATUS_GOOD;
+}
+
+static SANE_Status
+fs_start_frame(struct fs *s, unsigned frame)
+{
+	unsigned res = fs_effective_res(s), spp = s->infrared && !s->preview ? 1 : 3;
+	int depth = fs_effective_depth(s), negative = strcmp(s->film, "Negative") == 0;
+	uint32_t x, y, w, l, raw_l;
+	uint8_t r[28];
+	struct fs_front f;
+	SANE_Status st;
+
+	if ((st = fs_film_status(s, r)) != SANE_STATUS_GOOD)
+		return st;
+	if (s->holder == HOLDER_NONE) {
+		log_err("%s: no film holder in the scanner", s->dev->name);
+		return SANE_STATUS_NO_DOCS;
+	}
+	if (frame > (unsigned)s->frames) {
+		if (s->all_frames)
+			return SANE_STATUS_NO_DOCS;	/* the batch is done */
+		log_err("%s: frame %u, but the %s holder has %d", s->dev->name, frame,
+		    s->holder == HOLDER_STRIP ? "strip" : "slide", s->frames);
+		return SANE_STATUS_INVAL;
+	}
+	if (fs_area(s, &x, &y, &w, &l) < 0)
+		return SANE_STATUS_INVAL;
+	raw_l = fs_raw_length(res, spp, y, l);
+	if (fs_pass_setup(&s->pass, spp, res, depth, w, raw_l) < 0) {
+		log_err("%s: scan area too small", s->dev->name);
+		return SANE_STATUS_INVAL;
+	}
+	if ((st = fs_lamp(s, 0)) != SANE_STATUS_GOOD ||
+	    (st = fs_position(s, frame)) != SANE_STATUS_GOOD ||
+	    (st = fs_exposures(s, x, y, w, l, negative)) != SANE_STATUS_GOOD ||
+	    (st = fs_prepare(s, frame, res, x, w, &f)) != SANE_STATUS_GOOD)
+		return st;
+	if (negative && spp == 3 && (st = fs_film_base(s, y, l)) != SANE_STATUS_GOOD)
+		return st;
+	if ((st = fs_scan_mode(s, depth == 16 ? 0x02 : 0x03, &f)) != SANE_STATUS_GOOD ||
+	    (st = fs_set_frame(s, 0)) != SANE_STATUS_GOOD ||
+	    (st = fs_window(s, res, x, y, w, raw_l, spp == 3, depth == 16 ? 16 : 8)) !=
+	    SANE_STATUS_GOOD || (st = fs_scan(s, &s->pass)) != SANE_STATUS_GOOD)
+		return st;
+	fs_ring_free(&s->ring);
+	if (fs_ring_init(&s->ring, &s->pass) < 0)
+		return SANE_STATUS_NO_MEM;
+	s->left = (uint64_t)s->pass.dev_line * s->pass.raw_lines;
+	s->lines_per_read = FS_XFER_MAX / s->pass.dev_line;
+	drv_out_set(&s->out, NULL, 0);
+	s->scanning = 1;
+	s->params.format = spp == 3 ? SANE_FRAME_RGB : SANE_FRAME_GRAY;
+	s->params.last_frame = SANE_TRUE;
+	s->params.depth = depth;
+	s->params.pixels_per_line = (SANE_Int)s->pass.pixels;
+	s->params.lines = (SANE_Int)s->pass.lines;
+	s->params.bytes_per_line = (SANE_Int)s->pass.out_line;
+	log_info("%s: frame %u: %u dpi, %ux%u, %d-bit %s, shutters %u/%u/%u speed %u",
+	    s->dev->name, frame, res, s->pass.pixels, s->pass.lines, depth,
+	    spp == 3 ? "colour" : "infrared", s->shutter[0], s->shutter[1], s->shutter[2],
+	    s->speed);
+	return SANE_STATUS_GOOD;
+}
+
+static SANE_Status
+fs_start(void *h)
+{
+	struct fs *s = h;
+	unsigned frame;
+	SANE_Status st;
+
+	if (s->scanning)
+		return SANE_STATUS_DEVICE_BUSY;
+	s->cancelled = 0;
+	if (s->dbuf == NULL && ((s->dbuf = malloc(FS_XFER_MAX)) == NULL ||
+	    (s->obuf = malloc(FS_XFER_MAX)) == NULL))
+		return SANE_STATUS_NO_MEM;
+	if (s->all_frames && s->next_frame == 0)
+		s->next_frame = (unsigned)s->frame;
+	frame = s->all_frames ? s->next_frame : (unsigned)s->frame;
+	st = fs_start_frame(s, frame);
+	if (s->all_frames && st == SANE_STATUS_NO_DOCS)
+		s->next_frame = 0;	/* the batch is over; the next starts afresh */
+	else if (s->all_frames)
+		s->next_frame++;
+	return st;
+}
+
+/*
+ * Device lines in, SANE lines out, the ring holding the lag.  Whole lines
+ * go straight into the caller's buffer (a device line completes at most
+ * one); a caller asking less than a line gets it through OBUF.
+ */
+static SANE_Status
+fs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
+{
+	struct fs *s = h;
+	const struct fs_pass *p = &s->pass;
+	size_t n, lines, i;
+	uint8_t *out;
+	int direct;
+	SANE_Status st;
+
+	*len = 0;
+	if (!s->scanning)
+		return s->cancelled ? SANE_STATUS_CANCELLED : SANE_STATUS_EOF;
+	while (drv_out_empty(&s->out)) {
+		if (s->left == 0) {
+			s->scanning = 0;
+			return SANE_STATUS_EOF;
+		}
+		lines = drv_lines_next(s->lines_per_read, s->left, p->dev_line, p->out_line,
+		    max);
+		if ((st = fs_read_lines(s, p, s->dbuf, lines)) != SANE_STATUS_GOOD) {
+			s->scanning = 0;
+			return st;
+		}
+		s->left -= (uint64_t)lines * p->dev_line;
+		direct = (size_t)max >= p->out_line;
+		out = direct ? buf : s->obuf;
+		/* The ring may hold lines back until the colours line up. */
+		for (n = i = 0; i < lines; i++)
+			n += (size_t)fs_ring_push(&s->ring, s->dbuf + i * p->dev_line, out + n) *
+			    p->out_line;
+		if (direct && n > 0) {
+			*len = (SANE_Int)n;
+			return SANE_STATUS_GOOD;
+		}
+		drv_out_set(&s->out, s->obuf, direct ? 0 : n);
+	}
+	*len = drv_out_take(&s->out, buf, max);
+	return SANE_STATUS_GOOD;
+}
+
+/* Mid-scan: CANCEL, and bring the carriage home for the next scan. */
+static void
+fs_cancel(void *h)
+{
+	struct fs *s = h;
+
+	if (s->scanning && s->left > 0) {
+		fs_simple(s, "CANCEL", CANON_OP_CANCEL, 0, 0, 0, TIMEOUT_MS);
+		fs_move(s, 0, 0, 0);
+	}
+	s->cancelled = s->scanning;
+	s->scanning = 0;
+	s->next_frame = 0;
+	s->left = 0;
+	drv_out_set(&s->out, NULL, 0);
+}
+
+static SANE_Status
+fs_parameters(void *h, SANE_Parameters *p)
+{
+	struct fs *s = h;
+	struct fs_pass pass;
+	unsigned res = fs_effective_res(s), spp = s->infrared && !s->preview ? 1 : 3;
+	uint32_t x, y, w, l;
+
+	if (s->scanning) {
+		*p = s->params;
+		return SANE_STATUS_GOOD;
+	}
+	memset(&pass, 0, sizeof(pass));
+	if (fs_area(s, &x, &y, &w, &l) < 0 ||
+	    fs_pass_setup(&pass, spp, res, fs_effective_depth(s), w,
+	    fs_raw_length(res, spp, y, l)) < 0)
+		memset(&pass, 0, sizeof(pass));
+	p->format = spp == 3 ? SANE_FRAME_RGB : SANE_FRAME_GRAY;
+	p->last_frame = SANE_TRUE;
+	p->depth = fs_effective_depth(s);
+	p->pixels_per_line = (SANE_Int)pass.pixels;
+	p->lines = (SANE_Int)pass.lines;
+	p->bytes_per_line = (SANE_Int)pass.out_line;
+	return SANE_STATUS_GOOD;
+}
+
+SANE_Status
+fs_eject(struct fs *s)
+{
+	SANE_Status st;
+
+	if ((st = fs_move(s, 0, 0, 0)) != SANE_STATUS_GOOD)
+		return st;
+	return fs_move(s, 1, 1, 0);
+}
+
+/* TEST UNIT READY until GOOD, past a holder event or a power-on reset. */
+static SANE_Status
+fs_settle(struct fs *s)
+{
+	uint8_t tur[6] = { SCSI_OP_TEST_UNIT_READY };
+	struct scsi_result res;
+	struct scsi_sense_data sense;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (fs_cmd(s, "TEST UNIT READY", tur, 6, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS,
+		    &res) == SANE_STATUS_GOOD)
+			return SANE_STATUS_GOOD;
+		scsi_sense_decode(res.sense, res.sense_len, &sense);
+		if (!sense.valid || sense.key != SCSI_SK_UNIT_ATTENTION)
+			break;
+	}
+	return drv_sense_status(&res);
+}
+
+static SANE_Status
+fs_open(struct device *dev, void **handle)
+{
+	uint8_t led[4] = { 2 }, cdb[10] = { CANON_OP_CONTROL_LED, 0, 0, 0, 0, 0, 0, 0, 4 };
+	uint8_t rsv[6] = { SCSI_OP_RESERVE_UNIT };
+	struct fs *s;
+	SANE_Status st;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return SANE_STATUS_NO_MEM;
+	s->dev = dev;
+	if ((st = drv_open(dev, &s->t)) != SANE_STATUS_GOOD) {
+		free(s);
+		return st;
+	}
+	/* As FilmGet starts: whatever the unit was doing is cancelled first. */
+	if ((st = fs_settle(s)) != SANE_STATUS_GOOD ||
+	    (st = fs_simple(s, "CANCEL", CANON_OP_CANCEL, 0, 0, 0, TIMEOUT_MS)) !=
+	    SANE_STATUS_GOOD ||
+	    (st = fs_cmd(s, "RESERVE", rsv, 6, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL)) !=
+	    SANE_STATUS_GOOD ||
+	    (st = fs_cmd(s, "CONTROL LED", cdb, 10, SCSI_DIR_OUT, led, 4, TIMEOUT_MS, NULL)) !=
+	    SANE_STATUS_GOOD) {
+		scsi_close(s->t);
+		free(s);
+		return st;
+	}
+	fs_opts_init(s);
+	*handle = s;
+	return SANE_STATUS_GOOD;
+}
+
+/* Lamps off (they age), LED off, carriage home, the unit released. */
+static void
+fs_close(void *h)
+{
+	struct fs *s = h;
+	uint8_t led[4] = { 0 }, cdb[10] = { CANON_OP_CONTROL_LED, 0, 0, 0, 0, 0, 0, 0, 4 };
+	uint8_t rel[6] = { SCSI_OP_RELEASE_UNIT };
+
+	fs_cancel(s);
+	fs_set_lamp(s, 0, 0);
+	fs_cmd(s, "CONTROL LED", cdb, 10, SCSI_DIR_OUT, led, 4, TIMEOUT_MS, NULL);
+	fs_cmd(s, "RELEASE", rel, 6, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL);
+	scsi_close(s->t);
+	fs_ring_free(&s->ring);
+	fs_cal_free(&s->cal);
+	free(s->dbuf);
+	free(s->obuf);
+	free(s);
+}
+
+static const struct driver_model models[] = {
+	{ "CANON", "IX-40015G", "Canon", "CanoScan FS4000US" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static const struct device_ops fs_ops = {
+	.open = fs_open,
+	.close = fs_close,
+	.option = fs_option,
+	.control = fs_control,
+	.parameters = fs_parameters,
+	.start = fs_start,
+	.read = fs_read,
+	.cancel = fs_cancel,
+};
+
+const struct driver driver_fs4000 = {
+	.name = "fs4000",
+	.type = "film scanner",
+	.models = models,
+	.ops = &fs_ops,
+};

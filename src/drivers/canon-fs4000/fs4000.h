@@ -1,0 +1,178 @@
+/*
+ * fs4000.h - the Canon CanoScan FS4000US driver, shared between its
+ * options (fs4000_opts.c), its line conversion (fs4000_convert.c) and its
+ * commands (fs4000.c).  Private to src/drivers/canon-fs4000/.
+ */
+#ifndef SCSANED_DRIVERS_FS4000_H
+#define SCSANED_DRIVERS_FS4000_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sane/sane.h>
+
+#include "scsaned/device.h"
+#include "scsaned/scsi.h"
+#include "../scsiutil.h"
+
+#define FS_DPI		4000	/* device units per inch, and the optical resolution */
+#define FS_WIDTH	4000	/* the CCD line, device units */
+#define FS_LENGTH	5904	/* a frame's scan length, device units */
+#define FS_MARGIN	40	/* dark pixels that start every line */
+#define FS_XFER_MAX	(256 * 1024)	/* bytes per READ, and the size of our buffers */
+#define FS_CAL_LINES	8	/* lines of a stationary calibration scan */
+
+/* GET FILM STATUS byte 0. */
+#define HOLDER_NONE	0
+#define HOLDER_STRIP	1
+#define HOLDER_SLIDE	2
+
+enum fs_opt {
+	FS_OPT_NUM,
+	FS_OPT_MODE_GROUP,
+	FS_OPT_RESOLUTION,
+	FS_OPT_DEPTH,
+	FS_OPT_FILM,
+	FS_OPT_INFRARED,
+	FS_OPT_PREVIEW,
+	FS_OPT_FRAME_GROUP,
+	FS_OPT_FRAME,
+	FS_OPT_ALL_FRAMES,
+	FS_OPT_FOCUS_GROUP,
+	FS_OPT_AUTOFOCUS,
+	FS_OPT_FOCUS,
+	FS_OPT_EXPOSURE_GROUP,
+	FS_OPT_AE,
+	FS_OPT_EXPOSURE_R,
+	FS_OPT_EXPOSURE_G,
+	FS_OPT_EXPOSURE_B,
+	FS_OPT_CALIBRATION,
+	FS_OPT_GEOMETRY_GROUP,
+	FS_OPT_TL_X,
+	FS_OPT_TL_Y,
+	FS_OPT_BR_X,
+	FS_OPT_BR_Y,
+	FS_OPT_BUTTON_GROUP,
+	FS_OPT_EJECT,
+	FS_OPT_COUNT
+};
+
+/* The analogue front end of one pass, as DEFINE SCAN MODE sets it. */
+struct fs_front {
+	uint8_t gain[3];
+	uint16_t offset[3];	/* 256 + n is -n */
+	uint16_t shutter[3];
+	uint8_t speed;
+};
+
+/*
+ * Shading calibration: each pixel's dark level and its gain relative to
+ * the brightest pixel of the line, [pixel * spp + colour], pixels in
+ * window order (not mirrored).
+ */
+struct fs_cal {
+	uint16_t *dark;		/* 14-bit */
+	uint32_t *mul;		/* 16.16 */
+	size_t n;
+	uint32_t dark_mean[3];
+};
+
+/*
+ * One pass as the device sends it and we turn it into SANE lines: RAW
+ * lines of [margin][pixels mirrored], RGB interleaved (or one IR sample),
+ * the colours K and 2K lines apart.
+ */
+struct fs_pass {
+	unsigned spp;		/* samples per pixel: 3 RGB, 1 infrared */
+	unsigned bps;		/* bytes per sample from the device: 1 or 2 */
+	uint32_t pixels;	/* per line, without the margin */
+	uint32_t raw_lines;	/* the device sends */
+	uint32_t lines;		/* we deliver: raw_lines - 2k for RGB */
+	unsigned k;
+	size_t dev_line;	/* bytes per device line */
+	size_t out_line;	/* bytes per SANE line */
+	int negative;
+	uint32_t base[3];	/* 14-bit film base of a negative */
+	const struct fs_cal *cal;	/* NULL: uncalibrated */
+};
+
+/*
+ * The colour realignment: the last 2k + 1 device lines, enough to finish
+ * the oldest output line.  Bounded by the lag, never by the frame.
+ */
+struct fs_ring {
+	const struct fs_pass *p;
+	uint8_t *lines;		/* (2k + 1) device lines */
+	uint32_t seen;		/* device lines pushed */
+};
+
+struct fs {
+	struct device *dev;
+	struct scsi_target *t;
+
+	SANE_Option_Descriptor opt[FS_OPT_COUNT];
+	SANE_Word res_list[12], depth_list[3];
+	SANE_Range frame_range, focus_range, exposure_range, x_range, y_range;
+
+	/* Option values. */
+	SANE_Word resolution, depth, infrared, preview;
+	SANE_Word frame, all_frames, autofocus, focus, ae, calibration;
+	SANE_Fixed exposure[3];		/* percent of Canon's own */
+	SANE_Fixed area[4];		/* tl-x, tl-y, br-x, br-y, mm */
+	char film[16];
+
+	/* Scan state. */
+	int holder, frames;		/* from GET FILM STATUS */
+	int scanning, cancelled;
+	unsigned next_frame;		/* for all-frames batches */
+	uint8_t found_focus;		/* the visible focus of this frame */
+	uint16_t shutter[3];
+	uint8_t speed;
+	struct fs_cal cal;
+	SANE_Parameters params;
+	struct fs_pass pass;
+	struct fs_ring ring;
+	uint64_t left;			/* device bytes still owed */
+	size_t lines_per_read;
+	uint8_t *dbuf, *obuf;		/* device data; lines for small reads */
+	struct drv_out out;		/* what is left of OBUF to hand up */
+};
+
+/* fs4000.c: the unit's commands */
+SANE_Status fs_move(struct fs *s, uint8_t what, uint8_t how, uint16_t pos);
+SANE_Status fs_set_frame(struct fs *s, uint8_t mode);
+SANE_Status fs_scan_mode(struct fs *s, uint8_t format, const struct fs_front *f);
+SANE_Status fs_window(struct fs *s, unsigned res, uint32_t x, uint32_t y, uint32_t w,
+    uint32_t l, int rgb, int bits);
+SANE_Status fs_scan(struct fs *s, const struct fs_pass *p);
+SANE_Status fs_read_lines(struct fs *s, const struct fs_pass *p, uint8_t *buf, size_t lines);
+
+/* fs4000_calib.c */
+/*
+ * Take the dark and white references for pass P (RES dpi, X and W in
+ * device units) with the scan's front end SCAN and the white one WHITE,
+ * and leave the holder at SCAN_POS again.
+ */
+SANE_Status fs_calibrate(struct fs *s, const struct fs_pass *p, unsigned res, uint32_t x,
+    uint32_t w, const struct fs_front *scan, const struct fs_front *white, uint16_t scan_pos);
+void fs_cal_free(struct fs_cal *cal);
+
+/* fs4000_opts.c */
+void fs_opts_init(struct fs *s);
+const SANE_Option_Descriptor *fs_option(void *h, SANE_Int n);
+SANE_Status fs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info);
+unsigned fs_effective_res(const struct fs *s);
+int fs_effective_depth(const struct fs *s);
+SANE_Status fs_eject(struct fs *s);
+
+/* fs4000_convert.c */
+/* Sample C of pixel I (window order) of device line L, as a 14-bit value. */
+uint32_t fs_sample14(const struct fs_pass *p, const uint8_t *l, uint32_t i, unsigned c);
+int fs_ring_init(struct fs_ring *r, const struct fs_pass *p);
+void fs_ring_free(struct fs_ring *r);
+/*
+ * Push one device line; if it completes an output line, write it to OUT
+ * (p->out_line bytes, samples in host order) and return 1, else 0.
+ */
+int fs_ring_push(struct fs_ring *r, const uint8_t *line, uint8_t *out);
+
+#endif
