@@ -75,7 +75,7 @@ cs_set_execute(struct cs *s, uint8_t op, const uint8_t *param, size_t plen)
 	return cs_ready(s);
 }
 
-SANE_Status
+static SANE_Status
 cs_button(struct cs *s, uint8_t op)
 {
 	SANE_Status st = cs_set_execute(s, op, NULL, 0);
@@ -613,6 +613,20 @@ static const struct driver_model models[] = {
 	{ "Nikon", "LS-8000 ED", "Nikon", "LS-8000 ED" },
 	{ NULL, NULL, NULL, NULL },
 };
+
+/* The options are coolscan_opts.c's; a button moves film, so it is pressed here. */
+static SANE_Status
+cs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info)
+{
+	struct cs *s = h;
+	enum opt_next next;
+	SANE_Status st = cs_opts_control(s, n, a, v, info, &next);
+
+	if (next != OPT_BUTTON)
+		return st;
+	return cs_button(s, n == CS_OPT_LOAD ? NIKON_SET_LOAD : n == CS_OPT_EJECT ?
+	    NIKON_SET_EJECT : NIKON_SET_RESET);
+}
 
 static const struct device_ops cs_ops = {
 	.open = cs_open,

@@ -12,6 +12,7 @@
 
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
+#include "../optutil.h"
 #include "../scsiutil.h"
 
 enum cs_opt {
@@ -105,10 +106,14 @@ struct cs {
 /* coolscan_opts.c */
 void cs_opts_init(struct cs *s);
 const SANE_Option_Descriptor *cs_option(void *h, SANE_Int n);
-SANE_Status cs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info);
+/*
+ * sane_control_option for the options; a button pressed is left to the
+ * caller (*NEXT is OPT_BUTTON), everything else is done (OPT_DONE).
+ */
+SANE_Status cs_opts_control(struct cs *s, SANE_Int n, SANE_Action a, void *v, SANE_Int *info,
+    enum opt_next *next);
 unsigned cs_effective_res(const struct cs *s);
 int cs_effective_depth(const struct cs *s);
-SANE_Status cs_button(struct cs *s, uint8_t op);
 
 /* coolscan_convert.c: device lines (LINES of them at SRC) to SANE lines. */
 void cs_convert(const struct cs_pass *p, const uint8_t *src, size_t lines, uint8_t *dst);

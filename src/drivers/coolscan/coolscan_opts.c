@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sane/saneopts.h>
 
-#include "scsaned/scsi_opcodes.h"
 #include "../optutil.h"
 #include "coolscan.h"
 
@@ -236,19 +235,20 @@ update_active(struct cs *s)
 	}
 }
 
+/*
+ * As sane_control_option, but a pressed button is only reported (*NEXT is
+ * OPT_BUTTON): moving film is coolscan.c's work, not the options'.
+ */
 SANE_Status
-cs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info)
+cs_opts_control(struct cs *s, SANE_Int n, SANE_Action a, void *v, SANE_Int *info,
+    enum opt_next *next)
 {
-	struct cs *s = h;
-	enum opt_next next;
 	SANE_Status st;
 
-	st = opt_control(s->opt, CS_OPT_COUNT, n, a, value_of(s, n), v, info, s->scanning, &next);
-	if (next == OPT_BUTTON)
-		return cs_button(s, n == CS_OPT_LOAD ? NIKON_SET_LOAD :
-		    n == CS_OPT_EJECT ? NIKON_SET_EJECT : NIKON_SET_RESET);
-	if (next != OPT_CHANGED)
+	st = opt_control(s->opt, CS_OPT_COUNT, n, a, value_of(s, n), v, info, s->scanning, next);
+	if (*next != OPT_CHANGED)
 		return st;
+	*next = OPT_DONE;
 	if (n == CS_OPT_AUTOFOCUS || n == CS_OPT_AE) {
 		update_active(s);
 		if (info != NULL)
