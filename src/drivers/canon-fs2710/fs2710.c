@@ -72,7 +72,7 @@ fs27_read_caps(struct fs27 *s)
 	return SANE_STATUS_GOOD;
 }
 
-SANE_Status
+static SANE_Status
 fs27_eject(struct fs27 *s)
 {
 	uint8_t cdb[10] = { SCSI_OP_OBJECT_POSITION };
@@ -376,6 +376,17 @@ static const struct driver_model models[] = {
 	{ "CANON", "IX-27025E", "Canon", "CanoScan 2710" },
 	{ NULL, NULL, NULL, NULL },
 };
+
+/* The options are fs2710_opts.c's; its one button, eject, is pressed here. */
+static SANE_Status
+fs27_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info)
+{
+	struct fs27 *s = h;
+	enum opt_next next;
+	SANE_Status st = fs27_opts_control(s, n, a, v, info, &next);
+
+	return next == OPT_BUTTON ? fs27_eject(s) : st;
+}
 
 static const struct device_ops fs27_ops = {
 	.open = fs27_open,

@@ -12,6 +12,7 @@
 
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
+#include "../optutil.h"
 #include "../scsiutil.h"
 
 enum fs27_opt {
@@ -66,12 +67,14 @@ struct fs27 {
 /* fs2710_opts.c */
 void fs27_opts_init(struct fs27 *s);
 const SANE_Option_Descriptor *fs27_option(void *h, SANE_Int n);
-SANE_Status fs27_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info);
+/*
+ * sane_control_option for the options; a button pressed is left to the
+ * caller (*NEXT is OPT_BUTTON), everything else is done (OPT_DONE).
+ */
+SANE_Status fs27_opts_control(struct fs27 *s, SANE_Int n, SANE_Action a, void *v,
+    SANE_Int *info, enum opt_next *next);
 unsigned fs27_effective_res(const struct fs27 *s);
 int fs27_effective_depth(const struct fs27 *s);
 int fs27_negative(const struct fs27 *s);
-
-/* fs2710.c */
-SANE_Status fs27_eject(struct fs27 *s);
 
 #endif

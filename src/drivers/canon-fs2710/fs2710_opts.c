@@ -153,18 +153,20 @@ value_of(struct fs27 *s, SANE_Int n)
 	}
 }
 
+/*
+ * As sane_control_option, but a pressed button is only reported (*NEXT is
+ * OPT_BUTTON): the eject is fs2710.c's work, not the options'.
+ */
 SANE_Status
-fs27_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info)
+fs27_opts_control(struct fs27 *s, SANE_Int n, SANE_Action a, void *v, SANE_Int *info,
+    enum opt_next *next)
 {
-	struct fs27 *s = h;
-	enum opt_next next;
 	SANE_Status st;
 
-	st = opt_control(s->opt, FS27_OPT_COUNT, n, a, value_of(s, n), v, info, s->scanning, &next);
-	if (next == OPT_BUTTON)
-		return fs27_eject(s);
-	if (next != OPT_CHANGED)
+	st = opt_control(s->opt, FS27_OPT_COUNT, n, a, value_of(s, n), v, info, s->scanning, next);
+	if (*next != OPT_CHANGED)
 		return st;
+	*next = OPT_DONE;
 	if (n == FS27_OPT_AUTOFOCUS) {
 		if (s->autofocus)
 			s->opt[FS27_OPT_FOCUS].cap |= SANE_CAP_INACTIVE;
