@@ -3,7 +3,8 @@
  * "IX-40015G") over SCSI with its own command set: Canon's scan mode
  * (D5/D6, 6-byte CDBs), film status (E1), holder and carriage moves (E6),
  * lamps (E7/EA), AF (E0), motion mode (E8), SET WINDOW of the 72-byte
- * block with its quirks, SCAN, GET DATA STATUS and READ with byte 1 = 10h.
+ * block with its quirks, SCAN, GET DATA STATUS and READ with byte 1 = 10h
+ * (each one a function of fs4000_cmd.c; this file says when to send it).
  *
  * The unit leaves everything to the host, so this driver does what
  * Canon's FilmGet does:
@@ -32,19 +33,10 @@
 
 #include "scsaned/driver.h"
 #include "scsaned/log.h"
-#include "scsaned/scsi_opcodes.h"
 #include "../optutil.h"
 #include "../scsiutil.h"
 #include "fs4000.h"
 
-#define TIMEOUT_MS	10000
-#define MOTION_MS	60000	/* holder moves, AF */
-#define READ_MS		120000
-#define LAMP_WARM_S	15
-#define LAMP_WAIT_MS	120000
-#define LAMP_POLL_MS	500
-#define MODE_LEN	38
-#define WIN_LEN		72
 #define PREPASS_DPI	250
 #define AE_TARGET	15500	/* 14-bit: the brightest samples just under white */
 
@@ -63,226 +55,6 @@ static const uint16_t strip_af[6] = { 358, 836, 1316, 1794, 2272, 2750 };
 static const uint16_t strip_scan[6] = { 606, 1084, 1564, 2042, 2520, 3000 };
 static const uint16_t slide_af[4] = { 292, 1072, 1850, 2628 };
 static const uint16_t slide_scan[4] = { 554, 1332, 2110, 2888 };
-
-/* Key 9, ASC 80h: a holder was put in (1Ch) or taken out (1Dh); that ASCQ, or 0. */
-static int
-holder_event(const struct scsi_result *res)
-{
-	struct scsi_sense_data sense;
-
-	scsi_sense_decode(res->sense, res->sense_len, &sense);
-	if (res->status != SCSI_STATUS_CHECK_CONDITION || !sense.valid || sense.key != 0x9 ||
-	    sense.asc != 0x80 || (sense.ascq != 0x1c && sense.ascq != 0x1d))
-		return 0;
-	return sense.ascq;
-}
-
-/*
- * One command.  The unit reports a holder put in or taken out once, on
- * whatever command comes next: that is news, not a failure, so the
- * command is sent again.
- */
-static SANE_Status
-fs_cmd(struct fs *s, const char *what, const uint8_t *cdb, size_t cdb_len,
-    enum scsi_dir dir, void *buf, size_t len, unsigned timeout_ms, struct scsi_result *res)
-{
-	struct scsi_result own;
-	int tries, event;
-
-	if (res == NULL)
-		res = &own;
-	for (tries = 0; tries < 3; tries++) {
-		if (drv_execute(s->dev, s->t, cdb, cdb_len, dir, buf, len, timeout_ms, res) == 0)
-			return SANE_STATUS_GOOD;
-		if ((event = holder_event(res)) == 0)
-			break;
-		log_info("%s: film holder %s", s->dev->name,
-		    event == 0x1d ? "taken out" : "put in");
-	}
-	return drv_failed(s->dev, what, res);
-}
-
-static SANE_Status
-fs_simple(struct fs *s, const char *what, uint8_t op, uint8_t b1, uint8_t b2, uint16_t v,
-    unsigned timeout_ms)
-{
-	uint8_t cdb[10] = { op, b1, b2 };
-
-	drv_put_be(cdb + 3, 2, v);
-	return fs_cmd(s, what, cdb, 10, SCSI_DIR_NONE, NULL, 0, timeout_ms, NULL);
-}
-
-SANE_Status
-fs_move(struct fs *s, uint8_t what, uint8_t how, uint16_t pos)
-{
-	return fs_simple(s, what ? "MOVE holder" : "MOVE carriage", CANON_OP_MOVE_POSITION,
-	    what, how, pos, MOTION_MS);
-}
-
-static SANE_Status
-fs_film_status(struct fs *s, uint8_t *r)
-{
-	uint8_t cdb[10] = { CANON_OP_GET_FILM_STATUS, 0, 0, 0, 0, 0, 0, 0, 28 };
-	SANE_Status st;
-
-	memset(r, 0, 28);
-	if ((st = fs_cmd(s, "GET FILM STATUS", cdb, 10, SCSI_DIR_IN, r, 28, TIMEOUT_MS,
-	    NULL)) != SANE_STATUS_GOOD)
-		return st;
-	s->holder = r[0];
-	s->frames = r[1];
-	return SANE_STATUS_GOOD;
-}
-
-SANE_Status
-fs_set_frame(struct fs *s, uint8_t mode)
-{
-	return fs_simple(s, "SET FRAME", CANON_OP_SET_FRAME, mode, 0, 0, TIMEOUT_MS);
-}
-
-/* SET LAMP: CDB byte 2 the visible lamp, byte 3 the infrared one. */
-static SANE_Status
-fs_set_lamp(struct fs *s, int visible, int ir)
-{
-	uint8_t cdb[10] = { CANON_OP_SET_LAMP, 0, (uint8_t)visible, (uint8_t)ir };
-
-	return fs_cmd(s, "SET LAMP", cdb, 10, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL);
-}
-
-/* Switch the lamps and wait until the one in use has been on 15 s. */
-static SANE_Status
-fs_lamp(struct fs *s, int ir)
-{
-	uint8_t cdb[10] = { CANON_OP_GET_LAMP, 0, 0, 0, 0, 0, 0, 0, 10 }, r[10];
-	unsigned waited, on;
-	SANE_Status st;
-
-	if ((st = fs_set_lamp(s, !ir, ir)) != SANE_STATUS_GOOD)
-		return st;
-	for (waited = 0; waited <= LAMP_WAIT_MS; waited += LAMP_POLL_MS) {
-		if ((st = fs_cmd(s, "GET LAMP", cdb, 10, SCSI_DIR_IN, r, sizeof(r), TIMEOUT_MS,
-		    NULL)) != SANE_STATUS_GOOD)
-			return st;
-		on = drv_be(r + (ir ? 6 : 1), 4);
-		if (r[ir ? 5 : 0] && on >= LAMP_WARM_S)
-			return SANE_STATUS_GOOD;
-		if (waited == 0)
-			log_info("%s: %s lamp warming up (on %u s), waiting for %u s",
-			    s->dev->name, ir ? "infrared" : "visible", on, LAMP_WARM_S);
-		drv_sleep_ms(LAMP_POLL_MS);
-	}
-	log_err("%s: the %s lamp did not come on", s->dev->name, ir ? "infrared" : "visible");
-	return SANE_STATUS_IO_ERROR;
-}
-
-static SANE_Status
-fs_afae(struct fs *s, uint8_t mode, uint8_t focus, uint16_t first, uint16_t last)
-{
-	uint8_t cdb[10] = { CANON_OP_EXECUTE_AFAE, 0, 0, 0, 0, 0, 0, 0, 8 };
-	uint8_t p[8] = { mode, 0, 0, focus };
-
-	drv_put_be(p + 4, 2, first);
-	drv_put_be(p + 6, 2, last);
-	return fs_cmd(s, "EXECUTE AF/AE", cdb, 10, SCSI_DIR_OUT, p, sizeof(p), MOTION_MS, NULL);
-}
-
-/*
- * DEFINE SCAN MODE: the unit's current block with our speed, sample
- * format (03 bytes, 02 words of 14 bits x 4), gains, offsets, shutters.
- */
-SANE_Status
-fs_scan_mode(struct fs *s, uint8_t format, const struct fs_front *f)
-{
-	uint8_t get[6] = { CANON_OP_GET_SCAN_MODE, 0, CANON_PAGE_SCAN_MODE, 0, MODE_LEN, 0 };
-	uint8_t def[6] = { CANON_OP_DEFINE_SCAN_MODE, 0x10, 0, 0, MODE_LEN, 0 };
-	uint8_t m[MODE_LEN];
-	SANE_Status st;
-	unsigned c;
-
-	if ((st = fs_cmd(s, "GET SCAN MODE", get, 6, SCSI_DIR_IN, m, sizeof(m), TIMEOUT_MS,
-	    NULL)) != SANE_STATUS_GOOD)
-		return st;
-	memset(m + 6, 0, 9);	/* what Saunderson found safe to clear */
-	m[15] = f->speed;
-	m[20] = format;
-	m[21] = 0;
-	m[37] = 0;
-	for (c = 0; c < 3; c++) {
-		m[22 + c] = f->gain[c];
-		drv_put_be(m + 25 + 2 * c, 2, f->offset[c]);
-		drv_put_be(m + 31 + 2 * c, 2, f->shutter[c]);
-	}
-	return fs_cmd(s, "DEFINE SCAN MODE", def, 6, SCSI_DIR_OUT, m, sizeof(m), TIMEOUT_MS,
-	    NULL);
-}
-
-/* SET WINDOW, then GET WINDOW to see the unit took it as sent. */
-SANE_Status
-fs_window(struct fs *s, unsigned res, uint32_t x, uint32_t y, uint32_t w, uint32_t l,
-    int rgb, int bits)
-{
-	uint8_t set[10] = { SCSI_OP_SET_WINDOW, 0, 0, 0, 0, 0, 0, 0, WIN_LEN };
-	uint8_t get[10] = { SCSI_OP_GET_WINDOW, 1, 0, 0, 0, 0, 0, 0, WIN_LEN };
-	uint8_t b[WIN_LEN], r[WIN_LEN];
-	SANE_Status st;
-
-	memset(b, 0, sizeof(b));
-	memset(r, 0, sizeof(r));	/* a short answer then fails the comparison */
-	b[7] = 64;
-	drv_window_geometry(b + 8, res, res, x, y, w, l);
-	b[33] = rgb ? SCSI_COMP_RGB : SCSI_COMP_GRAY;
-	b[34] = (uint8_t)bits;
-	b[54] = 0x02;	/* required; bytes 48/49 must stay zero */
-	if ((st = fs_cmd(s, "SET WINDOW", set, 10, SCSI_DIR_OUT, b, sizeof(b), TIMEOUT_MS,
-	    NULL)) != SANE_STATUS_GOOD ||
-	    (st = fs_cmd(s, "GET WINDOW", get, 10, SCSI_DIR_IN, r, sizeof(r), TIMEOUT_MS,
-	    NULL)) != SANE_STATUS_GOOD)
-		return st;
-	if (memcmp(r + 10, b + 10, 20) != 0 || r[33] != b[33] || r[34] != b[34]) {
-		log_err("%s: the scanner changed the window", s->dev->name);
-		return SANE_STATUS_IO_ERROR;
-	}
-	return SANE_STATUS_GOOD;
-}
-
-/* SCAN, then check GET DATA STATUS promises the lines P expects. */
-SANE_Status
-fs_scan(struct fs *s, const struct fs_pass *p)
-{
-	uint8_t scan[6] = { SCSI_OP_SCAN, 0, 0, 0, 1, 0 }, id = 0, r[28];
-	uint8_t gds[10] = { SCSI_OP_GET_DATA_BUFFER_STATUS, 0, 0, 0, 0, 0, 0, 0, 28 };
-	SANE_Status st;
-
-	memset(r, 0, sizeof(r));	/* a short answer then fails the check */
-	if ((st = fs_cmd(s, "SCAN", scan, 6, SCSI_DIR_OUT, &id, 1, MOTION_MS, NULL)) !=
-	    SANE_STATUS_GOOD ||
-	    (st = fs_cmd(s, "GET DATA STATUS", gds, 10, SCSI_DIR_IN, r, sizeof(r), TIMEOUT_MS,
-	    NULL)) != SANE_STATUS_GOOD)
-		return st;
-	if (drv_be(r + 12, 4) != p->dev_line || drv_be(r + 16, 4) != p->raw_lines) {
-		log_err("%s: the scanner will send %u lines of %u bytes, expected %u of %zu",
-		    s->dev->name, drv_be(r + 16, 4), drv_be(r + 12, 4), p->raw_lines, p->dev_line);
-		return SANE_STATUS_IO_ERROR;
-	}
-	return SANE_STATUS_GOOD;
-}
-
-SANE_Status
-fs_read_lines(struct fs *s, const struct fs_pass *p, uint8_t *buf, size_t lines)
-{
-	uint8_t cdb[10] = { SCSI_OP_READ10, 0x10 };
-	size_t n = lines * p->dev_line;
-	struct scsi_result res;
-	SANE_Status st;
-
-	drv_put_be(cdb + 6, 3, (uint32_t)n);
-	st = fs_cmd(s, "READ", cdb, 10, SCSI_DIR_IN, buf, n, READ_MS, &res);
-	if (st == SANE_STATUS_GOOD && res.residual != 0) {
-		log_err("%s: READ delivered %zu of %zu bytes", s->dev->name, n - res.residual, n);
-		st = SANE_STATUS_IO_ERROR;
-	}
-	return st;
-}
 
 /* Lay out a pass of SPP samples over W x L units at RES; -1 if empty. */
 static int
@@ -670,7 +442,7 @@ fs_cancel(void *h)
 	struct fs *s = h;
 
 	if (s->scanning && s->left > 0) {
-		fs_simple(s, "CANCEL", CANON_OP_CANCEL, 0, 0, 0, TIMEOUT_MS);
+		fs_cancel_unit(s);
 		fs_move(s, 0, 0, 0);
 	}
 	s->cancelled = s->scanning;
@@ -706,41 +478,9 @@ fs_parameters(void *h, SANE_Parameters *p)
 	return SANE_STATUS_GOOD;
 }
 
-SANE_Status
-fs_eject(struct fs *s)
-{
-	SANE_Status st;
-
-	if ((st = fs_move(s, 0, 0, 0)) != SANE_STATUS_GOOD)
-		return st;
-	return fs_move(s, 1, 1, 0);
-}
-
-/* TEST UNIT READY until GOOD, past a holder event or a power-on reset. */
-static SANE_Status
-fs_settle(struct fs *s)
-{
-	uint8_t tur[6] = { SCSI_OP_TEST_UNIT_READY };
-	struct scsi_result res;
-	struct scsi_sense_data sense;
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		if (fs_cmd(s, "TEST UNIT READY", tur, 6, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS,
-		    &res) == SANE_STATUS_GOOD)
-			return SANE_STATUS_GOOD;
-		scsi_sense_decode(res.sense, res.sense_len, &sense);
-		if (!sense.valid || sense.key != SCSI_SK_UNIT_ATTENTION)
-			break;
-	}
-	return drv_sense_status(&res);
-}
-
 static SANE_Status
 fs_open(struct device *dev, void **handle)
 {
-	uint8_t led[4] = { 2 }, cdb[10] = { CANON_OP_CONTROL_LED, 0, 0, 0, 0, 0, 0, 0, 4 };
-	uint8_t rsv[6] = { SCSI_OP_RESERVE_UNIT };
 	struct fs *s;
 	SANE_Status st;
 
@@ -753,12 +493,9 @@ fs_open(struct device *dev, void **handle)
 	}
 	/* As FilmGet starts: whatever the unit was doing is cancelled first. */
 	if ((st = fs_settle(s)) != SANE_STATUS_GOOD ||
-	    (st = fs_simple(s, "CANCEL", CANON_OP_CANCEL, 0, 0, 0, TIMEOUT_MS)) !=
-	    SANE_STATUS_GOOD ||
-	    (st = fs_cmd(s, "RESERVE", rsv, 6, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL)) !=
-	    SANE_STATUS_GOOD ||
-	    (st = fs_cmd(s, "CONTROL LED", cdb, 10, SCSI_DIR_OUT, led, 4, TIMEOUT_MS, NULL)) !=
-	    SANE_STATUS_GOOD) {
+	    (st = fs_cancel_unit(s)) != SANE_STATUS_GOOD ||
+	    (st = fs_reserve(s, 1)) != SANE_STATUS_GOOD ||
+	    (st = fs_led(s, 1)) != SANE_STATUS_GOOD) {
 		scsi_close(s->t);
 		free(s);
 		return st;
@@ -773,13 +510,11 @@ static void
 fs_close(void *h)
 {
 	struct fs *s = h;
-	uint8_t led[4] = { 0 }, cdb[10] = { CANON_OP_CONTROL_LED, 0, 0, 0, 0, 0, 0, 0, 4 };
-	uint8_t rel[6] = { SCSI_OP_RELEASE_UNIT };
 
 	fs_cancel(s);
 	fs_set_lamp(s, 0, 0);
-	fs_cmd(s, "CONTROL LED", cdb, 10, SCSI_DIR_OUT, led, 4, TIMEOUT_MS, NULL);
-	fs_cmd(s, "RELEASE", rel, 6, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL);
+	fs_led(s, 0);
+	fs_reserve(s, 0);
 	scsi_close(s->t);
 	fs_ring_free(&s->ring);
 	fs_cal_free(&s->cal);
@@ -792,6 +527,17 @@ static const struct driver_model models[] = {
 	{ "CANON", "IX-40015G", "Canon", "CanoScan FS4000US" },
 	{ NULL, NULL, NULL, NULL },
 };
+
+/* The options are fs4000_opts.c's; its one button, eject, is pressed here. */
+static SANE_Status
+fs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info)
+{
+	struct fs *s = h;
+	enum opt_next next;
+	SANE_Status st = fs_opts_control(s, n, a, v, info, &next);
+
+	return next == OPT_BUTTON ? fs_eject(s) : st;
+}
 
 static const struct device_ops fs_ops = {
 	.open = fs_open,

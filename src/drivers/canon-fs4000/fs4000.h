@@ -1,7 +1,8 @@
 /*
  * fs4000.h - the Canon CanoScan FS4000US driver, shared between its
- * options (fs4000_opts.c), its line conversion (fs4000_convert.c) and its
- * commands (fs4000.c).  Private to src/drivers/canon-fs4000/.
+ * scans (fs4000.c), the unit's commands (fs4000_cmd.c), its calibration
+ * (fs4000_calib.c), its options (fs4000_opts.c) and its line conversion
+ * (fs4000_convert.c).  Private to src/drivers/canon-fs4000/.
  */
 #ifndef SCSANED_DRIVERS_FS4000_H
 #define SCSANED_DRIVERS_FS4000_H
@@ -12,6 +13,7 @@
 
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
+#include "../optutil.h"
 #include "../scsiutil.h"
 
 #define FS_DPI		4000	/* device units per inch, and the optical resolution */
@@ -137,9 +139,19 @@ struct fs {
 	struct drv_out out;		/* what is left of OBUF to hand up */
 };
 
-/* fs4000.c: the unit's commands */
+/* fs4000_cmd.c: the unit's commands */
+SANE_Status fs_settle(struct fs *s);
+SANE_Status fs_cancel_unit(struct fs *s);
+SANE_Status fs_reserve(struct fs *s, int on);
+SANE_Status fs_led(struct fs *s, int on);
 SANE_Status fs_move(struct fs *s, uint8_t what, uint8_t how, uint16_t pos);
+SANE_Status fs_eject(struct fs *s);
+/* GET FILM STATUS into R (28 bytes); sets the holder and its frames. */
+SANE_Status fs_film_status(struct fs *s, uint8_t *r);
 SANE_Status fs_set_frame(struct fs *s, uint8_t mode);
+SANE_Status fs_set_lamp(struct fs *s, int visible, int ir);
+SANE_Status fs_lamp(struct fs *s, int ir);
+SANE_Status fs_afae(struct fs *s, uint8_t mode, uint8_t focus, uint16_t first, uint16_t last);
 SANE_Status fs_scan_mode(struct fs *s, uint8_t format, const struct fs_front *f);
 SANE_Status fs_window(struct fs *s, unsigned res, uint32_t x, uint32_t y, uint32_t w,
     uint32_t l, int rgb, int bits);
@@ -159,10 +171,14 @@ void fs_cal_free(struct fs_cal *cal);
 /* fs4000_opts.c */
 void fs_opts_init(struct fs *s);
 const SANE_Option_Descriptor *fs_option(void *h, SANE_Int n);
-SANE_Status fs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info);
+/*
+ * sane_control_option for the options; a button pressed is left to the
+ * caller (*NEXT is OPT_BUTTON), everything else is done (OPT_DONE).
+ */
+SANE_Status fs_opts_control(struct fs *s, SANE_Int n, SANE_Action a, void *v, SANE_Int *info,
+    enum opt_next *next);
 unsigned fs_effective_res(const struct fs *s);
 int fs_effective_depth(const struct fs *s);
-SANE_Status fs_eject(struct fs *s);
 
 /* fs4000_convert.c */
 /* Sample C of pixel I (window order) of device line L, as a 14-bit value. */

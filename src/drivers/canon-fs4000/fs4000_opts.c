@@ -211,18 +211,20 @@ update_active(struct fs *s)
 	}
 }
 
+/*
+ * As sane_control_option, but a pressed button is only reported (*NEXT is
+ * OPT_BUTTON): the eject is the driver's work, not the options'.
+ */
 SANE_Status
-fs_control(void *h, SANE_Int n, SANE_Action a, void *v, SANE_Int *info)
+fs_opts_control(struct fs *s, SANE_Int n, SANE_Action a, void *v, SANE_Int *info,
+    enum opt_next *next)
 {
-	struct fs *s = h;
-	enum opt_next next;
 	SANE_Status st;
 
-	st = opt_control(s->opt, FS_OPT_COUNT, n, a, value_of(s, n), v, info, s->scanning, &next);
-	if (next == OPT_BUTTON)
-		return fs_eject(s);
-	if (next != OPT_CHANGED)
+	st = opt_control(s->opt, FS_OPT_COUNT, n, a, value_of(s, n), v, info, s->scanning, next);
+	if (*next != OPT_CHANGED)
 		return st;
+	*next = OPT_DONE;
 	if (n == FS_OPT_AUTOFOCUS || n == FS_OPT_AE) {
 		update_active(s);
 		if (info != NULL)
