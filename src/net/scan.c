@@ -54,6 +54,8 @@ scan_listen(int ctl_fd, int lo, int hi, int *port)
 	if ((sc = calloc(1, sizeof(*sc))) == NULL)
 		return NULL;
 	sc->wake[0] = sc->wake[1] = -1;
+	sc->res.status = SANE_STATUS_CANCELLED;	/* as far as a pump never started */
+	sc->res.first_data_ms = -1;
 	pthread_mutex_init(&sc->ring_lock, NULL);
 	pthread_cond_init(&sc->ring_cond, NULL);
 	for (i = 0; i < SCAN_RING; i++)
@@ -81,7 +83,7 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	sc->listen_fd = -1;
-	scan_free(sc);
+	scan_free(sc, NULL);
 	return NULL;
 }
 
@@ -315,7 +317,7 @@ pump_stream(struct scan *sc, int fd, const struct timespec *t0)
 
 	for (;;) {
 		if ((slot = ring_oldest(sc)) == NULL) {
-			sc->status = SANE_STATUS_CANCELLED;
+			sc->res.status = SANE_STATUS_CANCELLED;
 			return;		/* cancelled: no marker, as saned */
 		}
 		if (slot->status != SANE_STATUS_GOOD)
@@ -326,16 +328,16 @@ pump_stream(struct scan *sc, int fd, const struct timespec *t0)
 		iov[1].iov_base = slot->data;
 		iov[1].iov_len = (size_t)slot->len;
 		if (slot->len > 0 && pump_send(sc, fd, iov, 2) < 0) {
-			sc->status = SANE_STATUS_CANCELLED;
+			sc->res.status = SANE_STATUS_CANCELLED;
 			return;
 		}
 		if (atomic_load(&sc->bytes) == 0 && slot->len > 0)
-			sc->first_data_ms = (long)elapsed_ms(t0);
+			sc->res.first_data_ms = (long)elapsed_ms(t0);
 		atomic_fetch_add(&sc->bytes, (unsigned long long)slot->len);
 		ring_release(sc);
 	}
 	/* The end: the marker and exactly one status byte, nothing after. */
-	sc->status = slot->status;
+	sc->res.status = slot->status;
 	atomic_store(&sc->ended, 1);	/* before the client can see the marker */
 	put_u32(hdr, WIRE_DATA_END);
 	hdr[4] = (uint8_t)slot->status;
@@ -387,7 +389,6 @@ pump(void *arg)
 	int fd;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	sc->first_data_ms = -1;
 	sc->select_fd = -1;
 	if (sc->ops->select_fd != NULL) {
 		pthread_mutex_lock(sc->drv_lock);
@@ -403,26 +404,26 @@ pump(void *arg)
 	close(sc->listen_fd);
 	sc->listen_fd = -1;
 	if (fd < 0) {
-		sc->status = SANE_STATUS_CANCELLED;
+		sc->res.status = SANE_STATUS_CANCELLED;
 	} else {
 		pump_stream(sc, fd, &t0);
 		close(fd);
 	}
 	stop_reader(sc);
-	if (sc->status != SANE_STATUS_EOF) {
+	if (sc->res.status != SANE_STATUS_EOF) {
 		/* Leave the device idle at once: nobody may come to cancel. */
 		pthread_mutex_lock(sc->drv_lock);
 		sc->ops->cancel(sc->drv);
 		pthread_mutex_unlock(sc->drv_lock);
-		sc->driver_cancelled = 1;
+		sc->res.driver_cancelled = 1;
 	}
 	secs = elapsed_s(&t0);
 	log_info("%s: scan ended: %s, %llu bytes in %.3f s (%.1f MB/s), "
-	    "first data after %ld ms", sc->what, sc->status == SANE_STATUS_EOF ?
-	    "complete" : device_status_string(sc->status),
+	    "first data after %ld ms", sc->what, sc->res.status == SANE_STATUS_EOF ?
+	    "complete" : device_status_string(sc->res.status),
 	    (unsigned long long)atomic_load(&sc->bytes), secs,
 	    secs > 0 ? (double)atomic_load(&sc->bytes) / secs / 1e6 : 0.0,
-	    sc->first_data_ms);
+	    sc->res.first_data_ms);
 	atomic_store(&sc->done, 1);
 	return NULL;
 }
@@ -439,7 +440,7 @@ scan_begin(struct scan *sc)
 }
 
 void
-scan_free(struct scan *sc)
+scan_free(struct scan *sc, struct scan_result *res)
 {
 	char c = 1;
 	int i;
@@ -454,6 +455,9 @@ scan_free(struct scan *sc)
 		log_debug("%s: wake: %s", sc->what, strerror(errno));
 	if (sc->started)
 		pthread_join(sc->thread, NULL);
+	/* Only now is the result final: the pump writes it to its last line. */
+	if (res != NULL)
+		*res = sc->res;
 	if (sc->listen_fd >= 0)
 		close(sc->listen_fd);
 	if (sc->wake[0] >= 0)

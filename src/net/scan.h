@@ -9,7 +9,7 @@
  * the marker FF FF FF FF and one status byte.  Device and network work
  * overlap; memory is the ring, whatever the image size.  The session
  * thread keeps serving the control connection; it stops both with
- * scan_free().
+ * scan_free(), which hands back the scan's result once the pump is joined.
  */
 #ifndef SCSANED_NET_SCAN_H
 #define SCSANED_NET_SCAN_H
@@ -27,6 +27,16 @@ struct scan_slot {
 	uint8_t *data;
 	SANE_Int len;
 	SANE_Status status;	/* GOOD: data; anything else ends the frame */
+};
+
+/*
+ * How a scan ended.  The pump writes it until its very end, so nobody
+ * else reads it before the join: scan_free() copies it out after.
+ */
+struct scan_result {
+	SANE_Status status;
+	long first_data_ms;	/* from START to the first image byte sent, -1 none */
+	int driver_cancelled;	/* the pump cancelled the driver itself */
 };
 
 struct scan {
@@ -57,11 +67,8 @@ struct scan {
 	int select_fd;			/* the driver's, once started; -1 if reads block */
 	char what[160];			/* "device for client", for logs */
 
-	/* Results, read after the join. */
-	SANE_Status status;
 	atomic_ullong bytes;	/* sent so far; read by the status command */
-	long first_data_ms;	/* from START to the first image byte sent, -1 none */
-	int driver_cancelled;	/* the pump cancelled the driver itself */
+	struct scan_result res;	/* the pump's alone until scan_free joins it */
 };
 
 /*
@@ -74,7 +81,10 @@ struct scan *scan_listen(int ctl_fd, int lo, int hi, int *port);
 /* Start the pump thread.  0, or -1 (then call scan_free). */
 int scan_begin(struct scan *sc);
 
-/* Stop the pump if it runs, wait for it, and free SC. */
-void scan_free(struct scan *sc);
+/*
+ * Stop the pump if it runs, wait for it, fill *RES (if not NULL) with
+ * how the scan ended, and free SC.
+ */
+void scan_free(struct scan *sc, struct scan_result *res);
 
 #endif

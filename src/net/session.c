@@ -188,10 +188,11 @@ get_handle(struct session *s, SANE_Word h, const char *rpc)
 
 /*
  * Unlink HD's scan under the sessions lock (the status command reads it),
- * then free it outside.
+ * then free it outside; *RES (if not NULL) is how it ended, known only
+ * once scan_free has joined the pump.
  */
 static void
-handle_drop_scan(struct session *s, struct handle *hd, int *driver_cancelled)
+handle_drop_scan(struct session *s, struct handle *hd, struct scan_result *res)
 {
 	struct scan *sc;
 
@@ -199,21 +200,18 @@ handle_drop_scan(struct session *s, struct handle *hd, int *driver_cancelled)
 	sc = hd->scan;
 	hd->scan = NULL;
 	pthread_mutex_unlock(&s->srv->sessions_lock);
-	if (sc != NULL) {
-		if (driver_cancelled != NULL)
-			*driver_cancelled = sc->driver_cancelled;
-		scan_free(sc);
-	}
+	if (sc != NULL)
+		scan_free(sc, res);
 }
 
 /* End the data channel of HD, if any, and leave the driver idle. */
 static void
 handle_end_scan(struct session *s, struct handle *hd)
 {
-	int driver_cancelled = 0;
+	struct scan_result res = { .driver_cancelled = 0 };
 
-	handle_drop_scan(s, hd, &driver_cancelled);
-	if (!driver_cancelled) {
+	handle_drop_scan(s, hd, &res);
+	if (!res.driver_cancelled) {
 		pthread_mutex_lock(&hd->lock);
 		hd->dev->ops->cancel(hd->drv);
 		pthread_mutex_unlock(&hd->lock);
@@ -578,7 +576,7 @@ start_scan(struct session *s, struct handle *hd, SANE_Word *port)
 	if (st != SANE_STATUS_GOOD) {
 		log_warn("%s: start %s: %s", s->peername, hd->dev->name,
 		    device_status_string(st));
-		scan_free(sc);
+		scan_free(sc, NULL);
 		return st;
 	}
 	sc->ops = hd->dev->ops;
@@ -590,7 +588,7 @@ start_scan(struct session *s, struct handle *hd, SANE_Word *port)
 	snprintf(sc->what, sizeof(sc->what), "%s for %s", hd->dev->name,
 	    s->peername);
 	if (scan_begin(sc) < 0) {
-		scan_free(sc);
+		scan_free(sc, NULL);
 		pthread_mutex_lock(&hd->lock);
 		hd->dev->ops->cancel(hd->drv);
 		pthread_mutex_unlock(&hd->lock);

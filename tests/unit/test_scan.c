@@ -2,8 +2,9 @@
  * test_scan.c - the data channel on its own, with drivers made for the
  * purpose: one that never has data (the stall watchdog must end the scan
  * with an I/O error instead of spinning), one that trickles, one that
- * answers an impossible length, and one with a select fd that behaves
- * like Debian's test backend in non-blocking mode.
+ * answers an impossible length, one with a select fd that behaves like
+ * Debian's test backend in non-blocking mode, and one that never ends, to
+ * stop the pump in mid-stream and check the result it leaves.
  */
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -127,6 +128,26 @@ cancel_none(void *h)
 	(void)h;
 }
 
+/* A device that always has more: the pump runs until it is stopped. */
+static SANE_Status
+read_endless(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
+{
+	(void)h;
+	(void)max;
+	memcpy(buf, "endless!", 8);
+	*len = 8;
+	return SANE_STATUS_GOOD;
+}
+
+static atomic_int cancels;
+
+static void
+cancel_count(void *h)
+{
+	(void)h;
+	atomic_fetch_add(&cancels, 1);
+}
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* A control connection pair on loopback: the server's end is *srv. */
@@ -150,20 +171,16 @@ control_pair(int *srv, int *cli, struct sockaddr_storage *peer)
 	close(l);
 }
 
-/* Run a scan with OPS; return the payload bytes and the final status. */
-static size_t
-run(const struct device_ops *ops, unsigned stall_ms, int *status)
+/* A scan of OPS on a fresh control pair; *SRV and *CLI are its ends. */
+static struct scan *
+begin(const struct device_ops *ops, unsigned stall_ms, int *srv, int *cli,
+    int *port)
 {
 	struct sockaddr_storage peer;
-	struct sockaddr_in a;
 	struct scan *sc;
-	uint8_t b[8];
-	size_t total = 0;
-	uint32_t n;
-	int srv, cli, port, d;
 
-	control_pair(&srv, &cli, &peer);
-	assert_non_null(sc = scan_listen(srv, 0, 0, &port));
+	control_pair(srv, cli, &peer);
+	assert_non_null(sc = scan_listen(*srv, 0, 0, port));
 	sc->ops = ops;
 	sc->drv = NULL;
 	sc->drv_lock = &lock;
@@ -172,12 +189,40 @@ run(const struct device_ops *ops, unsigned stall_ms, int *status)
 	sc->stall_ms = stall_ms;
 	snprintf(sc->what, sizeof(sc->what), "test");
 	assert_int_equal(scan_begin(sc), 0);
+	return sc;
+}
+
+static int
+data_connect(int port)
+{
+	struct sockaddr_in a;
+	int d;
+
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	a.sin_port = htons((uint16_t)port);
 	d = socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(connect(d, (struct sockaddr *)&a, sizeof(a)), 0);
+	return d;
+}
+
+/*
+ * Run a scan with OPS; return the payload bytes and the final status.
+ * The result scan_free hands back must tell the same story as the stream.
+ */
+static size_t
+run(const struct device_ops *ops, unsigned stall_ms, int *status)
+{
+	struct scan_result res;
+	struct scan *sc;
+	uint8_t b[8];
+	size_t total = 0;
+	uint32_t n;
+	int srv, cli, port, d;
+
+	sc = begin(ops, stall_ms, &srv, &cli, &port);
+	d = data_connect(port);
 	if (on_record != NULL)
 		on_record(0);
 	for (;;) {
@@ -195,7 +240,9 @@ run(const struct device_ops *ops, unsigned stall_ms, int *status)
 	*status = b[0];
 	assert_int_equal(recv(d, b, 1, 0), 0);	/* nothing after the status */
 	close(d);
-	scan_free(sc);
+	scan_free(sc, &res);
+	assert_int_equal(res.status, *status);
+	assert_int_equal(res.driver_cancelled, *status != SANE_STATUS_EOF);
 	close(srv);
 	close(cli);
 	return total;
@@ -262,6 +309,59 @@ test_select_fd_is_waited_on_before_reading(void **state)
 	close(nb_pipe[0]);
 }
 
+/*
+ * scan_free while the pump still streams: the pump cancels the driver
+ * and writes the result as it finishes, so the result is read only after
+ * the join (a copy taken earlier would say the driver was not cancelled,
+ * and TSan would see it race with the pump's write).
+ */
+static void
+test_free_while_streaming_gives_the_final_result(void **state)
+{
+	static const struct device_ops ops = { .read = read_endless, .cancel = cancel_count };
+	struct scan_result res;
+	struct scan *sc;
+	uint8_t b[12];
+	int srv, cli, port, d;
+
+	(void)state;
+	atomic_store(&cancels, 0);
+	sc = begin(&ops, 2000, &srv, &cli, &port);
+	d = data_connect(port);
+	/* One whole record: the pump is past accept and streaming. */
+	assert_int_equal(recv(d, b, 12, MSG_WAITALL), 12);
+	assert_memory_equal(b, "\0\0\0\x08" "endless!", 12);
+	scan_free(sc, &res);
+	assert_int_equal(res.status, SANE_STATUS_CANCELLED);
+	assert_int_equal(res.driver_cancelled, 1);
+	assert_true(res.first_data_ms >= 0);
+	assert_int_equal(atomic_load(&cancels), 1);	/* by the pump, once */
+	close(d);
+	close(srv);
+	close(cli);
+}
+
+/* The same before the client has connected: the pump is in accept. */
+static void
+test_free_before_connect_gives_the_final_result(void **state)
+{
+	static const struct device_ops ops = { .read = read_endless, .cancel = cancel_count };
+	struct scan_result res;
+	struct scan *sc;
+	int srv, cli, port;
+
+	(void)state;
+	atomic_store(&cancels, 0);
+	sc = begin(&ops, 2000, &srv, &cli, &port);
+	scan_free(sc, &res);
+	assert_int_equal(res.status, SANE_STATUS_CANCELLED);
+	assert_int_equal(res.driver_cancelled, 1);
+	assert_int_equal(res.first_data_ms, -1);
+	assert_int_equal(atomic_load(&cancels), 1);
+	close(srv);
+	close(cli);
+}
+
 int
 main(void)
 {
@@ -270,6 +370,8 @@ main(void)
 		cmocka_unit_test(test_trickling_driver_is_not_cut_off),
 		cmocka_unit_test(test_impossible_length_is_an_error),
 		cmocka_unit_test(test_select_fd_is_waited_on_before_reading),
+		cmocka_unit_test(test_free_while_streaming_gives_the_final_result),
+		cmocka_unit_test(test_free_before_connect_gives_the_final_result),
 	};
 
 	log_set_level(LOG_LVL_ERR);
