@@ -32,13 +32,6 @@
 
 #define HOLDER_HOME	100
 
-static const struct fsim_holder strip = {
-	6, { 606, 1084, 1564, 2042, 2520, 3000 }, 34, 90,
-};
-static const struct fsim_holder slide = {
-	4, { 554, 1332, 2110, 2888 }, 674, 798,
-};
-
 /* The 130-byte extended inquiry (page F0) the unit returns. */
 static const uint8_t page_f0[130] = {
 	0x06, 0xf0, 0x02, 0x00, 0x45, 0x0f, 0xa0, 0x0f, 0xa0, 0x11, 0x0f, 0xa0, 0x0f, 0xa0, 0x00, 0x3c,
@@ -57,12 +50,6 @@ static const uint8_t page_02[12] = {
 	0x0b, 0x00, 0x00, 0x00, 0x02, 0x06, 0x80, 0x05, 0x27, 0x10, 0x00, 0x00,
 };
 
-const struct fsim_holder *
-fsim_holder(int type)
-{
-	return type == FSIM_HOLDER_STRIP ? &strip : type == FSIM_HOLDER_SLIDE ? &slide : NULL;
-}
-
 static uint64_t
 real_ms(void)
 {
@@ -73,40 +60,10 @@ real_ms(void)
 }
 
 /* The unit's clock in ms since power-on, TIMESCALE times real time. */
-uint64_t
+static uint64_t
 fsim_now_ms(const struct fsim *fs)
 {
 	return fs->clock_base + (real_ms() - fs->power_on) * fs->timescale;
-}
-
-/* A cold lamp gives 80 % of its light and is full after 10 s. */
-uint32_t
-fsim_lamp_level(int on, uint64_t since, uint64_t now)
-{
-	uint64_t up = now - since;
-
-	if (!on)
-		return 0;
-	return up >= 10000 ? 1024 : (uint32_t)(820 + 204 * up / 10000);
-}
-
-void
-fsim_default_mode(uint8_t m[FSIM_MODE_LEN])
-{
-	static const uint16_t shutter[3] = { 750, 352, 235 };
-	unsigned c;
-
-	memset(m, 0, FSIM_MODE_LEN);
-	m[0] = 0x25;
-	m[4] = CANON_PAGE_SCAN_MODE;
-	m[5] = 0x20;
-	m[FSIM_M_SPEED] = 2;
-	m[16] = 0x01;
-	m[17] = 0x19;
-	m[FSIM_M_GAIN] = 47;
-	m[FSIM_M_GAIN + 1] = m[FSIM_M_GAIN + 2] = 36;
-	for (c = 0; c < 3; c++)
-		sim_put_be(m + FSIM_M_SHUTTER + 2 * c, 2, shutter[c]);
 }
 
 static void
@@ -277,7 +234,8 @@ fsim_scan(struct sim_device *d, struct fsim *fs, struct sim_io *io, int thumbnai
 		sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
 		return;
 	}
-	if (fsim_job_setup(fs, thumbnail ? fs->thumb : fs->window, thumbnail) < 0) {
+	if (fsim_job_setup(fs, thumbnail ? fs->thumb : fs->window, thumbnail,
+	    fsim_now_ms(fs)) < 0) {
 		bad_param(io);
 		return;
 	}
@@ -424,7 +382,7 @@ fsim_afae(struct sim_device *d, struct fsim *fs, struct sim_io *io)
 	}
 	fs->af_first = (uint16_t)first;
 	fs->af_last = (uint16_t)last;
-	fsim_af_measure(fs);
+	fsim_af_measure(fs, fsim_now_ms(fs));
 	fs->focus = mode == 1 ? fs->best_focus[1] : p[3];
 	sim_trace(d, "afae mode=%u focus=%u area=%u-%u", mode, fs->focus, first, last);
 }

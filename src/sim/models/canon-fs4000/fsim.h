@@ -109,16 +109,17 @@ struct fsim {
 	struct fsim_job job;
 };
 
+/*
+ * fsim_image.c: the holders, the lamps, the front end's power-on scan
+ * mode, and the data of a scan (NOW is the unit's clock, in ms).
+ */
 const struct fsim_holder *fsim_holder(int type);
-uint64_t fsim_now_ms(const struct fsim *fs);
 uint32_t fsim_lamp_level(int on, uint64_t since, uint64_t now);
 void fsim_default_mode(uint8_t mode[FSIM_MODE_LEN]);
-
-/* fsim_image.c */
 void fsim_film_setup(struct fsim *fs);
-int fsim_job_setup(struct fsim *fs, const uint8_t *win, int thumbnail);
+int fsim_job_setup(struct fsim *fs, const uint8_t *win, int thumbnail, uint64_t now);
 void fsim_job_free(struct fsim_job *j);
-void fsim_af_measure(struct fsim *fs);
+void fsim_af_measure(struct fsim *fs, uint64_t now);
 int fsim_render(const char *window, FILE *out, char *err, size_t errlen);
 
 #endif

@@ -46,6 +46,51 @@
 /* Exposure (shutter x speed) at which each CCD row reads 1:1 with Canon's gains. */
 static const uint32_t ecal[3] = { 3921, 1336, 892 };
 
+/* Each holder's frames, where their scans start, and its calibration spots. */
+static const struct fsim_holder strip = {
+	6, { 606, 1084, 1564, 2042, 2520, 3000 }, 34, 90,
+};
+static const struct fsim_holder slide = {
+	4, { 554, 1332, 2110, 2888 }, 674, 798,
+};
+
+const struct fsim_holder *
+fsim_holder(int type)
+{
+	return type == FSIM_HOLDER_STRIP ? &strip : type == FSIM_HOLDER_SLIDE ? &slide : NULL;
+}
+
+/* A cold lamp gives 80 % of its light and is full after 10 s. */
+uint32_t
+fsim_lamp_level(int on, uint64_t since, uint64_t now)
+{
+	uint64_t up = now - since;
+
+	if (!on)
+		return 0;
+	return up >= 10000 ? 1024 : (uint32_t)(820 + 204 * up / 10000);
+}
+
+/* Page 20h as the unit powers on: Canon's own front end, speed 2. */
+void
+fsim_default_mode(uint8_t m[FSIM_MODE_LEN])
+{
+	static const uint16_t shutter[3] = { 750, 352, 235 };
+	unsigned c;
+
+	memset(m, 0, FSIM_MODE_LEN);
+	m[0] = 0x25;
+	m[4] = CANON_PAGE_SCAN_MODE;
+	m[5] = 0x20;
+	m[FSIM_M_SPEED] = 2;
+	m[16] = 0x01;
+	m[17] = 0x19;
+	m[FSIM_M_GAIN] = 47;
+	m[FSIM_M_GAIN + 1] = m[FSIM_M_GAIN + 2] = 36;
+	for (c = 0; c < 3; c++)
+		sim_put_be(m + FSIM_M_SHUTTER + 2 * c, 2, shutter[c]);
+}
+
 void
 fsim_film_setup(struct fsim *fs)
 {
@@ -186,10 +231,9 @@ put_sample(const struct fsim_job *j, uint8_t *p, uint32_t v)
 
 /* Exposure, gain, offset, format and lamps from the scan mode and lamp state. */
 static void
-job_front_end(const struct fsim *fs, struct fsim_job *j)
+job_front_end(const struct fsim *fs, struct fsim_job *j, uint64_t now)
 {
 	const uint8_t *m = fs->mode;
-	uint64_t now = fsim_now_ms(fs);
 	uint32_t speed = m[FSIM_M_SPEED] ? m[FSIM_M_SPEED] : 1, o, s;
 	unsigned c;
 
@@ -218,7 +262,7 @@ fsim_job_free(struct fsim_job *j)
 static const uint8_t *line_at(void *arg, uint32_t n);
 
 int
-fsim_job_setup(struct fsim *fs, const uint8_t *w, int thumbnail)
+fsim_job_setup(struct fsim *fs, const uint8_t *w, int thumbnail, uint64_t now)
 {
 	struct fsim_job *j = &fs->job;
 	const struct fsim_holder *h = fsim_holder(fs->holder);
@@ -240,7 +284,7 @@ fsim_job_setup(struct fsim *fs, const uint8_t *w, int thumbnail)
 	j->spp = j->comp == SCSI_COMP_RGB ? 3 : 1;
 	j->bps = w[FSIM_W_BPP] == 8 ? 1 : 2;
 	j->k = 8 * j->yres / FSIM_X_RANGE;
-	job_front_end(fs, j);
+	job_front_end(fs, j, now);
 	j->base = (int64_t)(thumbnail ? 36 : fs->holder_pos) * FILM_PER_HOLDER;
 	if (!thumbnail && h != NULL) {
 		if (abs((int)fs->holder_pos - (int)h->clear) <= 24)
@@ -332,14 +376,14 @@ line_at(void *arg, uint32_t n)
  * under the carriage, 64 points; and the focus that would be best there.
  */
 void
-fsim_af_measure(struct fsim *fs)
+fsim_af_measure(struct fsim *fs, uint64_t now)
 {
 	struct fsim_job j;
 	uint32_t step = (fs->af_last - fs->af_first) / 64u, x, c;
 	uint16_t t[4];
 
 	memset(&j, 0, sizeof(j));
-	job_front_end(fs, &j);
+	job_front_end(fs, &j, now);
 	j.format = 0;
 	j.mods = 0;
 	memset(fs->af_sum, 0, sizeof(fs->af_sum));
@@ -512,7 +556,7 @@ fsim_render(const char *window, FILE *out, char *err, size_t errlen)
 		return -1;
 	}
 	fsim_film_setup(&r.fs);
-	job_front_end(&r.fs, j);
+	job_front_end(&r.fs, j, 0);	/* the lamps are set below */
 	if (r.ir) {
 		r.comp = SCSI_COMP_GRAY;
 		r.lamp[1] = 1024;
