@@ -14,14 +14,16 @@
 # with two READs in flight, and chain/that is printed beside the goal.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/../integration/tgt-harness.sh"
-ADDR=127.0.0.41
-PORTAL=127.0.0.40:3261
+lease ADDR addr
+lease PADDR addr
+PORTAL=$PADDR:3261
+lease TGT tgt
 IQN=iqn.2026-11.org.scsaned.bench:flatbed
 RUNS=7
 # A whole page, 600 dpi, 8-bit colour: about 107 MB.
 SCAN=(--mode Color --depth 8 --resolution 600 -x 215 -y 296 --format=pnm)
 
-tgt_start 40 "$PORTAL" "$TMP/sg-bench" "scsi2-flatbed?trace=$TMP/trace.iscsi" "$IQN" ||
+tgt_start "$TGT" "$PORTAL" "$TMP/sg-bench" "scsi2-flatbed?trace=$TMP/trace.iscsi" "$IQN" ||
     { echo "bench: tgtd did not start"; exit 1; }
 URL="iscsi://$PORTAL/$IQN/1"
 cat > "$TMP/scsaned.conf" <<CONF

@@ -8,8 +8,8 @@
 # Goals: c/b <= 0.5, c/a <= 1.5, RSS flat in image size.
 . "$(dirname "$0")/../integration/lib.sh"
 RUNS=${RUNS:-9}
-SANED_ADDR=127.0.0.44
-ADDR=127.0.0.45
+lease SANED_ADDR addr
+lease ADDR addr
 SCAN=(--mode Color --depth 16 --resolution 600 --test-picture "Color pattern" -x 200 -y 200 --format=pnm)
 
 mkdir -p "$TMP/backends" "$TMP/to-saned" "$TMP/to-scsaned"

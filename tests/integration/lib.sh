@@ -1,6 +1,7 @@
-# lib.sh - shared helpers for integration tests.  Source it, then set ADDR
-# (a loopback address of the test's own: the net backend always dials
-# port 6566, so every server needs an address to itself).
+# lib.sh - shared helpers for integration tests.  Source it, then take a
+# loopback address of the test's own with `lease ADDR addr` (the net
+# backend always dials port 6566, so every server needs an address to
+# itself).
 #
 # Every process started through these helpers is stopped on exit, also on
 # failure.  Every wait is bounded.
@@ -12,6 +13,42 @@ export SCSANED_DNSSD=no
 TMP=$(mktemp -d)
 PIDS=()
 FAILED=0
+
+# The allocator.  Every loopback address, sg minor and tgt control port a
+# test uses comes from here, so any two tests, or two runs of one in two
+# builds, can run at the same time.  A lease is a file KIND.N holding the
+# test's pid, taken under one flock; a lease whose test has gone (killed
+# before its cleanup) is taken again.  Numbers below 140 are left to the
+# tests that still name their own.
+LEASES=${SCSANED_TEST_LEASES:-${TMPDIR:-/tmp}/scsaned-test-leases}
+LEASED=()
+# lease VAR KIND: set VAR to a free one of KIND: addr (127.0.0.N), minor
+# (an sg minor for mknod c 21 N), tgt (a tgtd control port, tgtd -C N).
+lease() {
+	local var=$1 kind=$2 lo=140 hi n f fd pid
+	case $kind in
+	addr) hi=254 ;; minor) hi=255 ;; tgt) hi=999 ;;
+	*) echo "lease: unknown kind $kind" >&2; exit 1 ;;
+	esac
+	mkdir -p "$LEASES"
+	exec {fd}> "$LEASES/.lock"
+	flock "$fd"
+	for ((n = lo; n <= hi; n++)); do
+		f=$LEASES/$kind.$n
+		pid=$(cat "$f" 2>/dev/null)
+		[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && continue
+		echo $$ > "$f"
+		LEASED+=("$f")
+		break
+	done
+	exec {fd}>&-
+	if [ "$n" -gt "$hi" ]; then
+		echo "lease: no $kind free" >&2
+		exit 1
+	fi
+	[ "$kind" = addr ] && n=127.0.0.$n
+	printf -v "$var" '%s' "$n"
+}
 
 # SIGTERM, then SIGKILL for whatever is still there after 5 s (tgtd
 # ignores SIGTERM while it has targets).
@@ -29,6 +66,7 @@ cleanup() {
 		wait "$p" 2>/dev/null
 	done
 	rm -rf "$TMP"
+	[ "${#LEASED[@]}" -eq 0 ] || rm -f "${LEASED[@]}"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM

@@ -4,7 +4,7 @@
 # to resource has been denied", a device with no saned.users entry needs
 # none, and no password ever reaches the log.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.37
+lease ADDR addr
 
 printf '# saned.users\nalice:s3cret-Pw:fb\n' > "$TMP/saned.users"
 cat > "$TMP/scsaned.conf" <<CONF

@@ -3,7 +3,7 @@
 # clear outcome (a reply or a close, and a log line) and the daemon keeps
 # serving everyone else.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.16
+lease ADDR addr
 
 cat > "$TMP/scsaned.conf" <<CONF
 device fb sim:scsi2-flatbed

@@ -4,7 +4,7 @@
 # Debian's `test` backend and gets exactly the bytes a local
 # `scanimage -d test:0` gets with the same options.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.42
+lease ADDR addr
 
 if ! ls /usr/lib/*/sane/libsane-test.so.1 > /dev/null 2>&1; then
 	skip "Debian's test backend is not installed"

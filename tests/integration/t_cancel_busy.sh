@@ -4,7 +4,7 @@
 # next scan is complete and exact.  Two scans on two devices run at once
 # and both finish correctly.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.13
+lease ADDR addr
 
 cat > "$TMP/scsaned.conf" <<CONF
 device slow  sim:scsi2-flatbed?lps=300&trace=$TMP/trace.slow

@@ -4,7 +4,7 @@
 # stop (OBJECT POSITION, which homes the carriage), and the next client
 # scans normally.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.36
+lease ADDR addr
 
 cat > "$TMP/scsaned.conf" <<CONF
 device fb sim:scsi2-flatbed?lps=300&trace=$TMP/trace

@@ -5,7 +5,7 @@
 # scan, all frames of a strip as a batch, no film, a busy scanner,
 # multi-sampling, autofocus, negatives, and a cancelled scan.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.47
+lease ADDR addr
 
 cat > "$TMP/scsaned.conf" <<CONF
 device ls30   sim:coolscan-ls30?trace=$TMP/trace.ls30
@@ -61,7 +61,8 @@ check "the driver reads many lines per READ, not one" \
 # top 12 bits.
 if ls /usr/lib/*/sane/libsane-coolscan3.so.1 > /dev/null 2>&1; then
 	node=$TMP/sg-cs3
-	mknod "$node" c 21 230
+	lease m minor
+	mknod "$node" c 21 "$m"
 	mkdir -p "$TMP/cs3"
 	echo coolscan3 > "$TMP/cs3/dll.conf"
 	echo "scsi:$node" > "$TMP/cs3/coolscan3.conf"

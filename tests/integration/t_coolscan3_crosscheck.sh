@@ -17,11 +17,11 @@ export SGSIM_LOCKDIR=$TMP
 cs3() {
 	LD_PRELOAD=$BUILD/libsgsim.so SANE_CONFIG_DIR=$TMP timeout 120 scanimage "$@"
 }
-minor=240
+
 
 # model | what coolscan3 calls it | full depth | resolutions with the window (-x -y) at each
 while IFS='|' read -r model name bits scans; do
-	minor=$((minor + 1))
+	lease minor minor
 	node=$TMP/sg-$model
 	mknod "$node" c 21 $minor || { fail "mknod of an sg node"; continue; }
 	echo "scsi:$node" > "$TMP/coolscan3.conf"
@@ -62,7 +62,8 @@ MODELS
 # Negative film, with coolscan3's negative switch and AE with white
 # balance: the exposure pass's result is used, and the image matches.
 node3=$TMP/sg-ls2000-neg
-mknod "$node3" c 21 251
+lease m3 minor
+mknod "$node3" c 21 "$m3"
 echo "scsi:$node3" > "$TMP/coolscan3.conf"
 export SGSIM_DEVICES="$node3=coolscan-ls2000?film=negative&holder=strip&trace=$TMP/trace3"
 cs3 -d "coolscan3:scsi:$node3" --resolution 300 --negative=yes --ae-wb=yes --frame 3 \
@@ -80,7 +81,8 @@ check "... with no command rejected" "$BUILD/scsaned-sim" trace-check "$TMP/trac
 
 # The hardware's own sense: busy after EXECUTE, "re-issue" after SCAN.
 node2=$TMP/sg-ls2000-busy
-mknod "$node2" c 21 250
+lease m2 minor
+mknod "$node2" c 21 "$m2"
 echo "scsi:$node2" > "$TMP/coolscan3.conf"
 export SGSIM_DEVICES="$node2=coolscan-ls2000?busy=2&reissue=1&trace=$TMP/trace2"
 cs3 -d "coolscan3:scsi:$node2" --resolution 300 -l 90 -t 180 -x 900 -y 630 --format=pnm \

@@ -4,7 +4,7 @@
 # session of its own with stdin and stdout on /dev/null, as nobody, and
 # serves; a port already taken is reported on the terminal, not lost.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.39
+lease ADDR addr
 
 cat > "$TMP/scsaned.conf" <<CONF
 device fb sim:scsi2-flatbed

@@ -2,7 +2,7 @@
 # make run's last step prints a scanimage command; that command, run as
 # printed, produces an image.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.15
+lease ADDR addr
 
 SCSANED_ADDR=$ADDR BUILD=$BUILD TMPDIR=$TMP scripts/run-demo > "$TMP/out" 2> "$TMP/log" &
 PIDS+=("$!")

@@ -6,8 +6,10 @@
 # the config names keeps that name and is not served twice.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-ADDR=127.0.0.28
-PORTAL=127.0.0.27:3261
+lease ADDR addr
+lease PADDR addr
+PORTAL=$PADDR:3261
+lease TGT tgt
 IQN=iqn.2026-11.org.scsaned.test:film-bench
 
 # A sysfs as Linux lays it out: sgN/device -> the SCSI device H:C:T:L.
@@ -28,7 +30,7 @@ export SGSIM_DEVICES="$TMP/dev/sg3=scsi2-flatbed"
 export SGSIM_LOCKDIR=$TMP
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
-tgt_start 27 "$PORTAL" "$TMP/sg-disc" "scsi2-flatbed?trace=$TMP/trace" "$IQN"
+tgt_start "$TGT" "$PORTAL" "$TMP/sg-disc" "scsi2-flatbed?trace=$TMP/trace" "$IQN"
 check "tgtd exports a scanner to discover" test $? -eq 0
 
 cat > "$TMP/scsaned.conf" <<CONF

@@ -6,7 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
 X=scripts/scsaned-export-tgt
-PORTAL=127.0.0.29:3261
+lease PADDR addr
+PORTAL=$PADDR:3261
+lease TGT tgt
 
 sys=$TMP/sys
 mkdir -p "$sys/devices/1:0:6:0" "$sys/devices/1:0:2:0" "$sys/class/sg2" "$sys/class/sg9" "$TMP/dev"
@@ -24,7 +26,7 @@ check "list shows the scanner with its INQUIRY strings and H:C:T:L" \
     grep -qP "^$node\t1:0:6:0\tSCSANED SCSI2 FLATBED\tscanner\$" "$TMP/list"
 check "list leaves out the disk" test "$(wc -l < "$TMP/list")" -eq 1
 
-tgt_daemon 29 "$PORTAL" "$node" "scsi2-flatbed"
+tgt_daemon "$TGT" "$PORTAL" "$node" "scsi2-flatbed"
 check "a tgtd without targets runs" test $? -eq 0
 
 "$X" config "$node" "${opts[@]}" --out "$TMP/conf.d" > /dev/null 2> "$TMP/noallow"
@@ -45,7 +47,7 @@ check "config never overwrites without --force" test $? -ne 0
     > /dev/null 2>&1
 check "a short CHAP secret is refused" test $? -ne 0
 
-tgt-admin -C 29 -e -c "$f" > "$TMP/tgt-admin.log" 2>&1
+tgt-admin -C "$TGT" -e -c "$f" > "$TMP/tgt-admin.log" 2>&1
 check "tgt-admin loads the written file into tgtd" test $? -eq 0
 uri=$(sed -n 's/^device [^ ]* //p' "$TMP/config.out")
 check "config prints an iscsi:// line for scsaned.conf" \
@@ -53,7 +55,7 @@ check "config prints an iscsi:// line for scsaned.conf" \
 iscsi-inq "$uri" > "$TMP/inq" 2>&1
 check "the printed URI reaches the scanner" grep -q "Product:SCSI2 FLATBED" "$TMP/inq"
 
-"$X" apply "$node" "${opts[@]}" --control-port 29 --allow 127.0.0.1 --host "$PORTAL" \
+"$X" apply "$node" "${opts[@]}" --control-port "$TGT" --allow 127.0.0.1 --host "$PORTAL" \
     --iqn iqn.2026-11.test.host:live > "$TMP/apply.out" 2>&1
 check "apply creates a second target live" grep -q "^target 2 " "$TMP/apply.out"
 uri=$(sed -n 's/^device [^ ]* //p' "$TMP/apply.out")

@@ -5,11 +5,12 @@
 # simulator and through sg:).  A command lost on the bus: an I/O error,
 # then the device works.  No medium: the open says so.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.26
+lease ADDR addr
 
 node=$TMP/sg-hang
 node2=$TMP/sg-flaky
-mknod "$node" c 21 226 && mknod "$node2" c 21 227 || { fail "mknod of sg nodes"; finish; }
+lease m1 minor; lease m2 minor
+mknod "$node" c 21 "$m1" && mknod "$node2" c 21 "$m2" || { fail "mknod of sg nodes"; finish; }
 export SGSIM_DEVICES="$node=scsi2-flatbed?hang=28:3&trace=$TMP/trace.sg,$node2=scsi2-flatbed?linkerr=28:2"
 export SGSIM_LOCKDIR=$TMP
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0

@@ -10,7 +10,7 @@
 # window and must get the same image, at 8 and 16 bits; and negatives,
 # preview, manual focus, eject and no film.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.53
+lease ADDR addr
 
 # The window both drivers scan: 1/2720 inch units, and the same in mm.
 WX=321 WY=535 WW=1070 WL=1285
@@ -41,7 +41,8 @@ if ! ls /usr/lib/*/sane/libsane-canon.so.1 > /dev/null 2>&1; then
 	skip "Debian's canon backend is not installed"
 else
 	node=$TMP/sg-fs2710
-	mknod "$node" c 21 234 || fail "mknod of an sg node"
+	lease m minor
+	mknod "$node" c 21 "$m" || fail "mknod of an sg node"
 	echo canon > "$TMP/dll.conf"
 	echo "$node" > "$TMP/canon.conf"
 	export SGSIM_LOCKDIR=$TMP

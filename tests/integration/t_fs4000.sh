@@ -6,7 +6,7 @@
 # preview; manual and automatic exposure; negatives; the lamp's warm-up;
 # eject; a cancelled scan.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.50
+lease ADDR addr
 
 # timescale: the unit's clock runs fast, so the 15 s warm-up is short.
 cat > "$TMP/scsaned.conf" <<CONF

@@ -4,7 +4,7 @@
 # exactly, and the daemon holds no more descriptors and hardly more memory
 # than before (read from /proc).
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.35
+lease ADDR addr
 
 cat > "$TMP/scsaned.conf" <<CONF
 device fb sim:scsi2-flatbed?trace=$TMP/trace

@@ -3,7 +3,7 @@
 # test-only inetd starts one scsaned per connection; Debian's scanimage
 # lists and scans through it.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.17
+lease ADDR addr
 
 cat > "$TMP/scsaned.conf" <<CONF
 device fb sim:scsi2-flatbed?trace=$TMP/trace

@@ -6,11 +6,14 @@
 # scan only; once it is back, the next scan works without a restart.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-ADDR=127.0.0.22
-PORTAL=127.0.0.21:3261
+lease ADDR addr
+lease PADDR addr
+PORTAL=$PADDR:3261
+lease NOBODY addr	# where no target listens
+lease TGT tgt
 IQN=iqn.2026-11.org.scsaned.test:flatbed
 
-tgt_start 21 "$PORTAL" "$TMP/sg-remote" "scsi2-flatbed?lps=600&trace=$TMP/trace" "$IQN"
+tgt_start "$TGT" "$PORTAL" "$TMP/sg-remote" "scsi2-flatbed?lps=600&trace=$TMP/trace" "$IQN"
 check "tgtd exports the simulated scanner" test $? -eq 0
 URI="iscsi://$PORTAL/$IQN/1"
 
@@ -20,15 +23,15 @@ check "... with the model's INQUIRY strings" grep -q "Product:SCSI2 FLATBED" "$T
 
 cat > "$TMP/scsaned.conf" <<CONF
 device remote $URI
-device absent iscsi://127.0.0.23:3261/$IQN/1
-device secret iscsi://bob%hunter2@127.0.0.23:3261/$IQN/1
+device absent iscsi://$NOBODY:3261/$IQN/1
+device secret iscsi://bob%hunter2@$NOBODY:3261/$IQN/1
 CONF
 "$BUILD/scsaned" -c "$TMP/scsaned.conf" -L > "$TMP/L" 2> "$TMP/Lerr"
 check "-L lists the iSCSI scanner" grep -qP "^remote\tSCSANED\tSCSI2 FLATBED\tflatbed scanner\t$URI\$" "$TMP/L"
 check "an absent target is one clear message" \
-    grep -q "device absent (iscsi://127.0.0.23:3261/$IQN/1): .*login failed" "$TMP/Lerr"
+    grep -q "device absent (iscsi://$NOBODY:3261/$IQN/1): .*login failed" "$TMP/Lerr"
 check "a password in a URI is never printed" eval '! grep -q hunter2 "$TMP/Lerr"'
-check "... it shows as ****" grep -q "bob%\*\*\*\*@127.0.0.23:3261" "$TMP/Lerr"
+check "... it shows as ****" grep -q "bob%\*\*\*\*@$NOBODY:3261" "$TMP/Lerr"
 
 start_server "$TMP/scsaned.conf"
 for mode in "Gray 8" "Color 8" "Color 16"; do
@@ -52,7 +55,7 @@ check "the server logged the lost connection" grep -q "connection lost\|transpor
 scan -L > "$TMP/list" 2>&1
 check "scsaned keeps serving" grep -q "net:$ADDR:remote'" "$TMP/list"
 
-tgt_start 21 "$PORTAL" "$TMP/sg-remote" "scsi2-flatbed?trace=$TMP/trace" "$IQN"
+tgt_start "$TGT" "$PORTAL" "$TMP/sg-remote" "scsi2-flatbed?trace=$TMP/trace" "$IQN"
 : > "$TMP/trace"
 scan -d "net:$ADDR:remote" --mode Color --resolution 75 -x 30 -y 30 --format=pnm \
     > "$TMP/again.pnm" 2> "$TMP/again.err"

@@ -5,11 +5,13 @@
 # denied" (SANE_STATUS_ACCESS_DENIED), and never shows the password.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-ADDR=127.0.0.25
-PORTAL=127.0.0.24:3261
+lease ADDR addr
+lease PADDR addr
+PORTAL=$PADDR:3261
+lease TGT tgt
 IQN=iqn.2026-11.org.scsaned.test:chap
 
-tgt_start 24 "$PORTAL" "$TMP/sg-chap" "scsi2-flatbed?trace=$TMP/trace" "$IQN" &&
+tgt_start "$TGT" "$PORTAL" "$TMP/sg-chap" "scsi2-flatbed?trace=$TMP/trace" "$IQN" &&
     tgt_chap alice 's3cret-pass1'
 check "tgtd exports the scanner with CHAP" test $? -eq 0
 

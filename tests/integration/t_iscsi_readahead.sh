@@ -7,13 +7,16 @@
 # READ, and the next scan is exact.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-ADDR=127.0.0.57
-PORTAL=127.0.0.56:3261
+lease ADDR addr
+lease PADDR addr
+PORTAL=$PADDR:3261
+lease TGT tgt
 IQN=iqn.2026-11.org.scsaned.test:readahead
 SHEET=100
 
 # --- A sheet of 100 lines under a window of 354 (30 mm at 300 dpi). ---
-tgt_and_sg_server 56 "$PORTAL" "$IQN" 236 "scsi2-flatbed?sheet=$SHEET"
+lease MINOR minor
+tgt_and_sg_server "$TGT" "$PORTAL" "$IQN" "$MINOR" "scsi2-flatbed?sheet=$SHEET"
 check "tgtd exports a flatbed with a short sheet; scsaned serves it" test $? -eq 0
 scan_remote_and_local "--mode Color --resolution 300" -x 215 -y 30
 win=$(last_window "$TMP/trace.remote")
@@ -37,7 +40,7 @@ stop_server
 tgt_stop
 
 # --- A slow carriage: cancel while a READ is queued behind the running one. ---
-tgt_start 56 "$PORTAL" "$TMP/sg-remote" "scsi2-flatbed?lps=300&trace=$TMP/trace.slow" "$IQN"
+tgt_start "$TGT" "$PORTAL" "$TMP/sg-remote" "scsi2-flatbed?lps=300&trace=$TMP/trace.slow" "$IQN"
 check "tgtd exports a slow flatbed" test $? -eq 0
 cat > "$TMP/slow.conf" <<CONF
 device slow iscsi://$PORTAL/$IQN/1

@@ -5,11 +5,13 @@
 # I/O error for that scan, a fresh login for the next), never for an image.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-ADDR=127.0.0.33
-PORTAL=127.0.0.32:3261
+lease ADDR addr
+lease PADDR addr
+PORTAL=$PADDR:3261
+lease TGT tgt
 IQN=iqn.2026-11.org.scsaned.test:slowpoke
 
-tgt_start 32 "$PORTAL" "$TMP/sg-slow" "scsi2-flatbed?hang=28:2&trace=$TMP/trace" "$IQN"
+tgt_start "$TGT" "$PORTAL" "$TMP/sg-slow" "scsi2-flatbed?hang=28:2&trace=$TMP/trace" "$IQN"
 check "tgtd exports the scanner" test $? -eq 0
 cat > "$TMP/scsaned.conf" <<CONF
 device slowpoke iscsi://$PORTAL/$IQN/1

@@ -5,7 +5,7 @@
 # (clients are silent on the control connection while data flows); and a
 # client past max_clients is refused while the others are served.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.34
+lease ADDR addr
 
 cat > "$TMP/scsaned.conf" <<CONF
 device fb sim:scsi2-flatbed?lps=300

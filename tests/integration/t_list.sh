@@ -3,7 +3,7 @@
 # prints name, vendor, model, type and URI; a device that cannot be
 # reached is reported once and left out without stopping the others.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.10
+lease ADDR addr
 
 cat > "$TMP/scsaned.conf" <<CONF
 # two simulated flatbeds and one that does not exist

@@ -3,8 +3,8 @@
 # not by its name: the same name for two different scanners does not make
 # either busy, and one scanner under two names is busy in both.
 . "$(dirname "$0")/lib.sh"
-A=127.0.0.58
-B=127.0.0.59
+lease A addr
+lease B addr
 SLOW='sim:scsi2-flatbed?lps=300'
 OTHER='sim:scsi2-flatbed?lps=200'
 

@@ -2,7 +2,7 @@
 # scanimage --help shows the driver's options, and setting each option
 # changes what the device receives (read from the simulator's trace).
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.12
+lease ADDR addr
 
 cat > "$TMP/scsaned.conf" <<CONF
 device fb sim:scsi2-flatbed?trace=$TMP/trace

@@ -4,7 +4,7 @@
 # and still serves; a user that does not exist stops it with a clear error.
 # saned 1.2.1 changes only the effective uid.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.38
+lease ADDR addr
 
 if [ "$(id -u)" -ne 0 ] || ! id nobody > /dev/null 2>&1; then
 	skip "needs root and a 'nobody' user"

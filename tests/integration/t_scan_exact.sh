@@ -5,7 +5,7 @@
 # pixel.  Lineart, 8-bit gray, 8-bit colour, 16-bit colour; two
 # resolutions; two regions.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.11
+lease ADDR addr
 
 cat > "$TMP/scsaned.conf" <<CONF
 device fb sim:scsi2-flatbed?trace=$TMP/trace

@@ -4,10 +4,11 @@
 # with mknod; libsgsim.so answers for it with a simulated flatbed.  Stock
 # sg3_utils see the same device through the shim.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.18
+lease ADDR addr
 
 node=$TMP/sg-scanner
-mknod "$node" c 21 201 || { fail "mknod of an sg node"; finish; }
+lease m minor
+mknod "$node" c 21 "$m" || { fail "mknod of an sg node"; finish; }
 ln -s "$node" "$TMP/scanner-link"
 export SGSIM_DEVICES="$node=scsi2-flatbed?lps=400&trace=$TMP/trace"
 export SGSIM_LOCKDIR=$TMP

@@ -5,7 +5,7 @@
 # work and the busy rule holds across them; with --accept (Accept=yes) it
 # serves the one connection it is handed, as in inetd mode.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.43
+lease ADDR addr
 
 if ! command -v systemd-socket-activate > /dev/null; then
 	skip "systemd-socket-activate is not installed"

@@ -3,7 +3,7 @@
 # devices they hold, and scans in progress with their bytes so far; the
 # daemon's status socket goes away with it.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.46
+lease ADDR addr
 
 cat > "$TMP/scsaned.conf" <<CONF
 device slow sim:scsi2-flatbed?lps=300

@@ -5,6 +5,7 @@
 # test's exit trap.
 #
 #   tgt_start CTLPORT PORTAL NODE SPEC IQN [INITIATOR_ADDRESS]
+#       (CTLPORT and the addresses from lib.sh's lease; the node's minor is leased here)
 #       tgtd with its own control port and portal (PORTAL is ADDRESS:PORT;
 #       tests use port 3261, so a system tgtd on *:3260 cannot collide); NODE, a
 #       mknod'ed sg node, backed by libsgsim.so with model SPEC, becomes
@@ -36,7 +37,10 @@ tgt_daemon() {
 	TGT_PORTAL=$2
 	TGT_NODE=$3
 	TGT_SPEC=$4
-	[ -e "$TGT_NODE" ] || mknod "$TGT_NODE" c 21 $((200 + TGT_CTL % 50)) || return 1
+	if [ ! -e "$TGT_NODE" ]; then
+		lease TGT_MINOR minor
+		mknod "$TGT_NODE" c 21 "$TGT_MINOR" || return 1
+	fi
 	SGSIM_DEVICES="$TGT_NODE=$TGT_SPEC" SGSIM_LOCKDIR=$TMP \
 	    LD_PRELOAD=$BUILD/libsgsim.so \
 	    tgtd -f -C "$TGT_CTL" --iscsi "portal=$TGT_PORTAL" \
