@@ -14,6 +14,13 @@
 
 struct device;
 
+/*
+ * The most bytes one read() hands up, and so the payload of one data
+ * record: net/ offers a driver this much per record and a driver asks the
+ * device for at most this much per READ, so one READ fills one record.
+ */
+#define DEVICE_XFER_MAX	(256 * 1024)
+
 struct device_ops {
 	/* Open DEV; on success *handle is the driver's per-open state. */
 	SANE_Status (*open)(struct device *dev, void **handle);

@@ -13,6 +13,9 @@
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
 
+/* Bytes per READ at most, and the size of a driver's data buffers. */
+#define DRV_XFER_MAX	DEVICE_XFER_MAX
+
 /* Open DEV's transport; a failure is logged and mapped to a SANE status. */
 SANE_Status drv_open(const struct device *dev, struct scsi_target **t);
 

@@ -15,7 +15,7 @@
 #include "scsaned/wire.h"
 #include "scan.h"
 
-#define RECORD_MAX	(256 * 1024)	/* payload bytes per record */
+#define RECORD_MAX	DEVICE_XFER_MAX	/* payload bytes per record: one driver READ */
 #define STALL_MS	(5 * 60 * 1000)	/* a client that reads nothing this long is gone */
 
 /* Bind FD to LOCAL on the first free port of LO..HI. */

@@ -24,7 +24,6 @@
 #include "../scsiutil.h"
 #include "fs2710.h"
 
-#define XFER_MAX	(256 * 1024)
 #define TIMEOUT_MS	10000
 #define FOCUS_MS	60000
 #define READ_MS		120000
@@ -218,10 +217,10 @@ fs27_start(void *h)
 	s->cancelled = 0;
 	fs27_geometry(s, &s->params);
 	if (fs27_area(s, &x, &y, &w, &l) < 0 || s->params.pixels_per_line == 0 ||
-	    s->params.lines == 0 || dev_line(s) > XFER_MAX)
+	    s->params.lines == 0 || dev_line(s) > DRV_XFER_MAX)
 		return SANE_STATUS_INVAL;
-	if (s->dbuf == NULL && ((s->dbuf = malloc(XFER_MAX)) == NULL ||
-	    (s->obuf = malloc(XFER_MAX)) == NULL))
+	if (s->dbuf == NULL && ((s->dbuf = malloc(DRV_XFER_MAX)) == NULL ||
+	    (s->obuf = malloc(DRV_XFER_MAX)) == NULL))
 		return SANE_STATUS_NO_MEM;
 	if ((st = drv_wait_ready(s->dev, s->t, TIMEOUT_MS, 500)) != SANE_STATUS_GOOD ||
 	    (st = fs27_window(s, fs27_effective_res(s), x, y, w, l)) != SANE_STATUS_GOOD ||
@@ -293,7 +292,7 @@ fs27_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 			s->scanning = 0;
 			return SANE_STATUS_EOF;
 		}
-		lines = drv_lines_next(XFER_MAX / in_line, s->left, in_line, out_line, max);
+		lines = drv_lines_next(DRV_XFER_MAX / in_line, s->left, in_line, out_line, max);
 		if ((st = fs27_read_lines(s, lines)) != SANE_STATUS_GOOD) {
 			s->scanning = 0;
 			return st;

@@ -72,7 +72,7 @@ fs_pass_setup(struct fs_pass *p, unsigned spp, unsigned res, int depth, uint32_t
 	p->lines = p->raw_lines > 2 * p->k ? p->raw_lines - 2 * p->k : 0;
 	p->dev_line = ((size_t)FS_MARGIN + p->pixels) * spp * p->bps;
 	p->out_line = (size_t)p->pixels * spp * p->bps;
-	return p->pixels > 0 && p->lines > 0 && p->dev_line <= FS_XFER_MAX ? 0 : -1;
+	return p->pixels > 0 && p->lines > 0 && p->dev_line <= DRV_XFER_MAX ? 0 : -1;
 }
 
 /* The scan area in device units, within one frame; -1 if empty. */
@@ -149,7 +149,7 @@ fs_prepass(struct fs *s, uint32_t x, uint32_t y, uint32_t w, uint32_t l, uint32_
 	m0 = p.raw_lines / 20 + 2 * p.k;
 	m1 = p.raw_lines - p.raw_lines / 20;
 	while (done < p.raw_lines) {
-		lines = FS_XFER_MAX / p.dev_line;
+		lines = DRV_XFER_MAX / p.dev_line;
 		if (lines > p.raw_lines - done)
 			lines = p.raw_lines - done;
 		if ((st = fs_read_lines(s, &p, s->dbuf, lines)) != SANE_STATUS_GOOD)
@@ -349,7 +349,7 @@ fs_start_frame(struct fs *s, unsigned frame)
 	if (fs_ring_init(&s->ring, &s->pass) < 0)
 		return SANE_STATUS_NO_MEM;
 	s->left = (uint64_t)s->pass.dev_line * s->pass.raw_lines;
-	s->lines_per_read = FS_XFER_MAX / s->pass.dev_line;
+	s->lines_per_read = DRV_XFER_MAX / s->pass.dev_line;
 	drv_out_set(&s->out, NULL, 0);
 	s->scanning = 1;
 	s->params.format = spp == 3 ? SANE_FRAME_RGB : SANE_FRAME_GRAY;
@@ -375,8 +375,8 @@ fs_start(void *h)
 	if (s->scanning)
 		return SANE_STATUS_DEVICE_BUSY;
 	s->cancelled = 0;
-	if (s->dbuf == NULL && ((s->dbuf = malloc(FS_XFER_MAX)) == NULL ||
-	    (s->obuf = malloc(FS_XFER_MAX)) == NULL))
+	if (s->dbuf == NULL && ((s->dbuf = malloc(DRV_XFER_MAX)) == NULL ||
+	    (s->obuf = malloc(DRV_XFER_MAX)) == NULL))
 		return SANE_STATUS_NO_MEM;
 	if (s->all_frames && s->next_frame == 0)
 		s->next_frame = (unsigned)s->frame;

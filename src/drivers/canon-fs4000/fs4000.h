@@ -20,7 +20,6 @@
 #define FS_WIDTH	4000	/* the CCD line, device units */
 #define FS_LENGTH	5904	/* a frame's scan length, device units */
 #define FS_MARGIN	40	/* dark pixels that start every line */
-#define FS_XFER_MAX	(256 * 1024)	/* bytes per READ, and the size of our buffers */
 #define FS_CAL_LINES	8	/* lines of a stationary calibration scan */
 
 /* GET FILM STATUS byte 0. */

@@ -137,7 +137,7 @@ fs_calibrate(struct fs *s, const struct fs_pass *p, unsigned res, uint32_t x, ui
 	cp.pixels = p->pixels;
 	cp.raw_lines = FS_CAL_LINES;
 	cp.dev_line = ((size_t)FS_MARGIN + cp.pixels) * cp.spp * cp.bps;
-	if (cp.dev_line * FS_CAL_LINES > FS_XFER_MAX)
+	if (cp.dev_line * FS_CAL_LINES > DRV_XFER_MAX)
 		return SANE_STATUS_INVAL;	/* wider than the unit's 4000 pixels */
 	if (cal_alloc(&s->cal, n) < 0 || (mean = malloc(2 * n * sizeof(*mean))) == NULL)
 		return SANE_STATUS_NO_MEM;

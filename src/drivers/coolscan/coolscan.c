@@ -7,7 +7,7 @@
  * line-sequential planes.
  *
  * Choices worth knowing:
- *  - READs carry as many whole lines as fit in 256 KiB, not one line per
+ *  - READs carry as many whole lines as fit in DRV_XFER_MAX, not one line per
  *    command: on iSCSI every command is a round trip.
  *  - Auto-exposure is the scanner's own pass (window kind 20h/40h, SCAN
  *    with no data); its result is read back with GET WINDOW.
@@ -35,7 +35,6 @@
 #include "../scsiutil.h"
 #include "coolscan.h"
 
-#define XFER_MAX	(256 * 1024)
 #define TIMEOUT_MS	10000
 #define MOTION_MS	120000	/* focus, load, eject: the mechanics */
 #define READY_WAIT_MS	120000
@@ -283,11 +282,11 @@ cs_pass_setup(const struct cs *s, struct cs_pass *p, const uint8_t *ids, unsigne
 	p->samples = s->preview ? 1 : (unsigned)s->samples;
 	p->pad = s->caps.odd_pad && p->bps == 1 && (p->width & 1) ? 1 : 0;
 	p->dev_line = (size_t)p->samples * n * (p->pad + (size_t)p->width * p->bps);
-	return p->width > 0 && p->lines > 0 && p->dev_line <= XFER_MAX ? 0 : -1;
+	return p->width > 0 && p->lines > 0 && p->dev_line <= DRV_XFER_MAX ? 0 : -1;
 }
 
 /*
- * Read LINES whole lines of pass P into BUF (XFER_MAX bytes at most per
+ * Read LINES whole lines of pass P into BUF (DRV_XFER_MAX bytes at most per
  * READ).  A READ that ends short with end-of-medium is an error here: the
  * Coolscans always deliver what the window promised.
  */
@@ -341,7 +340,7 @@ cs_measure_base(struct cs *s, struct cs_pass *main)
 	if ((st = cs_scan_cmd(s, ids, 3)) != SANE_STATUS_GOOD)
 		return st;
 	for (done = 0; done < p.lines; done += n) {
-		n = XFER_MAX / p.dev_line;
+		n = DRV_XFER_MAX / p.dev_line;
 		if (n > p.lines - done)
 			n = p.lines - done;
 		if ((st = cs_read_lines(s, &p, s->dbuf, n)) != SANE_STATUS_GOOD)
@@ -399,7 +398,7 @@ cs_begin_pass(struct cs *s, struct cs_pass *p)
 	if ((st = cs_scan_cmd(s, p->ids, p->nplanes)) != SANE_STATUS_GOOD)
 		return st;
 	s->left = (uint64_t)p->dev_line * p->lines;
-	s->lines_per_read = XFER_MAX / p->dev_line;
+	s->lines_per_read = DRV_XFER_MAX / p->dev_line;
 	drv_out_set(&s->out, NULL, 0);
 	s->scanning = 1;
 	log_debug("%s: scanning %ux%u, %u plane(s), %u bytes a sample, %u pass(es), "
@@ -458,8 +457,8 @@ cs_start(void *h)
 	if (s->scanning)
 		return SANE_STATUS_DEVICE_BUSY;
 	s->cancelled = 0;
-	if (s->dbuf == NULL && ((s->dbuf = malloc(XFER_MAX)) == NULL ||
-	    (s->obuf = malloc(XFER_MAX)) == NULL))
+	if (s->dbuf == NULL && ((s->dbuf = malloc(DRV_XFER_MAX)) == NULL ||
+	    (s->obuf = malloc(DRV_XFER_MAX)) == NULL))
 		return SANE_STATUS_NO_MEM;
 	if (s->all_frames && s->next_frame == 0)
 		s->next_frame = (unsigned)s->frame;

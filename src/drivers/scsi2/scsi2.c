@@ -6,7 +6,7 @@
  * The window is read back with GET WINDOW after SET WINDOW, and the
  * parameters reported to the client come from what the device accepted,
  * so a device that rounds a resolution or an edge is still described
- * exactly.  READs ask for as many whole lines as fit in XFER_MAX.
+ * exactly.  READs ask for as many whole lines as fit in DRV_XFER_MAX.
  */
 #include <endian.h>
 #include <stdio.h>
@@ -19,7 +19,6 @@
 #include "scsi2.h"
 #include "../scsiutil.h"
 
-#define XFER_MAX	(256 * 1024)
 #define TIMEOUT_MS	10000
 #define SCAN_TIMEOUT_MS	60000
 #define READY_WAIT_MS	60000
@@ -290,16 +289,16 @@ s2_start(void *h)
 		return SANE_STATUS_IO_ERROR;
 	}
 	s2_params_from_window(&got, &s->params);
-	if (s->buf == NULL && (s->buf = malloc(XFER_MAX)) == NULL)
+	if (s->buf == NULL && (s->buf = malloc(DRV_XFER_MAX)) == NULL)
 		return SANE_STATUS_NO_MEM;
 	st = s2_cmd(s, "SCAN", cdb, sizeof(cdb), SCSI_DIR_OUT, ids, sizeof(ids),
 	    SCAN_TIMEOUT_MS);
 	if (st != SANE_STATUS_GOOD)
 		return st;
-	lines = XFER_MAX / (size_t)s->params.bytes_per_line;
+	lines = DRV_XFER_MAX / (size_t)s->params.bytes_per_line;
 	s->xfer_max = (lines ? lines : 1) * (size_t)s->params.bytes_per_line;
-	if (s->xfer_max > XFER_MAX)
-		s->xfer_max = XFER_MAX;	/* a line longer than a READ */
+	if (s->xfer_max > DRV_XFER_MAX)
+		s->xfer_max = DRV_XFER_MAX;	/* a line longer than a READ */
 	s->left = (uint64_t)s->params.bytes_per_line * (uint64_t)s->params.lines;
 	s->unasked = s->left;
 	drv_out_set(&s->out, NULL, 0);
