@@ -10,6 +10,7 @@ lease PADDR addr
 PORTAL=$PADDR:3261
 lease TGT tgt
 IQN=iqn.2026-11.org.scsaned.test:slowpoke
+slow_ok "tgt's 30 s passthrough timeout" || finish
 
 tgt_start "$TGT" "$PORTAL" "$TMP/sg-slow" "scsi2-flatbed?hang=28:2&trace=$TMP/trace" "$IQN"
 check "tgtd exports the scanner" test $? -eq 0
