@@ -33,7 +33,28 @@
 #define SCSI_SK_HARDWARE_ERROR		0x4
 #define SCSI_SK_ILLEGAL_REQUEST		0x5
 #define SCSI_SK_UNIT_ATTENTION		0x6
+#define SCSI_SK_VENDOR_SPECIFIC		0x9
 #define SCSI_SK_ABORTED_COMMAND		0xb
+
+/* Sense byte 2 flags above the key. */
+#define SCSI_SENSE_EOM			0x40	/* end of medium */
+#define SCSI_SENSE_ILI			0x20	/* incorrect length */
+
+/* Additional sense codes (ASC) and their qualifiers (ASCQ). */
+#define SCSI_ASC_NONE			0x00
+#define SCSI_ASC_NOT_READY		0x04
+#define SCSI_ASCQ_BECOMING_READY	0x01
+#define SCSI_ASC_POSITIONING_ERROR	0x15
+#define SCSI_ASCQ_MECHANICAL_POSITIONING 0x01
+#define SCSI_ASC_PARAM_LIST_LENGTH	0x1a
+#define SCSI_ASC_INVALID_OPCODE		0x20
+#define SCSI_ASC_INVALID_FIELD_CDB	0x24
+#define SCSI_ASC_INVALID_FIELD_PARAM	0x26
+#define SCSI_ASC_SEQUENCE_ERROR		0x2c
+#define SCSI_ASCQ_TOO_MANY_WINDOWS	0x01
+#define SCSI_ASC_NO_MEDIUM		0x3a
+#define SCSI_ASC_INTERNAL_FAILURE	0x44
+#define SCSI_ASC_LOAD_EJECT_FAILED	0x53
 
 /* Window descriptor image composition codes (SCSI-2 scanner). */
 #define SCSI_COMP_LINEART		0x00

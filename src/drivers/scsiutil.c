@@ -9,6 +9,9 @@
 #include "scsaned/scsi_opcodes.h"
 #include "scsiutil.h"
 
+/* The first vendor-specific ASC: with a medium error, taken as a jam. */
+#define ASC_VENDOR_JAM	0x80
+
 SANE_Status
 drv_open(const struct device *dev, struct scsi_target **t)
 {
@@ -34,14 +37,14 @@ drv_sense_status(const struct scsi_result *r)
 	scsi_sense_decode(r->sense, r->sense_len, &s);
 	if (!s.valid)
 		return SANE_STATUS_IO_ERROR;
-	if (s.asc == 0x3a)
+	if (s.asc == SCSI_ASC_NO_MEDIUM)
 		return SANE_STATUS_NO_DOCS;
 	switch (s.key) {
 	case SCSI_SK_NOT_READY:
 		return SANE_STATUS_DEVICE_BUSY;
 	case SCSI_SK_MEDIUM_ERROR:
-		return s.asc == 0x53 || s.asc == 0x80 ? SANE_STATUS_JAMMED :
-		    SANE_STATUS_IO_ERROR;
+		return s.asc == SCSI_ASC_LOAD_EJECT_FAILED || s.asc == ASC_VENDOR_JAM ?
+		    SANE_STATUS_JAMMED : SANE_STATUS_IO_ERROR;
 	case SCSI_SK_ILLEGAL_REQUEST:
 		return SANE_STATUS_INVAL;
 	default:
@@ -108,7 +111,7 @@ drv_wait_ready(const struct device *dev, struct scsi_target *t, unsigned wait_ms
 		scsi_sense_decode(res.sense, res.sense_len, &sense);
 		if (res.status != SCSI_STATUS_BUSY &&
 		    !(sense.valid && (sense.key == SCSI_SK_NOT_READY ||
-		    sense.key == SCSI_SK_UNIT_ATTENTION) && sense.asc != 0x3a))
+		    sense.key == SCSI_SK_UNIT_ATTENTION) && sense.asc != SCSI_ASC_NO_MEDIUM))
 			break;
 		if (waited == 0)
 			log_info("%s: waiting for the device: %s", dev->name,

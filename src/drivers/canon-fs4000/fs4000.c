@@ -139,8 +139,8 @@ fs_prepass(struct fs *s, uint32_t x, uint32_t y, uint32_t w, uint32_t l, uint32_
 		return SANE_STATUS_INVAL;
 	memset(top, 0, 3 * sizeof(top[0]));
 	fs_front_visible(s, &f);
-	if ((st = fs_scan_mode(s, 0x02, &f)) !=
-	    SANE_STATUS_GOOD || (st = fs_set_frame(s, 0)) != SANE_STATUS_GOOD ||
+	if ((st = fs_scan_mode(s, FS_FORMAT_WORDS, &f)) !=
+	    SANE_STATUS_GOOD || (st = fs_set_frame(s, FS_FRAME_NORMAL)) != SANE_STATUS_GOOD ||
 	    (st = fs_window(s, PREPASS_DPI, x, y, w, l, 1, 16)) != SANE_STATUS_GOOD ||
 	    (st = fs_scan(s, &p)) != SANE_STATUS_GOOD)
 		return st;
@@ -223,22 +223,22 @@ fs_position(struct fs *s, unsigned frame)
 	uint8_t r[28];
 	SANE_Status st;
 
-	if ((st = fs_move(s, 0, 0, 0)) != SANE_STATUS_GOOD)
+	if ((st = fs_move(s, FS_MOVE_CARRIAGE, FS_MOVE_HOME, 0)) != SANE_STATUS_GOOD)
 		return st;
 	if (s->autofocus && !s->preview) {
-		if ((st = fs_move(s, 1, 4, af[frame - 1])) != SANE_STATUS_GOOD ||
-		    (st = fs_move(s, 0, 0, 0)) != SANE_STATUS_GOOD ||
-		    (st = fs_afae(s, 1, 0, first, last)) != SANE_STATUS_GOOD ||
+		if ((st = fs_move(s, FS_MOVE_HOLDER, FS_MOVE_TO, af[frame - 1])) != SANE_STATUS_GOOD ||
+		    (st = fs_move(s, FS_MOVE_CARRIAGE, FS_MOVE_HOME, 0)) != SANE_STATUS_GOOD ||
+		    (st = fs_afae(s, FS_AF_AUTO, 0, first, last)) != SANE_STATUS_GOOD ||
 		    (st = fs_film_status(s, r)) != SANE_STATUS_GOOD)
 			return st;
 		s->found_focus = r[7];
 		log_info("%s: frame %u: autofocus at %u", s->dev->name, frame, r[7]);
 	} else {
 		s->found_focus = (uint8_t)(s->preview ? 128 : s->focus);
-		if ((st = fs_afae(s, 2, s->found_focus, 0, 0)) != SANE_STATUS_GOOD)
+		if ((st = fs_afae(s, FS_AF_SET, s->found_focus, 0, 0)) != SANE_STATUS_GOOD)
 			return st;
 	}
-	return fs_move(s, 1, 4, fs_scan_pos(s, frame));
+	return fs_move(s, FS_MOVE_HOLDER, FS_MOVE_TO, fs_scan_pos(s, frame));
 }
 
 /* The film base of a negative at the exposure of the scan. */
@@ -279,7 +279,7 @@ fs_prepare(struct fs *s, unsigned frame, unsigned res, uint32_t x, uint32_t w,
 	if (s->pass.spp == 1) {
 		irfocus = (uint8_t)(s->found_focus > 106 ? s->found_focus - 31 : 75);
 		if ((st = fs_lamp(s, 1)) != SANE_STATUS_GOOD ||
-		    (st = fs_afae(s, 2, irfocus, 0, 0)) != SANE_STATUS_GOOD)
+		    (st = fs_afae(s, FS_AF_SET, irfocus, 0, 0)) != SANE_STATUS_GOOD)
 			return st;
 		*f = front_ir;
 	} else {
@@ -340,8 +340,8 @@ fs_start_frame(struct fs *s, unsigned frame)
 		return st;
 	if (negative && spp == 3 && (st = fs_film_base(s, y, l)) != SANE_STATUS_GOOD)
 		return st;
-	if ((st = fs_scan_mode(s, depth == 16 ? 0x02 : 0x03, &f)) != SANE_STATUS_GOOD ||
-	    (st = fs_set_frame(s, 0)) != SANE_STATUS_GOOD ||
+	if ((st = fs_scan_mode(s, depth == 16 ? FS_FORMAT_WORDS : FS_FORMAT_BYTES, &f)) != SANE_STATUS_GOOD ||
+	    (st = fs_set_frame(s, FS_FRAME_NORMAL)) != SANE_STATUS_GOOD ||
 	    (st = fs_window(s, res, x, y, w, raw_l, spp == 3, depth == 16 ? 16 : 8)) !=
 	    SANE_STATUS_GOOD || (st = fs_scan(s, &s->pass)) != SANE_STATUS_GOOD)
 		return st;
@@ -443,7 +443,7 @@ fs_cancel(void *h)
 
 	if (s->scanning && s->left > 0) {
 		fs_cancel_unit(s);
-		fs_move(s, 0, 0, 0);
+		fs_move(s, FS_MOVE_CARRIAGE, FS_MOVE_HOME, 0);
 	}
 	s->cancelled = s->scanning;
 	s->scanning = 0;

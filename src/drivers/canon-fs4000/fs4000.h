@@ -22,6 +22,25 @@
 #define FS_MARGIN	40	/* dark pixels that start every line */
 #define FS_CAL_LINES	8	/* lines of a stationary calibration scan */
 
+/* MOVE POSITION: CDB byte 1 says what moves, byte 2 how. */
+#define FS_MOVE_CARRIAGE	0
+#define FS_MOVE_HOLDER		1
+#define FS_MOVE_HOME		0
+#define FS_MOVE_OUT		1	/* the holder: eject */
+#define FS_MOVE_TO		4	/* to the position given */
+
+/* SET FRAME motion modes: a normal scan, or one line over and over. */
+#define FS_FRAME_NORMAL		0
+#define FS_FRAME_STATIONARY	12
+
+/* EXECUTE AF/AE: find the focus, or set the one given. */
+#define FS_AF_AUTO		1
+#define FS_AF_SET		2
+
+/* DEFINE SCAN MODE sample formats. */
+#define FS_FORMAT_WORDS		0x02	/* 14 bits x 4 in 16 */
+#define FS_FORMAT_BYTES		0x03
+
 /* GET FILM STATUS byte 0. */
 #define HOLDER_NONE	0
 #define HOLDER_STRIP	1

@@ -23,7 +23,6 @@
 #include "scsaned/log.h"
 #include "fs4000.h"
 
-#define FRAME_STATIONARY	12
 #define MUL_ONE		65536u
 #define MUL_MAX		(4 * MUL_ONE)	/* a pixel this dim is dead: do not amplify noise */
 
@@ -66,16 +65,16 @@ cal_reference(struct fs *s, const struct fs_pass *cp, unsigned res, uint32_t x, 
 	uint32_t i, c, n, sum;
 	SANE_Status st, st2;
 
-	if ((st = fs_move(s, 0, 0, 0)) != SANE_STATUS_GOOD ||
-	    (st = fs_move(s, 1, 4, pos)) != SANE_STATUS_GOOD ||
-	    (st = fs_scan_mode(s, 0x02, f)) != SANE_STATUS_GOOD ||
-	    (st = fs_set_frame(s, FRAME_STATIONARY)) != SANE_STATUS_GOOD)
+	if ((st = fs_move(s, FS_MOVE_CARRIAGE, FS_MOVE_HOME, 0)) != SANE_STATUS_GOOD ||
+	    (st = fs_move(s, FS_MOVE_HOLDER, FS_MOVE_TO, pos)) != SANE_STATUS_GOOD ||
+	    (st = fs_scan_mode(s, FS_FORMAT_WORDS, f)) != SANE_STATUS_GOOD ||
+	    (st = fs_set_frame(s, FS_FRAME_STATIONARY)) != SANE_STATUS_GOOD)
 		return st;
 	if ((st = fs_window(s, res, x, 0, w, FS_CAL_LINES * (FS_DPI / res), cp->spp == 3,
 	    16)) == SANE_STATUS_GOOD && (st = fs_scan(s, cp)) == SANE_STATUS_GOOD)
 		st = fs_read_lines(s, cp, s->dbuf, FS_CAL_LINES);
 	/* Back to normal scanning whatever happened: the next scan must move. */
-	st2 = fs_set_frame(s, 0);
+	st2 = fs_set_frame(s, FS_FRAME_NORMAL);
 	if (st != SANE_STATUS_GOOD || st2 != SANE_STATUS_GOOD)
 		return st != SANE_STATUS_GOOD ? st : st2;
 	for (i = 0; i < cp->pixels; i++) {
@@ -144,8 +143,8 @@ fs_calibrate(struct fs *s, const struct fs_pass *p, unsigned res, uint32_t x, ui
 	if ((st = cal_reference(s, &cp, res, x, w, spot[1], scan, mean)) != SANE_STATUS_GOOD ||
 	    (st = cal_reference(s, &cp, res, x, w, spot[0], white, mean + n)) !=
 	    SANE_STATUS_GOOD ||
-	    (st = fs_move(s, 0, 0, 0)) != SANE_STATUS_GOOD ||
-	    (st = fs_move(s, 1, 4, scan_pos)) != SANE_STATUS_GOOD) {
+	    (st = fs_move(s, FS_MOVE_CARRIAGE, FS_MOVE_HOME, 0)) != SANE_STATUS_GOOD ||
+	    (st = fs_move(s, FS_MOVE_HOLDER, FS_MOVE_TO, scan_pos)) != SANE_STATUS_GOOD) {
 		free(mean);
 		return st;
 	}

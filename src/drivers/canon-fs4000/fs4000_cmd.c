@@ -20,15 +20,21 @@
 #define MODE_LEN	38
 #define WIN_LEN		72
 
-/* Key 9, ASC 80h: a holder was put in (1Ch) or taken out (1Dh); that ASCQ, or 0. */
+/* Canon's holder news: key 9, ASC 80h, a holder put in (1Ch) or taken out (1Dh). */
+#define ASC_HOLDER	0x80
+#define ASCQ_HOLDER_IN	0x1c
+#define ASCQ_HOLDER_OUT	0x1d
+
+/* The ASCQ of holder news, or 0 for anything else. */
 static int
 holder_event(const struct scsi_result *res)
 {
 	struct scsi_sense_data sense;
 
 	scsi_sense_decode(res->sense, res->sense_len, &sense);
-	if (res->status != SCSI_STATUS_CHECK_CONDITION || !sense.valid || sense.key != 0x9 ||
-	    sense.asc != 0x80 || (sense.ascq != 0x1c && sense.ascq != 0x1d))
+	if (res->status != SCSI_STATUS_CHECK_CONDITION || !sense.valid ||
+	    sense.key != SCSI_SK_VENDOR_SPECIFIC || sense.asc != ASC_HOLDER ||
+	    (sense.ascq != ASCQ_HOLDER_IN && sense.ascq != ASCQ_HOLDER_OUT))
 		return 0;
 	return sense.ascq;
 }
@@ -53,7 +59,7 @@ fs_cmd(struct fs *s, const char *what, const uint8_t *cdb, size_t cdb_len,
 		if ((event = holder_event(res)) == 0)
 			break;
 		log_info("%s: film holder %s", s->dev->name,
-		    event == 0x1d ? "taken out" : "put in");
+		    event == ASCQ_HOLDER_OUT ? "taken out" : "put in");
 	}
 	return drv_failed(s->dev, what, res);
 }
@@ -246,9 +252,9 @@ fs_eject(struct fs *s)
 {
 	SANE_Status st;
 
-	if ((st = fs_move(s, 0, 0, 0)) != SANE_STATUS_GOOD)
+	if ((st = fs_move(s, FS_MOVE_CARRIAGE, FS_MOVE_HOME, 0)) != SANE_STATUS_GOOD)
 		return st;
-	return fs_move(s, 1, 1, 0);
+	return fs_move(s, FS_MOVE_HOLDER, FS_MOVE_OUT, 0);
 }
 
 /* TEST UNIT READY until GOOD, past a holder event or a power-on reset. */

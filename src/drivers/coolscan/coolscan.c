@@ -42,6 +42,41 @@
 #define REISSUE_MAX	5
 #define DESC_LEN	50
 
+/* Window ids: one window per plane. */
+#define WIN_RED		1
+#define WIN_GREEN	2
+#define WIN_BLUE	3
+#define WIN_IR		9
+
+/* Nikon's window descriptor: offsets from the window id byte. */
+#define D_XRES		2
+#define D_WIDTH		14
+#define D_LENGTH	18
+#define D_COMP		25
+#define D_BPP		26
+#define D_SAMPLES	40	/* (multi-sampling passes - 1) << 4 */
+#define D_FLAGS		41	/* 80h, and bit 0 for positive film */
+#define D_KIND		42	/* what SCAN does with the window */
+#define D_MODE		43
+#define D_ORDER		44
+#define D_FFH		45	/* FFh in every window Nikon's software sends */
+#define D_EXPOSURE	46	/* 4 bytes, 10 ns units; 0 = the scanner's own */
+
+#define FLAGS_ALWAYS	0x80
+#define FLAGS_POSITIVE	0x01
+#define KIND_SCAN	0x01	/* an image */
+#define KIND_AE		0x20	/* auto-exposure, one exposure for all colours */
+#define KIND_AE_WB	0x40	/* auto-exposure, white-balanced */
+#define MODE_ONE_PASS	0x02
+#define MODE_MULTI	0x10	/* multi-sampling */
+#define ORDER_LINE_PLANES	0x02	/* line-sequential planes */
+
+#define SEND_BOUNDARIES	0x88	/* SEND data type: the frames of the holder */
+
+/* Nikon's vendor sense: key 9, 80h/06h, "send the command again". */
+#define ASC_NIKON	0x80
+#define ASCQ_REISSUE	0x06
+
 
 static SANE_Status
 cs_cmd(struct cs *s, const char *what, const uint8_t *cdb, size_t cdb_len,
@@ -114,7 +149,7 @@ cs_send_boundaries(struct cs *s)
 {
 	uint32_t pitch = s->caps.max_dpi * 3 / 2 + 1;
 	size_t len = 4 + 16 * (size_t)s->caps.frames;
-	uint8_t cdb[10] = { SCSI_OP_SEND10, 0, 0x88, 0, 0, 0x03 }, data[4 + 16 * 255];
+	uint8_t cdb[10] = { SCSI_OP_SEND10, 0, SEND_BOUNDARIES, 0, 0, 0x03 }, data[4 + 16 * 255];
 	unsigned f;
 
 	drv_put_be(cdb + 6, 3, (uint32_t)len);
@@ -145,15 +180,15 @@ cs_set_window(struct cs *s, uint8_t id, uint32_t x, uint32_t y, uint32_t w, uint
 	drv_put_be(data + 6, 2, DESC_LEN);
 	d[0] = id;
 	drv_window_geometry(d, res, res, x, y, w, l);
-	d[25] = SCSI_COMP_RGB;
-	d[26] = (uint8_t)bpp;
-	d[40] = (uint8_t)((s->preview ? 0 : s->samples - 1) << 4);
-	d[41] = (uint8_t)(0x80 | (strcmp(s->film, "Negative") != 0));
-	d[42] = kind;
-	d[43] = s->samples > 1 && !s->preview ? 0x10 : 0x02;
-	d[44] = 0x02;		/* line-sequential planes */
-	d[45] = 0xff;
-	drv_put_be(d + 46, 4, exposure);
+	d[D_COMP] = SCSI_COMP_RGB;
+	d[D_BPP] = (uint8_t)bpp;
+	d[D_SAMPLES] = (uint8_t)((s->preview ? 0 : s->samples - 1) << 4);
+	d[D_FLAGS] = FLAGS_ALWAYS | (strcmp(s->film, "Negative") != 0 ? FLAGS_POSITIVE : 0);
+	d[D_KIND] = kind;
+	d[D_MODE] = s->samples > 1 && !s->preview ? MODE_MULTI : MODE_ONE_PASS;
+	d[D_ORDER] = ORDER_LINE_PLANES;
+	d[D_FFH] = 0xff;
+	drv_put_be(d + D_EXPOSURE, 4, exposure);
 	return cs_cmd(s, "SET WINDOW", cdb, 10, SCSI_DIR_OUT, data, sizeof(data),
 	    TIMEOUT_MS, NULL);
 }
@@ -197,7 +232,8 @@ cs_scan_cmd(struct cs *s, const uint8_t *ids, size_t n)
 		    &res) == 0)
 			return SANE_STATUS_GOOD;
 		scsi_sense_decode(res.sense, res.sense_len, &sense);
-		if (!(sense.valid && sense.key == 0x9 && sense.asc == 0x80 && sense.ascq == 0x06))
+		if (!(sense.valid && sense.key == SCSI_SK_VENDOR_SPECIFIC &&
+		    sense.asc == ASC_NIKON && sense.ascq == ASCQ_REISSUE))
 			return drv_failed(s->dev, "SCAN", &res);
 		log_debug("%s: the scanner asks for SCAN again", s->dev->name);
 	}
@@ -238,8 +274,8 @@ cs_frame_window(struct cs *s)
 static SANE_Status
 cs_exposures(struct cs *s)
 {
-	static const uint8_t ids[3] = { 1, 2, 3 };
-	uint8_t desc[DESC_LEN], kind = strcmp(s->ae, "AE-WB") == 0 ? 0x40 : 0x20;
+	static const uint8_t ids[3] = { WIN_RED, WIN_GREEN, WIN_BLUE };
+	uint8_t desc[DESC_LEN], kind = strcmp(s->ae, "AE-WB") == 0 ? KIND_AE_WB : KIND_AE;
 	SANE_Status st;
 	unsigned c;
 
@@ -256,8 +292,8 @@ cs_exposures(struct cs *s)
 	for (c = 0; c < 3; c++) {
 		if ((st = cs_get_window(s, ids[c], desc)) != SANE_STATUS_GOOD)
 			return st;
-		if (drv_be(desc + 46, 4) != 0)
-			s->exp10ns[c] = drv_be(desc + 46, 4);
+		if (drv_be(desc + D_EXPOSURE, 4) != 0)
+			s->exp10ns[c] = drv_be(desc + D_EXPOSURE, 4);
 	}
 	log_info("%s: auto-exposure: red %.0f, green %.0f, blue %.0f us", s->dev->name,
 	    s->exp10ns[0] / 100.0, s->exp10ns[1] / 100.0, s->exp10ns[2] / 100.0);
@@ -317,7 +353,7 @@ cs_read_lines(struct cs *s, const struct cs_pass *p, uint8_t *buf, size_t lines)
 static SANE_Status
 cs_measure_base(struct cs *s, struct cs_pass *main)
 {
-	static const uint8_t ids[3] = { 1, 2, 3 };
+	static const uint8_t ids[3] = { WIN_RED, WIN_GREEN, WIN_BLUE };
 	uint32_t pitch = s->caps.max_dpi * 3 / 2 + 1, gap = pitch - s->caps.y_boundary;
 	uint32_t i, c;
 	uint64_t sum[3] = { 0, 0, 0 }, count = 0;
@@ -334,7 +370,7 @@ cs_measure_base(struct cs *s, struct cs_pass *main)
 	p.dev_line = 3 * (p.pad + (size_t)p.width * p.bps);
 	for (c = 0; c < 3; c++)
 		if ((st = cs_set_window(s, ids[c], s->win_x, s->frame_top + s->caps.y_boundary,
-		    s->win_w, gap, p.bps == 2 ? s->caps.bits : 8, 0x01,
+		    s->win_w, gap, p.bps == 2 ? s->caps.bits : 8, KIND_SCAN,
 		    s->exp10ns[c])) != SANE_STATUS_GOOD)
 			return st;
 	if ((st = cs_scan_cmd(s, ids, 3)) != SANE_STATUS_GOOD)
@@ -385,13 +421,13 @@ cs_begin_pass(struct cs *s, struct cs_pass *p)
 
 	for (c = 0; c < p->nplanes; c++)
 		if ((st = cs_set_window(s, p->ids[c], s->win_x, s->win_y, s->win_w, s->win_l,
-		    p->bps == 2 ? s->caps.bits : 8, 0x01,
-		    p->ids[c] == 9 ? 0 : s->exp10ns[c])) != SANE_STATUS_GOOD)
+		    p->bps == 2 ? s->caps.bits : 8, KIND_SCAN,
+		    p->ids[c] == WIN_IR ? 0 : s->exp10ns[c])) != SANE_STATUS_GOOD)
 			return st;
 	if ((st = cs_get_window(s, p->ids[0], desc)) != SANE_STATUS_GOOD)
 		return st;
-	if (drv_be(desc + 2, 2) != cs_effective_res(s) || drv_be(desc + 14, 4) != s->win_w ||
-	    drv_be(desc + 18, 4) != s->win_l) {
+	if (drv_be(desc + D_XRES, 2) != cs_effective_res(s) ||
+	    drv_be(desc + D_WIDTH, 4) != s->win_w || drv_be(desc + D_LENGTH, 4) != s->win_l) {
 		log_err("%s: the scanner changed the window", s->dev->name);
 		return SANE_STATUS_IO_ERROR;
 	}
@@ -411,7 +447,7 @@ cs_begin_pass(struct cs *s, struct cs_pass *p)
 static unsigned
 cs_planes(const struct cs *s, const uint8_t **ids)
 {
-	static const uint8_t rgb[3] = { 1, 2, 3 }, ir[1] = { 9 };
+	static const uint8_t rgb[3] = { WIN_RED, WIN_GREEN, WIN_BLUE }, ir[1] = { WIN_IR };
 
 	if (s->infrared && !s->preview) {
 		*ids = ir;

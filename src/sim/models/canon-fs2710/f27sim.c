@@ -138,13 +138,13 @@ f27sim_inquiry(struct sim_io *io)
 	memcpy(std + 32, "1.01", 4);
 	if (!(io->cdb[1] & 1)) {
 		if (io->cdb[2] != 0)
-			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		else
 			sim_data_in(io, std, sizeof(std), io->cdb[4]);
 		return;
 	}
 	if (io->cdb[2] != 0xf0) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	memset(f0, 0, sizeof(f0));
@@ -170,7 +170,7 @@ f27sim_mode_sense(struct sim_io *io)
 	uint8_t m[12] = { 11, 0, 0, 0, SCSI_MODE_PAGE_MEASUREMENT, 6, 0, 0 };
 
 	if ((io->cdb[2] & 0x3f) != SCSI_MODE_PAGE_MEASUREMENT) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	sim_put_be(m + 8, 2, F27SIM_MUD);
@@ -192,7 +192,7 @@ f27sim_get_scan_mode(struct f27sim *fs, struct sim_io *io)
 		n = 4 + sizeof(fs->page20);
 		memcpy(r + 4, fs->page20, sizeof(fs->page20));
 	} else {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	r[0] = (uint8_t)(n - 1);
@@ -211,7 +211,7 @@ f27sim_define_scan_mode(struct sim_device *d, struct f27sim *fs, struct sim_io *
 	const uint8_t *p = io->buf;
 
 	if (!(io->cdb[1] & 0x10)) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	if (sim_data_out(io, tl) < 0)
@@ -223,7 +223,7 @@ f27sim_define_scan_mode(struct sim_device *d, struct f27sim *fs, struct sim_io *
 		memcpy(fs->page20, p + 4, sizeof(fs->page20));
 		sim_trace(d, "scan mode page=20 speed=%u", p[15]);
 	} else {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 	}
 }
 
@@ -254,7 +254,7 @@ f27sim_set_window(struct sim_device *d, struct f27sim *fs, struct sim_io *io)
 	if (sim_data_out(io, tl) < 0)
 		return;
 	if (tl < F27SIM_WIN_LEN || !window_ok(w)) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 		return;
 	}
 	memcpy(fs->window, w, F27SIM_WIN_LEN);
@@ -285,17 +285,17 @@ f27sim_scan(struct sim_device *d, struct f27sim *fs, struct sim_io *io)
 	uint8_t *line;
 
 	if (n == 0 || n > 1) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	if (sim_data_out(io, n) < 0)
 		return;
 	if (io->buf[0] != 0 || !window_ok(w)) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 		return;
 	}
 	if (!fs->loaded) {
-		sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
+		sim_check(io, SCSI_SK_NOT_READY, SCSI_ASC_NO_MEDIUM, 0);
 		return;
 	}
 	s->xres = sim_be(w + W_XRES, 2);
@@ -307,7 +307,7 @@ f27sim_scan(struct sim_device *d, struct f27sim *fs, struct sim_io *io)
 	s->mirror = (w[W_FLAGS] >> 2) & 1;
 	line = realloc(s->line, (size_t)s->pixels * 6);
 	if (line == NULL) {
-		sim_check(io, SCSI_SK_HARDWARE_ERROR, 0x44, 0x00);
+		sim_check(io, SCSI_SK_HARDWARE_ERROR, SCSI_ASC_INTERNAL_FAILURE, 0);
 		return;
 	}
 	s->line = line;
@@ -327,7 +327,7 @@ f27sim_data_status(struct f27sim *fs, struct sim_io *io)
 	uint32_t held;
 
 	if (!s->active) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_SEQUENCE_ERROR, 0);
 		return;
 	}
 	rest = s->stream.total - s->stream.pos;
@@ -349,11 +349,11 @@ f27sim_read(struct f27sim *fs, struct sim_io *io)
 	size_t tl = sim_be(io->cdb + 6, 3), n;
 
 	if (io->cdb[2] != 0) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	if (!s->active) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_SEQUENCE_ERROR, 0);
 		return;
 	}
 	n = sim_stream_read(&s->stream, io, tl);
@@ -376,7 +376,7 @@ static void
 f27sim_afae(struct sim_device *d, struct f27sim *fs, struct sim_io *io)
 {
 	if (!fs->loaded) {
-		sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
+		sim_check(io, SCSI_SK_NOT_READY, SCSI_ASC_NO_MEDIUM, 0);
 		return;
 	}
 	fs->focus = (io->cdb[1] & 1) ? F27SIM_BEST_FOCUS : io->cdb[4];
@@ -389,7 +389,7 @@ f27sim_test_unit_ready(struct f27sim *fs, struct sim_io *io)
 {
 	if (fs->loaded)
 		return;
-	sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
+	sim_check(io, SCSI_SK_NOT_READY, SCSI_ASC_NO_MEDIUM, 0);
 	if (fs->ejected) {
 		fs->ejected = 0;
 		fs->loaded = 1;	/* the user puts it back */
@@ -457,7 +457,7 @@ f27sim_command(struct sim_device *d, void *st, struct sim_io *io)
 		f27sim_film_status(fs, io);
 		break;
 	default:
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_OPCODE, 0);
 		break;
 	}
 }

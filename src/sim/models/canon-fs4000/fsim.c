@@ -32,6 +32,25 @@
 
 #define HOLDER_HOME	100
 
+/* MOVE POSITION: CDB byte 1 says what moves, byte 2 how. */
+#define MOVE_CARRIAGE	0
+#define MOVE_HOLDER	1
+#define MOVE_HOME	0
+#define MOVE_OUT	1	/* the holder out: eject */
+#define MOVE_FORWARD	2	/* by the distance given */
+#define MOVE_BACK	3
+#define MOVE_TO		4	/* to the position given */
+
+/* EXECUTE AF/AE modes. */
+#define AF_NONE		0
+#define AF_AUTO		1
+#define AF_SET		2
+
+/* Canon's holder news: key 9, ASC 80h, the ASCQ saying which. */
+#define ASC_HOLDER	0x80
+#define ASCQ_HOLDER_IN	0x1c
+#define ASCQ_HOLDER_OUT	0x1d
+
 /* The 130-byte extended inquiry (page F0) the unit returns. */
 static const uint8_t page_f0[130] = {
 	0x06, 0xf0, 0x02, 0x00, 0x45, 0x0f, 0xa0, 0x0f, 0xa0, 0x11, 0x0f, 0xa0, 0x0f, 0xa0, 0x00, 0x3c,
@@ -69,13 +88,13 @@ fsim_now_ms(const struct fsim *fs)
 static void
 bad_cdb(struct sim_io *io)
 {
-	sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+	sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 }
 
 static void
 bad_param(struct sim_io *io)
 {
-	sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+	sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 }
 
 static void
@@ -231,7 +250,7 @@ fsim_scan(struct sim_device *d, struct fsim *fs, struct sim_io *io, int thumbnai
 		return;
 	}
 	if (fs->holder == FSIM_HOLDER_NONE) {
-		sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
+		sim_check(io, SCSI_SK_NOT_READY, SCSI_ASC_NO_MEDIUM, 0);
 		return;
 	}
 	if (fsim_job_setup(fs, thumbnail ? fs->thumb : fs->window, thumbnail,
@@ -285,7 +304,7 @@ fsim_read(struct sim_device *d, struct fsim *fs, struct sim_io *io)
 		return;
 	}
 	if (!j->active) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_SEQUENCE_ERROR, 0);
 		return;
 	}
 	if (tl % j->bpl != 0) {
@@ -369,21 +388,21 @@ fsim_afae(struct sim_device *d, struct fsim *fs, struct sim_io *io)
 	mode = p[0] & 7;
 	first = sim_be(p + 4, 2);
 	last = sim_be(p + 6, 2);
-	if (mode > 2 || first > last || last > FSIM_X_RANGE ||
-	    (mode == 2 && (p[3] < 75 || p[3] > 200))) {
+	if (mode > AF_SET || first > last || last > FSIM_X_RANGE ||
+	    (mode == AF_SET && (p[3] < 75 || p[3] > 200))) {
 		bad_param(io);
 		return;
 	}
-	if (mode == 0)
+	if (mode == AF_NONE)
 		return;
 	if (fs->holder == FSIM_HOLDER_NONE) {
-		sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
+		sim_check(io, SCSI_SK_NOT_READY, SCSI_ASC_NO_MEDIUM, 0);
 		return;
 	}
 	fs->af_first = (uint16_t)first;
 	fs->af_last = (uint16_t)last;
 	fsim_af_measure(fs, fsim_now_ms(fs));
-	fs->focus = mode == 1 ? fs->best_focus[1] : p[3];
+	fs->focus = mode == AF_AUTO ? fs->best_focus[1] : p[3];
 	sim_trace(d, "afae mode=%u focus=%u area=%u-%u", mode, fs->focus, first, last);
 }
 
@@ -414,8 +433,8 @@ eject(struct sim_device *d, struct fsim *fs)
 {
 	fs->holder = FSIM_HOLDER_NONE;
 	fs->holder_pos = 0;
-	fs->sense_key = 0x9;
-	fs->sense_asc = 0x1d;	/* "film unloaded", on the next command */
+	fs->sense_key = SCSI_SK_VENDOR_SPECIFIC;
+	fs->sense_ascq = ASCQ_HOLDER_OUT;	/* "film unloaded", on the next command */
 	fs->job.active = 0;
 	fsim_film_setup(fs);
 	sim_trace(d, "eject");
@@ -427,16 +446,17 @@ fsim_move(struct sim_device *d, struct fsim *fs, struct sim_io *io)
 	unsigned what = io->cdb[1], how = io->cdb[2];
 	int32_t v = (int32_t)sim_be(io->cdb + 3, 2), to;
 
-	if (what > 1 || how > 4 || (what == 0 && how == 1)) {
+	if (what > MOVE_HOLDER || how > MOVE_TO || (what == MOVE_CARRIAGE && how == MOVE_OUT)) {
 		bad_cdb(io);
 		return;
 	}
-	if (what == 0) {
-		if ((how == 2 || how == 3) && fs->carriage == 0) {
+	if (what == MOVE_CARRIAGE) {
+		if ((how == MOVE_FORWARD || how == MOVE_BACK) && fs->carriage == 0) {
 			bad_cdb(io);	/* no relative moves from home */
 			return;
 		}
-		to = how == 0 ? 0 : how == 2 ? fs->carriage + v : how == 3 ? fs->carriage - v : v;
+		to = how == MOVE_HOME ? 0 : how == MOVE_FORWARD ? fs->carriage + v :
+		    how == MOVE_BACK ? fs->carriage - v : v;
 		if (to < 0 || to > FSIM_CARRIAGE_MAX) {
 			bad_cdb(io);
 			return;
@@ -445,21 +465,21 @@ fsim_move(struct sim_device *d, struct fsim *fs, struct sim_io *io)
 		return;
 	}
 	if (fs->holder == FSIM_HOLDER_NONE) {
-		sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
+		sim_check(io, SCSI_SK_NOT_READY, SCSI_ASC_NO_MEDIUM, 0);
 		return;
 	}
-	if ((how == 0 || how == 1) && fs->carriage != 0) {
+	if ((how == MOVE_HOME || how == MOVE_OUT) && fs->carriage != 0) {
 		/* The holder would strike the carriage: a positioning error. */
-		sim_check(io, SCSI_SK_HARDWARE_ERROR, 0x15, 0x01);
+		sim_check(io, SCSI_SK_HARDWARE_ERROR, SCSI_ASC_POSITIONING_ERROR, SCSI_ASCQ_MECHANICAL_POSITIONING);
 		return;
 	}
-	to = how == 0 ? HOLDER_HOME : how == 1 ? 0 : how == 2 ? fs->holder_pos + v :
-	    how == 3 ? fs->holder_pos - v : v;
+	to = how == MOVE_HOME ? HOLDER_HOME : how == MOVE_OUT ? 0 :
+	    how == MOVE_FORWARD ? fs->holder_pos + v : how == MOVE_BACK ? fs->holder_pos - v : v;
 	if (to > FSIM_HOLDER_MAX) {
 		bad_cdb(io);
 		return;
 	}
-	if (how == 1 || to == 0 || (how == 3 && to < 50)) {
+	if (how == MOVE_OUT || to == 0 || (how == MOVE_BACK && to < 50)) {
 		eject(d, fs);
 		return;
 	}
@@ -531,12 +551,12 @@ cdb_length(uint8_t op)
 static int
 fsim_holder_event(struct fsim *fs, struct sim_io *io)
 {
-	if (fs->sense_asc == 0 || io->cdb[0] == SCSI_OP_INQUIRY)
+	if (fs->sense_ascq == 0 || io->cdb[0] == SCSI_OP_INQUIRY)
 		return 0;
-	sim_check_info(io, fs->sense_key, 0x40, 0);
-	io->sense[12] = 0x80;
-	io->sense[13] = fs->sense_asc;
-	fs->sense_asc = 0;
+	sim_check_info(io, fs->sense_key, SCSI_SENSE_EOM, 0);	/* as the unit sends it */
+	io->sense[12] = ASC_HOLDER;
+	io->sense[13] = fs->sense_ascq;
+	fs->sense_ascq = 0;
 	return 1;
 }
 
@@ -620,7 +640,7 @@ fsim_command(struct sim_device *d, void *st, struct sim_io *io)
 		fsim_led(fs, io);
 		break;
 	default:
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_OPCODE, 0);
 		break;
 	}
 }
@@ -677,8 +697,8 @@ fsim_option(void *st, const char *key, const char *val)
 	if (sim_kv_uint(val, 1000000, &v) < 0)
 		return -1;
 	if (strcmp(key, "inserted") == 0) {
-		fs->sense_key = 0x9;
-		fs->sense_asc = v ? 0x1c : 0;
+		fs->sense_key = SCSI_SK_VENDOR_SPECIFIC;
+		fs->sense_ascq = v ? ASCQ_HOLDER_IN : 0;
 	} else if (strcmp(key, "lamp") == 0) {
 		fs->vis_on = 1;
 		fs->clock_base = (uint64_t)v * 1000;

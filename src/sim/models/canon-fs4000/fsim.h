@@ -87,7 +87,7 @@ struct fsim_job {
 struct fsim {
 	int holder;		/* FSIM_HOLDER_* as inserted */
 	int negative;		/* the film in it */
-	uint8_t sense_asc;	/* pending holder event, 0 none */
+	uint8_t sense_ascq;	/* pending holder event, 0 none */
 	uint8_t sense_key;
 	uint16_t holder_pos, carriage;
 	uint8_t frame_mode;

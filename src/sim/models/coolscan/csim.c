@@ -36,6 +36,14 @@
 #define CSIM_FOCUS_MAX	1000
 #define CSIM_FOCUS_HOME	500
 
+/* Nikon's vendor sense: key 9, 80h/06h, "issue the command again". */
+#define ASC_NIKON	0x80
+#define ASCQ_REISSUE	0x06
+
+/* SEND data types (CDB byte 2). */
+#define SEND_BOUNDARIES	0x88
+#define SEND_LUT	0x03
+
 static const struct csim_model ls30 = {
 	"COOLSCANIII     ", 2700, 300, 2592, 3888, 6, 12, 10, 1, 0,
 };
@@ -53,10 +61,10 @@ static int
 win_index(uint8_t id)
 {
 	switch (id) {
-	case 1: return 0;
-	case 2: return 1;
-	case 3: return 2;
-	case 9: return 3;
+	case CSIM_WIN_RED: return 0;
+	case CSIM_WIN_GREEN: return 1;
+	case CSIM_WIN_BLUE: return 2;
+	case CSIM_WIN_IR: return 3;
 	default: return -1;
 	}
 }
@@ -64,7 +72,7 @@ win_index(uint8_t id)
 static int
 film_present(const struct csim *cs)
 {
-	return cs->holder != 0 && cs->loaded;
+	return cs->holder != CSIM_HOLDER_NONE && cs->loaded;
 }
 
 static void
@@ -79,14 +87,14 @@ csim_inquiry(struct csim *cs, struct sim_io *io)
 	memcpy(std + 32, "1.30", 4);
 	if (!(io->cdb[1] & 1)) {
 		if (io->cdb[2] != 0) {
-			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 			return;
 		}
 		sim_data_in(io, std, sizeof(std), io->cdb[4]);
 		return;
 	}
 	if (io->cdb[2] != NIKON_VPD_CAPABILITIES) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	memset(c1, 0, sizeof(c1));
@@ -101,7 +109,7 @@ csim_inquiry(struct csim *cs, struct sim_io *io)
 	sim_put_be(c1 + 42, 2, m->max_dpi);
 	sim_put_be(c1 + 44, 2, m->min_dpi);
 	sim_put_be(c1 + 58, 4, m->y_boundary);
-	c1[75] = (uint8_t)(cs->holder == 2 ? m->strip_frames : 1);
+	c1[75] = (uint8_t)(cs->holder == CSIM_HOLDER_STRIP ? m->strip_frames : 1);
 	sim_put_be(c1 + 76, 2, 0);		/* focus range */
 	sim_put_be(c1 + 78, 2, CSIM_FOCUS_MAX);
 	c1[82] = (uint8_t)m->reported_bits;
@@ -120,7 +128,7 @@ csim_mode_select(struct csim *cs, struct sim_io *io)
 	at = tl >= 4 ? 4 + (size_t)p[3] : tl;
 	if (at + 8 > tl || (p[at] & 0x3f) != 0x03 || p[at + 1] != 6 ||
 	    sim_be(p + at + 4, 2) != cs->m->max_dpi)
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 }
 
 static int
@@ -143,7 +151,8 @@ window_ok(const struct csim *cs, const uint8_t *d)
 		return 0;
 	if (samples > m->max_samples)
 		return 0;
-	return d[CSIM_W_KIND] == 0x01 || d[CSIM_W_KIND] == 0x20 || d[CSIM_W_KIND] == 0x40;
+	return d[CSIM_W_KIND] == CSIM_KIND_SCAN || d[CSIM_W_KIND] == CSIM_KIND_AE ||
+	    d[CSIM_W_KIND] == CSIM_KIND_AE_WB;
 }
 
 static void
@@ -157,7 +166,7 @@ csim_set_window(struct sim_device *d, struct csim *cs, struct sim_io *io)
 		return;
 	if (tl < 8 + CSIM_DESC_LEN || sim_be(p + 6, 2) < CSIM_DESC_LEN ||
 	    (w = win_index(w8[0])) < 0 || !window_ok(cs, w8)) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 		return;
 	}
 	memcpy(cs->desc[w], w8, CSIM_DESC_LEN);
@@ -177,7 +186,7 @@ csim_get_window(struct csim *cs, struct sim_io *io)
 	int w = win_index(io->cdb[5]);
 
 	if (w < 0 || !cs->set[w]) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	memset(r, 0, sizeof(r));
@@ -195,18 +204,18 @@ csim_scan(struct sim_device *d, struct csim *cs, struct sim_io *io)
 	int w;
 
 	if (n == 0 || n > CSIM_PLANES) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	if (sim_data_out(io, n) < 0)
 		return;
 	if (!film_present(cs)) {
-		sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
+		sim_check(io, SCSI_SK_NOT_READY, SCSI_ASC_NO_MEDIUM, 0);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		if ((w = win_index(io->buf[i])) < 0 || !cs->set[w]) {
-			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
+			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_SEQUENCE_ERROR, 0);
 			return;
 		}
 		cs->plane[i] = (unsigned)w;
@@ -215,12 +224,12 @@ csim_scan(struct sim_device *d, struct csim *cs, struct sim_io *io)
 	cs->scanning = 0;
 	kind = cs->desc[cs->plane[0]][CSIM_W_KIND];
 	if (csim_scan_setup(cs) < 0) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 		return;
 	}
-	if (kind != 0x01) {
+	if (kind != CSIM_KIND_SCAN) {
 		/* An exposure pass: the result goes to the windows, no data. */
-		csim_auto_exposure(cs, kind == 0x40);
+		csim_auto_exposure(cs, kind == CSIM_KIND_AE_WB);
 		sim_trace(d, "autoexposure exposure=%u,%u,%u", cs->exposure[0],
 		    cs->exposure[1], cs->exposure[2]);
 		return;
@@ -237,11 +246,11 @@ csim_read(struct csim *cs, struct sim_io *io)
 	size_t n;
 
 	if (io->cdb[2] != 0) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	if (!cs->scanning) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_SEQUENCE_ERROR, 0);
 		return;
 	}
 	n = sim_stream_read(&cs->stream, io, sim_be(io->cdb + 6, 3));
@@ -292,7 +301,7 @@ csim_vendor(struct sim_device *d, struct csim *cs, struct sim_io *io)
 	case NIKON_OP_SET_PARAM:
 		if (op != NIKON_SET_EJECT && op != NIKON_SET_LOAD && op != NIKON_SET_RESET &&
 		    op != NIKON_SET_FOCUS && op != NIKON_SET_AUTOFOCUS) {
-			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 			return;
 		}
 		/* coolscan3 declares 9 bytes for focus, coolscan2 13: both do. */
@@ -300,7 +309,7 @@ csim_vendor(struct sim_device *d, struct csim *cs, struct sim_io *io)
 			return;
 		if (op == NIKON_SET_FOCUS) {
 			if (tl < 5 || (focus = sim_be(io->buf + 1, 4)) > CSIM_FOCUS_MAX) {
-				sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+				sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 				return;
 			}
 			cs->focus = focus;
@@ -322,33 +331,33 @@ csim_vendor(struct sim_device *d, struct csim *cs, struct sim_io *io)
 	}
 }
 
-/* SEND: 88h frame boundaries, 03h a LUT for one channel. */
+/* SEND: frame boundaries, or a LUT for one channel. */
 static void
 csim_send(struct csim *cs, struct sim_io *io)
 {
 	size_t tl = sim_be(io->cdb + 6, 3), entries = (size_t)1 << cs->m->bits, i, n;
 	int c = win_index(io->cdb[4]);
 
-	if (io->cdb[2] != 0x88 && io->cdb[2] != 0x03) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+	if (io->cdb[2] != SEND_BOUNDARIES && io->cdb[2] != SEND_LUT) {
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	if (sim_data_out(io, tl) < 0)
 		return;
-	if (io->cdb[2] == 0x88) {
+	if (io->cdb[2] == SEND_BOUNDARIES) {
 		/* <len:2> <frames> <frames>, then 16 bytes a frame. */
 		n = tl >= 4 ? io->buf[2] : 0;
 		if (tl < 4 || n == 0 || n > cs->m->strip_frames || tl != 4 + 16 * n)
-			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 		return;
 	}
 	/* 2^bits big-endian 16-bit entries for channel R, G or B. */
 	if (c < 0 || c > 2 || tl != entries * 2) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 		return;
 	}
 	if (cs->lut[c] == NULL && (cs->lut[c] = malloc(entries * 2)) == NULL) {
-		sim_check(io, SCSI_SK_HARDWARE_ERROR, 0x00, 0x00);
+		sim_check(io, SCSI_SK_HARDWARE_ERROR, SCSI_ASC_NONE, 0);
 		return;
 	}
 	for (i = 0; i < entries; i++) {
@@ -372,17 +381,16 @@ csim_unit_attention(struct csim *cs, struct sim_io *io)
 
 	if (op == SCSI_OP_TEST_UNIT_READY && cs->busy_left > 0) {
 		cs->busy_left--;
-		sim_check(io, SCSI_SK_NOT_READY, 0x04, 0x01);
+		sim_check(io, SCSI_SK_NOT_READY, SCSI_ASC_NOT_READY, SCSI_ASCQ_BECOMING_READY);
 		return 1;
 	}
 	if (op == SCSI_OP_TEST_UNIT_READY && !film_present(cs)) {
-		sim_check(io, SCSI_SK_NOT_READY, 0x3a, 0x00);
+		sim_check(io, SCSI_SK_NOT_READY, SCSI_ASC_NO_MEDIUM, 0);
 		return 1;
 	}
 	if (op == SCSI_OP_SCAN && cs->reissue && film_present(cs)) {
 		cs->reissue = 0;
-		/* Nikon's vendor sense: key 9, 80/06, "issue the command again". */
-		sim_check(io, 0x9, 0x80, 0x06);
+		sim_check(io, SCSI_SK_VENDOR_SPECIFIC, ASC_NIKON, ASCQ_REISSUE);
 		return 1;
 	}
 	return 0;
@@ -428,7 +436,7 @@ csim_command(struct sim_device *d, void *st, struct sim_io *io)
 		csim_vendor(d, cs, io);
 		break;
 	default:
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_OPCODE, 0);
 		break;
 	}
 }
@@ -441,7 +449,7 @@ csim_create(const struct csim_model *m)
 	if (cs == NULL)
 		return NULL;
 	cs->m = m;
-	cs->holder = 1;
+	cs->holder = CSIM_HOLDER_SLIDE;
 	cs->loaded = 1;
 	cs->focus = CSIM_FOCUS_HOME;
 	/* Somewhere the focus motor has to find, different per model. */
@@ -459,14 +467,14 @@ csim_option(void *st, const char *key, const char *val)
 
 	if (strcmp(key, "holder") == 0) {
 		if (strcmp(val, "none") == 0)
-			cs->holder = 0;
+			cs->holder = CSIM_HOLDER_NONE;
 		else if (strcmp(val, "slide") == 0)
-			cs->holder = 1;
+			cs->holder = CSIM_HOLDER_SLIDE;
 		else if (strcmp(val, "strip") == 0)
-			cs->holder = 2;
+			cs->holder = CSIM_HOLDER_STRIP;
 		else
 			return -1;
-		cs->film.frames = cs->holder == 2 ? cs->m->strip_frames : 1;
+		cs->film.frames = cs->holder == CSIM_HOLDER_STRIP ? cs->m->strip_frames : 1;
 		return 0;
 	}
 	if (strcmp(key, "film") == 0) {

@@ -12,7 +12,18 @@
 #include "../../sim_int.h"
 
 #define CSIM_DESC_LEN	50
-#define CSIM_PLANES	4		/* R, G, B, IR: window ids 1, 2, 3, 9 */
+#define CSIM_PLANES	4		/* R, G, B, IR: one window each */
+
+/* Film holders. */
+#define CSIM_HOLDER_NONE	0
+#define CSIM_HOLDER_SLIDE	1	/* a slide mount: one frame */
+#define CSIM_HOLDER_STRIP	2
+
+/* Window ids. */
+#define CSIM_WIN_RED	1
+#define CSIM_WIN_GREEN	2
+#define CSIM_WIN_BLUE	3
+#define CSIM_WIN_IR	9
 
 /* Window descriptor offsets (from the window id byte). */
 #define CSIM_W_XRES	2
@@ -25,10 +36,15 @@
 #define CSIM_W_BPP	26
 #define CSIM_W_SAMPLES	40	/* (samples - 1) << 4 */
 #define CSIM_W_FLAGS	41	/* bit 0: positive film */
-#define CSIM_W_KIND	42	/* 01 normal, 20 AE, 40 AE + white balance */
+#define CSIM_W_KIND	42	/* CSIM_KIND_* */
 #define CSIM_W_MODE	43
 #define CSIM_W_INTERLEAVE	44
 #define CSIM_W_EXPOSURE	46	/* 10 ns units, 0 = the scanner's own */
+
+/* What SCAN does with a window. */
+#define CSIM_KIND_SCAN	0x01	/* an image */
+#define CSIM_KIND_AE	0x20	/* auto-exposure */
+#define CSIM_KIND_AE_WB	0x40	/* auto-exposure and white balance */
 
 struct csim_model {
 	const char *product;	/* 16 characters, space padded */
@@ -44,7 +60,7 @@ struct csim_model {
 struct csim {
 	const struct csim_model *m;
 	struct sim_film film;
-	int holder;		/* 0 none, 1 slide mount, 2 strip */
+	int holder;		/* CSIM_HOLDER_* */
 	int loaded;		/* the holder is in (not ejected) */
 	uint8_t desc[CSIM_PLANES][CSIM_DESC_LEN];
 	int set[CSIM_PLANES];

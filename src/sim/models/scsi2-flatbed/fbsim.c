@@ -187,7 +187,7 @@ fbsim_inquiry(struct fbsim *fb, struct sim_io *io)
 	(void)fb;
 	if (!(io->cdb[1] & 1)) {
 		if (io->cdb[2] != 0) {
-			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 			return;
 		}
 		sim_data_in(io, std, sizeof(std), alloc);
@@ -216,7 +216,7 @@ fbsim_inquiry(struct fbsim *fb, struct sim_io *io)
 		sim_data_in(io, caps, sizeof(caps), alloc);
 		break;
 	default:
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		break;
 	}
 }
@@ -229,27 +229,27 @@ fbsim_mode_select(struct fbsim *fb, struct sim_io *io)
 	uint16_t mud = fb->mud;
 
 	if (io->cdb[1] & 0x01) {		/* SP: no saved pages */
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	if (pll == 0)
 		return;
 	if (io->dir != SIM_DIR_OUT || io->buflen < pll || pll < 4 ||
 	    (p[3] % 8) != 0 || 4 + (size_t)p[3] > pll) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x1a, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_PARAM_LIST_LENGTH, 0);
 		return;
 	}
 	io->xfer = pll;
 	for (pos = 4 + (size_t)p[3]; pos < pll; pos += 2 + plen) {
 		plen = pll - pos >= 2 ? p[pos + 1] : 0;
 		if (pll - pos < 2 || pll - pos - 2 < plen) {
-			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x1a, 0x00);
+			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_PARAM_LIST_LENGTH, 0);
 			return;
 		}
 		if ((p[pos] & 0x3f) != SCSI_MODE_PAGE_MEASUREMENT || plen != 6 ||
 		    p[pos + 2] != 0 || sim_be(p + pos + 4, 2) == 0 ||
 		    sim_be(p + pos + 4, 2) > 1200) {
-			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 			return;
 		}
 		mud = (uint16_t)sim_be(p + pos + 4, 2);
@@ -265,7 +265,7 @@ fbsim_mode_sense(struct fbsim *fb, struct sim_io *io)
 	uint16_t mud = pc == 1 ? 0xffff : pc == 2 ? 1200 : fb->mud;
 
 	if ((page != SCSI_MODE_PAGE_MEASUREMENT && page != 0x3f) || pc == 3) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	sim_put_be(r + 8, 2, mud);
@@ -306,20 +306,20 @@ fbsim_set_window(struct sim_device *d, struct fbsim *fb, struct sim_io *io)
 	const char *why;
 
 	if (io->dir != SIM_DIR_OUT || tl < 8 || io->buflen < tl) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x1a, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_PARAM_LIST_LENGTH, 0);
 		return;
 	}
 	dlen = sim_be(p + 6, 2);
 	if (dlen < FBSIM_DESC_LEN) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 		return;
 	}
 	if (tl < 8 + dlen) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x1a, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_PARAM_LIST_LENGTH, 0);
 		return;
 	}
 	if (tl >= 8 + 2 * dlen) {		/* one window only */
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x01);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_SEQUENCE_ERROR, SCSI_ASCQ_TOO_MANY_WINDOWS);
 		return;
 	}
 	io->xfer = tl;
@@ -330,7 +330,7 @@ fbsim_set_window(struct sim_device *d, struct fbsim *fb, struct sim_io *io)
 		why = fbsim_window_check(&w);
 	if (why != NULL) {
 		sim_trace(d, "reject window: %s", why);
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 		return;
 	}
 	fb->win = w;
@@ -345,7 +345,7 @@ fbsim_get_window(struct fbsim *fb, struct sim_io *io)
 	const struct fbsim_window *w = &fb->win;
 
 	if (io->cdb[5] != 0) {			/* only window 0 exists */
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	memset(r, 0, sizeof(r));
@@ -381,12 +381,12 @@ fbsim_scan(struct sim_device *d, struct fbsim *fb, struct sim_io *io)
 	/* The window list may arrive as data-out, or data-in (a known SANE quirk). */
 	if (io->dir == SIM_DIR_OUT) {
 		if (io->buflen < tl) {
-			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x1a, 0x00);
+			sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_PARAM_LIST_LENGTH, 0);
 			return;
 		}
 		for (i = 0; i < tl; i++) {
 			if (io->buf[i] != 0) {
-				sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x26, 0x00);
+				sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_PARAM, 0);
 				return;
 			}
 		}
@@ -398,13 +398,13 @@ fbsim_scan(struct sim_device *d, struct fbsim *fb, struct sim_io *io)
 	}
 	/* The window was validated against the unit in force when it was set. */
 	if (fbsim_window_check(&fb->win) != NULL) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_SEQUENCE_ERROR, 0);
 		return;
 	}
 	fbsim_geometry(&fb->win, &fb->geo);
 	free(fb->line);
 	if ((fb->line = malloc(fb->geo.bpl)) == NULL) {
-		sim_check(io, SCSI_SK_HARDWARE_ERROR, 0x00, 0x00);
+		sim_check(io, SCSI_SK_HARDWARE_ERROR, SCSI_ASC_NONE, 0);
 		return;
 	}
 	sim_stream_start(&fb->stream, fb->geo.bpl, fb->sheet && fb->sheet < fb->geo.lines ?
@@ -421,15 +421,15 @@ fbsim_read(struct fbsim *fb, struct sim_io *io)
 	size_t n;
 
 	if (io->cdb[2] != 0x00 || sim_be(io->cdb + 4, 2) != 0) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	if (fb->sheet_ended) {
-		sim_check_info(io, SCSI_SK_NO_SENSE, 0x60, sim_be(io->cdb + 6, 3));
+		sim_check_info(io, SCSI_SK_NO_SENSE, SCSI_SENSE_EOM | SCSI_SENSE_ILI, sim_be(io->cdb + 6, 3));
 		return;
 	}
 	if (!fb->scanning) {
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_SEQUENCE_ERROR, 0);
 		return;
 	}
 	n = sim_stream_read(&fb->stream, io, sim_be(io->cdb + 6, 3));
@@ -465,7 +465,7 @@ fbsim_object_position(struct fbsim *fb, struct sim_io *io)
 	case 2:
 		break;
 	default:
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		break;
 	}
 }
@@ -493,7 +493,7 @@ fbsim_command(struct sim_device *d, void *st, struct sim_io *io)
 	size_t need = cdb_length(op);
 
 	if (io->cdb[need - 1] & 0x03) {		/* link and flag: unsupported */
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x24, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
 		return;
 	}
 	switch (op) {
@@ -530,7 +530,7 @@ fbsim_command(struct sim_device *d, void *st, struct sim_io *io)
 		fbsim_object_position(fb, io);
 		break;
 	default:
-		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x20, 0x00);
+		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_OPCODE, 0);
 		break;
 	}
 }
