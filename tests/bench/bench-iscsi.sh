@@ -14,10 +14,7 @@
 # with two READs in flight, and chain/that is printed beside the goal.
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/../integration/tgt-harness.sh"
-lease ADDR addr
-lease PADDR addr
-PORTAL=$PADDR:3261
-lease TGT tgt
+tgt_addresses
 IQN=iqn.2026-11.org.scsaned.bench:flatbed
 RUNS=7
 # A whole page, 600 dpi, 8-bit colour: about 107 MB.

@@ -4,14 +4,10 @@
 # bytes as the same scanner on a local sg node.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-lease ADDR addr
-lease PADDR addr
-PORTAL=$PADDR:3261
-lease TGT tgt
+tgt_addresses
 IQN=iqn.2026-11.org.scsaned.test:ls2000
 
-lease MINOR minor
-tgt_and_sg_server "$TGT" "$PORTAL" "$IQN" "$MINOR" "coolscan-ls2000?holder=strip"
+tgt_and_sg_server "$TGT" "$PORTAL" "$IQN" "coolscan-ls2000?holder=strip"
 check "tgtd exports the simulated LS-2000, scsaned serves it remote and local" test $? -eq 0
 scan -L > "$TMP/list" 2>&1
 check "the remote scanner is a Nikon LS-2000 over iSCSI" \

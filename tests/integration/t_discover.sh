@@ -6,10 +6,7 @@
 # the config names keeps that name and is not served twice.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-lease ADDR addr
-lease PADDR addr
-PORTAL=$PADDR:3261
-lease TGT tgt
+tgt_addresses
 IQN=iqn.2026-11.org.scsaned.test:film-bench
 
 # A sysfs as Linux lays it out: sgN/device -> the SCSI device H:C:T:L.

@@ -5,14 +5,10 @@
 # FS2710's 6-byte vendor CDB (D6) crosses tgt and libiscsi intact.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-lease ADDR addr
-lease PADDR addr
-PORTAL=$PADDR:3261
-lease TGT tgt
+tgt_addresses
 IQN=iqn.2026-11.org.scsaned.test:fs2710
 
-lease MINOR minor
-tgt_and_sg_server "$TGT" "$PORTAL" "$IQN" "$MINOR" canon-fs2710
+tgt_and_sg_server "$TGT" "$PORTAL" "$IQN" canon-fs2710
 check "tgtd exports the simulated FS2710, scsaned serves it remote and local" test $? -eq 0
 scan -L > "$TMP/list" 2>&1
 check "the remote scanner is a Canon CanoScan 2710 over iSCSI" \

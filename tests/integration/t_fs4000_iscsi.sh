@@ -5,14 +5,10 @@
 # Canon's 6-byte vendor CDBs (D5, D6) cross tgt and libiscsi intact.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-lease ADDR addr
-lease PADDR addr
-PORTAL=$PADDR:3261
-lease TGT tgt
+tgt_addresses
 IQN=iqn.2026-11.org.scsaned.test:fs4000
 
-lease MINOR minor
-tgt_and_sg_server "$TGT" "$PORTAL" "$IQN" "$MINOR" "canon-fs4000us?holder=strip&lamp=300"
+tgt_and_sg_server "$TGT" "$PORTAL" "$IQN" "canon-fs4000us?holder=strip&lamp=300"
 check "tgtd exports the simulated FS4000US, scsaned serves it remote and local" test $? -eq 0
 scan -L > "$TMP/list" 2>&1
 check "the remote scanner is a Canon FS4000US over iSCSI" \

@@ -5,10 +5,7 @@
 # denied" (SANE_STATUS_ACCESS_DENIED), and never shows the password.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-lease ADDR addr
-lease PADDR addr
-PORTAL=$PADDR:3261
-lease TGT tgt
+tgt_addresses
 IQN=iqn.2026-11.org.scsaned.test:chap
 
 tgt_start "$TGT" "$PORTAL" "$TMP/sg-chap" "scsi2-flatbed?trace=$TMP/trace" "$IQN" &&

@@ -7,16 +7,12 @@
 # READ, and the next scan is exact.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-lease ADDR addr
-lease PADDR addr
-PORTAL=$PADDR:3261
-lease TGT tgt
+tgt_addresses
 IQN=iqn.2026-11.org.scsaned.test:readahead
 SHEET=100
 
 # --- A sheet of 100 lines under a window of 354 (30 mm at 300 dpi). ---
-lease MINOR minor
-tgt_and_sg_server "$TGT" "$PORTAL" "$IQN" "$MINOR" "scsi2-flatbed?sheet=$SHEET"
+tgt_and_sg_server "$TGT" "$PORTAL" "$IQN" "scsi2-flatbed?sheet=$SHEET"
 check "tgtd exports a flatbed with a short sheet; scsaned serves it" test $? -eq 0
 scan_remote_and_local "--mode Color --resolution 300" -x 215 -y 30
 win=$(last_window "$TMP/trace.remote")

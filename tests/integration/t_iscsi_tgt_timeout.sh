@@ -5,10 +5,7 @@
 # I/O error for that scan, a fresh login for the next), never for an image.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-lease ADDR addr
-lease PADDR addr
-PORTAL=$PADDR:3261
-lease TGT tgt
+tgt_addresses
 IQN=iqn.2026-11.org.scsaned.test:slowpoke
 slow_ok "tgt's 30 s passthrough timeout" || finish
 

@@ -13,16 +13,25 @@
 #       (default 127.0.0.1; never ALL)
 #   tgt_daemon CTLPORT PORTAL NODE SPEC
 #       only the tgtd (no target), for tests that create targets themselves
-#   tgt_and_sg_server CTLPORT PORTAL IQN MINOR SPEC
+#   tgt_and_sg_server CTLPORT PORTAL IQN SPEC
 #       one scanner of model SPEC twice, for comparing the transports:
 #       exported by tgt_start (its trace in $TMP/trace.remote) and on a
-#       local sg node of minor MINOR under libsgsim.so; then scsaned (lib.sh's
+#       local sg node (a leased minor) under libsgsim.so; then scsaned (lib.sh's
 #       start_server) serves them as "remote" (iscsi://) and "local" (sg:)
 #   scan_remote_and_local OPTS [ARGS...]
 #       the same scan from both, checked alike (see below)
 #   tgt_chap USER PASSWORD      require CHAP on tid 1
 #   tgt_stop                    kill that tgtd (SIGKILL to its pid: tgtd
 #                               ignores SIGTERM while it has targets)
+
+# tgt_addresses: lease the test's server address ADDR, a PORTAL
+# (ADDRESS:3261) for its tgtd, and that tgtd's control port TGT.
+tgt_addresses() {
+	lease ADDR addr
+	lease PADDR addr
+	PORTAL=$PADDR:3261
+	lease TGT tgt
+}
 
 tgt_ctl() {
 	tgtadm -C "$TGT_CTL" "$@"
@@ -72,18 +81,19 @@ tgt_stop() {
 }
 
 tgt_and_sg_server() {
-	local sep='?'
+	local sep='?' minor
 
-	[[ "$5" == *\?* ]] && sep='&'
-	tgt_start "$1" "$2" "$TMP/sg-remote" "$5${sep}trace=$TMP/trace.remote" "$3" || return 1
-	mknod "$TMP/sg-local" c 21 "$4" || return 1
+	[[ "$4" == *\?* ]] && sep='&'
+	tgt_start "$1" "$2" "$TMP/sg-remote" "$4${sep}trace=$TMP/trace.remote" "$3" || return 1
+	lease minor minor
+	mknod "$TMP/sg-local" c 21 "$minor" || return 1
 	cat > "$TMP/scsaned.conf" <<CONF
 device remote iscsi://$2/$3/1
 device local sg:$TMP/sg-local
 hosts_file none
 users_file none
 CONF
-	SGSIM_DEVICES="$TMP/sg-local=$5" SGSIM_LOCKDIR=$TMP \
+	SGSIM_DEVICES="$TMP/sg-local=$4" SGSIM_LOCKDIR=$TMP \
 	    LD_PRELOAD=$BUILD/libsgsim.so start_server "$TMP/scsaned.conf"
 }
 
