@@ -419,26 +419,19 @@ read_stream(int fd, uint8_t *tail, size_t *taillen)
 	return total;
 }
 
+/* Scan on handle H: the whole image, then the marker and EOF alone. */
 static void
-test_scan_stream_end(void **state)
+scan_whole(struct cli *c, SANE_Word h)
 {
-	struct wire_request q;
-	struct wire_reply r, p;
+	struct wire_request q = { .proc = WIRE_GET_PARAMETERS, .handle = h };
+	struct wire_reply p;
 	uint8_t tail[16];
 	size_t taillen, got;
-	struct cli c;
-	SANE_Word h;
 	int dfd;
 
-	(void)state;
-	cli_init(&c);
-	h = cli_open_dev(&c, "fb", SANE_STATUS_GOOD);
-	dfd = cli_start(&c, h);
-	memset(&q, 0, sizeof(q));
-	q.handle = h;
+	dfd = cli_start(c, h);
 	/* GET_PARAMETERS while the data flows, as scanimage does. */
-	q.proc = WIRE_GET_PARAMETERS;
-	call(&c, &q, &p);
+	call(c, &q, &p);
 	assert_int_equal(p.status, 0);
 	got = read_stream(dfd, tail, &taillen);
 	assert_int_equal(got, (size_t)p.params.bytes_per_line * (size_t)p.params.lines);
@@ -446,7 +439,22 @@ test_scan_stream_end(void **state)
 	assert_int_equal(tail[0], SANE_STATUS_EOF);
 	close(dfd);
 	wire_reply_free(&p);
+}
 
+static void
+test_scan_stream_end(void **state)
+{
+	struct wire_request q;
+	struct wire_reply r;
+	struct cli c;
+	SANE_Word h;
+
+	(void)state;
+	cli_init(&c);
+	h = cli_open_dev(&c, "fb", SANE_STATUS_GOOD);
+	scan_whole(&c, h);
+	memset(&q, 0, sizeof(q));
+	q.handle = h;
 	q.proc = WIRE_CANCEL;
 	call(&c, &q, &r);
 	assert_int_equal(r.dummy, 0);
@@ -504,6 +512,36 @@ test_close_during_scan(void **state)
 	cli_close(&c);
 	cli_init(&c);
 	cli_open_dev(&c, "fb", SANE_STATUS_GOOD);
+	cli_close(&c);
+}
+
+/*
+ * CANCEL while the pump still streams (the client has read one record and
+ * stops reading): the reply comes, the pump's own cancel leaves the device
+ * idle, and the next START on the same handle gives the whole image.
+ */
+static void
+test_cancel_while_streaming(void **state)
+{
+	struct wire_request q;
+	struct wire_reply r;
+	uint8_t hdr[4];
+	struct cli c;
+	SANE_Word h;
+	int dfd;
+
+	(void)state;
+	cli_init(&c);
+	h = cli_open_dev(&c, "fb", SANE_STATUS_GOOD);
+	dfd = cli_start(&c, h);
+	assert_int_equal(recv(dfd, hdr, 4, MSG_WAITALL), 4);	/* data flows */
+	memset(&q, 0, sizeof(q));
+	q.handle = h;
+	q.proc = WIRE_CANCEL;
+	call(&c, &q, &r);
+	wire_reply_free(&r);
+	close(dfd);
+	scan_whole(&c, h);
 	cli_close(&c);
 }
 
@@ -584,6 +622,7 @@ main(void)
 		cmocka_unit_test(test_control_option_sizes),
 		cmocka_unit_test(test_scan_stream_end),
 		cmocka_unit_test(test_close_during_scan),
+		cmocka_unit_test(test_cancel_while_streaming),
 		cmocka_unit_test(test_pipelined),
 		cmocka_unit_test(test_open_null_name),
 		cmocka_unit_test(test_error_stream_end),
