@@ -220,7 +220,7 @@ fs_position(struct fs *s, unsigned frame)
 	const uint16_t *af = s->holder == HOLDER_STRIP ? strip_af : slide_af;
 	uint16_t first = s->holder == HOLDER_STRIP ? 263 : 500;
 	uint16_t last = s->holder == HOLDER_STRIP ? 3738 : 3500;
-	uint8_t r[28];
+	uint8_t r[FS_STATUS_LEN];
 	SANE_Status st;
 
 	if ((st = fs_move(s, FS_MOVE_CARRIAGE, FS_MOVE_HOME, 0)) != SANE_STATUS_GOOD)
@@ -231,8 +231,8 @@ fs_position(struct fs *s, unsigned frame)
 		    (st = fs_afae(s, FS_AF_AUTO, 0, first, last)) != SANE_STATUS_GOOD ||
 		    (st = fs_film_status(s, r)) != SANE_STATUS_GOOD)
 			return st;
-		s->found_focus = r[7];
-		log_info("%s: frame %u: autofocus at %u", s->dev->name, frame, r[7]);
+		s->found_focus = r[FS_STATUS_FOCUS];
+		log_info("%s: frame %u: autofocus at %u", s->dev->name, frame, s->found_focus);
 	} else {
 		s->found_focus = (uint8_t)(s->preview ? 128 : s->focus);
 		if ((st = fs_afae(s, FS_AF_SET, s->found_focus, 0, 0)) != SANE_STATUS_GOOD)
@@ -309,7 +309,7 @@ fs_start_frame(struct fs *s, unsigned frame)
 	unsigned res = fs_effective_res(s), spp = s->infrared && !s->preview ? 1 : 3;
 	int depth = fs_effective_depth(s), negative = strcmp(s->film, "Negative") == 0;
 	uint32_t x, y, w, l, raw_l;
-	uint8_t r[28];
+	uint8_t r[FS_STATUS_LEN];
 	struct fs_front f;
 	SANE_Status st;
 
@@ -340,7 +340,8 @@ fs_start_frame(struct fs *s, unsigned frame)
 		return st;
 	if (negative && spp == 3 && (st = fs_film_base(s, y, l)) != SANE_STATUS_GOOD)
 		return st;
-	if ((st = fs_scan_mode(s, depth == 16 ? FS_FORMAT_WORDS : FS_FORMAT_BYTES, &f)) != SANE_STATUS_GOOD ||
+	if ((st = fs_scan_mode(s, depth == 16 ? FS_FORMAT_WORDS : FS_FORMAT_BYTES, &f)) !=
+	    SANE_STATUS_GOOD ||
 	    (st = fs_set_frame(s, FS_FRAME_NORMAL)) != SANE_STATUS_GOOD ||
 	    (st = fs_window(s, res, x, y, w, raw_l, spp == 3, depth == 16 ? 16 : 8)) !=
 	    SANE_STATUS_GOOD || (st = fs_scan(s, &s->pass)) != SANE_STATUS_GOOD)

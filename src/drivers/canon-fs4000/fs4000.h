@@ -41,7 +41,11 @@
 #define FS_FORMAT_WORDS		0x02	/* 14 bits x 4 in 16 */
 #define FS_FORMAT_BYTES		0x03
 
-/* GET FILM STATUS byte 0. */
+/* GET FILM STATUS: its length, the bytes we read, and byte 0's holders. */
+#define FS_STATUS_LEN		28
+#define FS_STATUS_HOLDER	0
+#define FS_STATUS_FRAMES	1
+#define FS_STATUS_FOCUS		7	/* where AF left the lens */
 #define HOLDER_NONE	0
 #define HOLDER_STRIP	1
 #define HOLDER_SLIDE	2
@@ -164,7 +168,7 @@ SANE_Status fs_reserve(struct fs *s, int on);
 SANE_Status fs_led(struct fs *s, int on);
 SANE_Status fs_move(struct fs *s, uint8_t what, uint8_t how, uint16_t pos);
 SANE_Status fs_eject(struct fs *s);
-/* GET FILM STATUS into R (28 bytes); sets the holder and its frames. */
+/* GET FILM STATUS into R (FS_STATUS_LEN bytes); sets the holder and its frames. */
 SANE_Status fs_film_status(struct fs *s, uint8_t *r);
 SANE_Status fs_set_frame(struct fs *s, uint8_t mode);
 SANE_Status fs_set_lamp(struct fs *s, int visible, int ir);

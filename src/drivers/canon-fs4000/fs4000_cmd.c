@@ -18,7 +18,16 @@
 #define LAMP_WAIT_MS	120000
 #define LAMP_POLL_MS	500
 #define MODE_LEN	38
-#define WIN_LEN		72
+#define WIN_LEN		72	/* SET/GET WINDOW block: 8-byte header, descriptor */
+
+/* Offsets in the window block. */
+#define W_DESC_LEN	7	/* the descriptor length the header gives */
+#define W_DESC		8	/* the descriptor, from its window id */
+#define W_GEOMETRY	10	/* resolutions to length: 20 bytes */
+#define W_COMP		33
+#define W_BPP		34
+#define W_CANON		54	/* must be 02h, 12h, 22h or 32h */
+#define CANON_PLAIN	0x02
 
 /* Canon's holder news: key 9, ASC 80h, a holder put in (1Ch) or taken out (1Dh). */
 #define ASC_HOLDER	0x80
@@ -84,15 +93,15 @@ fs_move(struct fs *s, uint8_t what, uint8_t how, uint16_t pos)
 SANE_Status
 fs_film_status(struct fs *s, uint8_t *r)
 {
-	uint8_t cdb[10] = { CANON_OP_GET_FILM_STATUS, 0, 0, 0, 0, 0, 0, 0, 28 };
+	uint8_t cdb[10] = { CANON_OP_GET_FILM_STATUS, 0, 0, 0, 0, 0, 0, 0, FS_STATUS_LEN };
 	SANE_Status st;
 
-	memset(r, 0, 28);
-	if ((st = fs_cmd(s, "GET FILM STATUS", cdb, 10, SCSI_DIR_IN, r, 28, TIMEOUT_MS,
+	memset(r, 0, FS_STATUS_LEN);
+	if ((st = fs_cmd(s, "GET FILM STATUS", cdb, 10, SCSI_DIR_IN, r, FS_STATUS_LEN, TIMEOUT_MS,
 	    NULL)) != SANE_STATUS_GOOD)
 		return st;
-	s->holder = r[0];
-	s->frames = r[1];
+	s->holder = r[FS_STATUS_HOLDER];
+	s->frames = r[FS_STATUS_FRAMES];
 	return SANE_STATUS_GOOD;
 }
 
@@ -190,17 +199,18 @@ fs_window(struct fs *s, unsigned res, uint32_t x, uint32_t y, uint32_t w, uint32
 
 	memset(b, 0, sizeof(b));
 	memset(r, 0, sizeof(r));	/* a short answer then fails the comparison */
-	b[7] = 64;
-	drv_window_geometry(b + 8, res, res, x, y, w, l);
-	b[33] = rgb ? SCSI_COMP_RGB : SCSI_COMP_GRAY;
-	b[34] = (uint8_t)bits;
-	b[54] = 0x02;	/* required; bytes 48/49 must stay zero */
+	b[W_DESC_LEN] = WIN_LEN - W_DESC;
+	drv_window_geometry(b + W_DESC, res, res, x, y, w, l);
+	b[W_COMP] = rgb ? SCSI_COMP_RGB : SCSI_COMP_GRAY;
+	b[W_BPP] = (uint8_t)bits;
+	b[W_CANON] = CANON_PLAIN;	/* required; bytes 48/49 must stay zero */
 	if ((st = fs_cmd(s, "SET WINDOW", set, 10, SCSI_DIR_OUT, b, sizeof(b), TIMEOUT_MS,
 	    NULL)) != SANE_STATUS_GOOD ||
 	    (st = fs_cmd(s, "GET WINDOW", get, 10, SCSI_DIR_IN, r, sizeof(r), TIMEOUT_MS,
 	    NULL)) != SANE_STATUS_GOOD)
 		return st;
-	if (memcmp(r + 10, b + 10, 20) != 0 || r[33] != b[33] || r[34] != b[34]) {
+	if (memcmp(r + W_GEOMETRY, b + W_GEOMETRY, 20) != 0 || r[W_COMP] != b[W_COMP] ||
+	    r[W_BPP] != b[W_BPP]) {
 		log_err("%s: the scanner changed the window", s->dev->name);
 		return SANE_STATUS_IO_ERROR;
 	}

@@ -446,7 +446,8 @@ fsim_move(struct sim_device *d, struct fsim *fs, struct sim_io *io)
 	unsigned what = io->cdb[1], how = io->cdb[2];
 	int32_t v = (int32_t)sim_be(io->cdb + 3, 2), to;
 
-	if (what > MOVE_HOLDER || how > MOVE_TO || (what == MOVE_CARRIAGE && how == MOVE_OUT)) {
+	if (what > MOVE_HOLDER || how > MOVE_TO ||
+	    (what == MOVE_CARRIAGE && how == MOVE_OUT)) {
 		bad_cdb(io);
 		return;
 	}
@@ -470,7 +471,8 @@ fsim_move(struct sim_device *d, struct fsim *fs, struct sim_io *io)
 	}
 	if ((how == MOVE_HOME || how == MOVE_OUT) && fs->carriage != 0) {
 		/* The holder would strike the carriage: a positioning error. */
-		sim_check(io, SCSI_SK_HARDWARE_ERROR, SCSI_ASC_POSITIONING_ERROR, SCSI_ASCQ_MECHANICAL_POSITIONING);
+		sim_check(io, SCSI_SK_HARDWARE_ERROR, SCSI_ASC_POSITIONING_ERROR,
+		    SCSI_ASCQ_MECHANICAL_POSITIONING);
 		return;
 	}
 	to = how == MOVE_HOME ? HOLDER_HOME : how == MOVE_OUT ? 0 :
