@@ -170,15 +170,26 @@ pnm_data() {
 	[ -n "$n" ] && [ "$n" -gt 0 ] && tail -c "$n" "$1"
 }
 
-# check_exact DESCRIPTION TRACE IMAGE: IMAGE is byte for byte what the
-# simulator's chart gives for the last window in TRACE.
+# same_image WANT GOT: two PNMs of the same size and the same pixel bytes.
+same_image() {
+	[ -s "$2" ] && [ "$(pnm_size "$1")" = "$(pnm_size "$2")" ] &&
+	    cmp -s <(pnm_data "$1") <(pnm_data "$2")
+}
+
+# rendered MODEL GOT WINDOW [EXTRAS...]: GOT is byte for byte what the
+# model gives for that window (`scsaned-sim render`, independent of every
+# driver and backend).
+rendered() {
+	local model=$1 got=$2
+	shift 2
+	[ $# -gt 0 ] && "$BUILD/scsaned-sim" render "$model" "$@" -o "$TMP/want.pnm" &&
+	    same_image "$TMP/want.pnm" "$got"
+}
+
+# check_exact DESCRIPTION TRACE IMAGE [MODEL]: IMAGE is what MODEL (the
+# flatbed unless named) gives for the last window in TRACE.
 check_exact() {
-	if ! "$BUILD/scsaned-sim" render scsi2-flatbed $(last_window "$2") -o "$TMP/want.pnm"; then
-		fail "$1 (no window to render in $2)"
-		return
-	fi
-	check "$1" eval '[ "$(pnm_size "$TMP/want.pnm")" = "$(pnm_size "'"$3"'")" ] &&
-	    cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "'"$3"'")'
+	check "$1" rendered "${4:-scsi2-flatbed}" "$3" $(last_window "$2")
 }
 
 # bigger_than FILE N: FILE holds more than N bytes (a scan is streaming).

@@ -27,9 +27,7 @@ start_server "$TMP/scsaned.conf"
 expect() {
 	local win
 	win=$(grep "^window id=${5:-1} .* kind=1 " "$2" | tail -1 | sed 's/^window //')
-	"$BUILD/scsaned-sim" render "coolscan-$1" $win full=1 ${4:-} -o "$TMP/want.pnm" &&
-	    [ "$(pnm_size "$TMP/want.pnm")" = "$(pnm_size "$3")" ] &&
-	    cmp -s <(pnm_data "$TMP/want.pnm") <(pnm_data "$3")
+	[ -n "$win" ] && rendered "coolscan-$1" "$3" $win full=1 ${4:-}
 }
 
 # samples PNM: its pixel bytes, one decimal number a line.
@@ -99,10 +97,8 @@ grep -q "out of documents" "$TMP/batch.err" || { cat "$TMP/batch.err"; tail -20 
 check "all frames: six images" eval '[ -s "$TMP/frame6.pnm" ] && [ ! -e "$TMP/frame7.pnm" ]'
 for f in 1 2 3 4 5 6; do
 	grep "^window id=1 .* kind=1 " "$TMP/trace.ls2000" | sed -n "${f}p" > "$TMP/win.$f"
-	"$BUILD/scsaned-sim" render coolscan-ls2000 $(sed 's/^window //' "$TMP/win.$f") \
-	    -o "$TMP/want.$f.pnm"
-	check "all frames: frame $f is frame $f of the film" eval '[ -s "$TMP/frame'$f'.pnm" ] &&
-	    cmp -s <(pnm_data "$TMP/want.'$f'.pnm") <(pnm_data "$TMP/frame'$f'.pnm")' 
+	check "all frames: frame $f is frame $f of the film" \
+	    rendered coolscan-ls2000 "$TMP/frame$f.pnm" $(sed 's/^window //' "$TMP/win.$f")
 done
 # Each frame file exists and differs from the next one.
 frames_differ() {
