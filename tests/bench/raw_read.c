@@ -20,9 +20,11 @@
 #include <iscsi/iscsi.h>
 #include <iscsi/scsi-lowlevel.h>
 
+#include "scsaned/device.h"
 #include "scsaned/sim.h"
 
-#define XFER_MAX (256 * 1024)
+/* The size the drivers READ at a time, so the baseline does the same. */
+#define XFER_MAX DEVICE_XFER_MAX
 
 struct dev {
 	struct iscsi_context *ctx;	/* iSCSI, or */
