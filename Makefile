@@ -101,7 +101,8 @@ $(BUILD)/pic/%.o: %.c
 $(BUILD)/libsgsim.so: $(SHIM_OBJS)
 	$(CC) $(LDFLAGS) -shared -o $@ $^ -ldl -lpthread
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/vectors.o $(LAYER_LIBS)
+UNIT_HELPERS = $(BUILD)/tests/unit/vectors.o $(BUILD)/tests/unit/simhost.o
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPERS) $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LAYERS) $(LIB_CMOCKA) $(LIBS_DAEMON)
 

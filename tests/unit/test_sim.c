@@ -13,30 +13,8 @@
 #include <cmocka.h>
 
 #include "scsaned/sim.h"
+#include "simhost.h"
 
-static struct sim_device *
-dev(const char *spec)
-{
-	char err[256];
-	struct sim_device *d = sim_open(spec, err, sizeof(err));
-
-	if (d == NULL)
-		fail_msg("sim_open(%s): %s", spec, err);
-	return d;
-}
-
-static void
-cmd(struct sim_device *d, const uint8_t *cdb, size_t cdb_len, enum sim_dir dir,
-    void *buf, size_t len, struct sim_io *io)
-{
-	memset(io, 0, sizeof(*io));
-	io->cdb = cdb;
-	io->cdb_len = cdb_len;
-	io->dir = dir;
-	io->buf = buf;
-	io->buflen = len;
-	sim_command(d, io);
-}
 
 static void
 assert_sense(const struct sim_io *io, uint8_t key, uint8_t asc, uint8_t ascq)
@@ -65,30 +43,30 @@ set_window(struct sim_device *d, unsigned res, uint32_t x, uint32_t y,
 	q[18] = (uint8_t)(l >> 24); q[19] = (uint8_t)(l >> 16); q[20] = (uint8_t)(l >> 8); q[21] = (uint8_t)l;
 	q[25] = comp;
 	q[26] = bpp;
-	cmd(d, cdb, sizeof(cdb), SIM_DIR_OUT, p, sizeof(p), io);
+	simhost_cmd(d, cdb, sizeof(cdb), SIM_DIR_OUT, p, sizeof(p), io);
 }
 
 static void
 test_inquiry(void **state)
 {
-	struct sim_device *d = dev("scsi2-flatbed");
+	struct sim_device *d = simhost_open("scsi2-flatbed");
 	uint8_t cdb[6] = { 0x12, 0, 0, 0, 36, 0 }, buf[96];
 	uint8_t bad[6] = { 0x12, 0, 0x80, 0, 36, 0 };
 	uint8_t vpd[6] = { 0x12, 1, 0xf0, 0, 32, 0 };
 	struct sim_io io;
 
 	(void)state;
-	cmd(d, cdb, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, cdb, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(io.status, 0);
 	assert_int_equal(io.xfer, 36);
 	assert_int_equal(buf[0], 0x06);		/* scanner */
 	assert_memory_equal(buf + 8, "SCSANED SCSI2 FLATBED   ", 24);
 	cdb[4] = 5;				/* allocation length rules */
-	cmd(d, cdb, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, cdb, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(io.xfer, 5);
-	cmd(d, bad, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, bad, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_sense(&io, 5, 0x24, 0x00);	/* page without EVPD */
-	cmd(d, vpd, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, vpd, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(io.status, 0);
 	assert_int_equal(buf[1], 0xf0);
 	assert_int_equal(buf[10] << 8 | buf[11], 1200);	/* max dpi */
@@ -99,22 +77,22 @@ test_inquiry(void **state)
 static void
 test_rejects(void **state)
 {
-	struct sim_device *d = dev("scsi2-flatbed");
+	struct sim_device *d = simhost_open("scsi2-flatbed");
 	uint8_t badop[10] = { 0xe7 }, read[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 16, 0 };
 	uint8_t rs[6] = { 0x03, 0, 0, 0, 18, 0 }, buf[64];
 	struct sim_io io;
 
 	(void)state;
-	cmd(d, badop, 10, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(d, badop, 10, SIM_DIR_NONE, NULL, 0, &io);
 	assert_sense(&io, 5, 0x20, 0x00);
-	cmd(d, read, 10, SIM_DIR_IN, buf, 16, &io);
+	simhost_cmd(d, read, 10, SIM_DIR_IN, buf, 16, &io);
 	assert_sense(&io, 5, 0x2c, 0x00);	/* READ before SCAN */
 	/* REQUEST SENSE returns the last sense once. */
-	cmd(d, rs, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, rs, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(io.status, 0);
 	assert_int_equal(buf[2] & 0x0f, 5);
 	assert_int_equal(buf[12], 0x2c);
-	cmd(d, rs, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, rs, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(buf[2] & 0x0f, 0);
 	/* Out-of-range windows: resolution, area, composition, depth. */
 	set_window(d, 49, 0, 0, 1200, 1200, 2, 8, &io);
@@ -135,18 +113,18 @@ test_rejects(void **state)
 static void
 test_warmup(void **state)
 {
-	struct sim_device *d = dev("scsi2-flatbed?warmup=2");
+	struct sim_device *d = simhost_open("scsi2-flatbed?warmup=2");
 	uint8_t tur[6] = { 0 }, inq[6] = { 0x12, 0, 0, 0, 36, 0 }, buf[36];
 	struct sim_io io;
 
 	(void)state;
-	cmd(d, inq, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, inq, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(io.status, 0);		/* INQUIRY works while warming */
-	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
 	assert_sense(&io, 2, 0x04, 0x01);
-	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
 	assert_sense(&io, 2, 0x04, 0x01);
-	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
 	assert_int_equal(io.status, 0);
 	sim_close(d);
 }
@@ -155,7 +133,7 @@ test_warmup(void **state)
 static void
 test_end_of_image(void **state)
 {
-	struct sim_device *d = dev("scsi2-flatbed");
+	struct sim_device *d = simhost_open("scsi2-flatbed");
 	uint8_t scan[6] = { 0x1b, 0, 0, 0, 1, 0 }, id = 0;
 	uint8_t read[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0x10, 0x00, 0 };
 	uint8_t buf[4096];
@@ -166,9 +144,9 @@ test_end_of_image(void **state)
 	/* 10 x 10 pixels of 8-bit gray at 100 dpi: 100 bytes. */
 	set_window(d, 100, 0, 0, 120, 120, 2, 8, &io);
 	assert_int_equal(io.status, 0);
-	cmd(d, scan, 6, SIM_DIR_OUT, &id, 1, &io);
+	simhost_cmd(d, scan, 6, SIM_DIR_OUT, &id, 1, &io);
 	assert_int_equal(io.status, 0);
-	cmd(d, read, 10, SIM_DIR_IN, buf, 4096, &io);
+	simhost_cmd(d, read, 10, SIM_DIR_IN, buf, 4096, &io);
 	assert_int_equal(io.status, 0x02);
 	assert_int_equal(io.xfer, 100);
 	assert_int_equal(io.sense[2] & 0x0f, 0);
@@ -178,7 +156,7 @@ test_end_of_image(void **state)
 	info = (uint32_t)io.sense[3] << 24 | (uint32_t)io.sense[4] << 16 |
 	    (uint32_t)io.sense[5] << 8 | io.sense[6];
 	assert_int_equal(info, 4096 - 100);
-	cmd(d, read, 10, SIM_DIR_IN, buf, 4096, &io);
+	simhost_cmd(d, read, 10, SIM_DIR_IN, buf, 4096, &io);
 	assert_sense(&io, 5, 0x2c, 0x00);	/* the scan is over */
 	sim_close(d);
 }
@@ -186,7 +164,7 @@ test_end_of_image(void **state)
 static void
 test_mode_pages(void **state)
 {
-	struct sim_device *d = dev("scsi2-flatbed");
+	struct sim_device *d = simhost_open("scsi2-flatbed");
 	uint8_t sel[6] = { 0x15, 0x10, 0, 0, 12, 0 };
 	uint8_t page[12] = { 0, 0, 0, 0, 0x03, 6, 0, 0, 0x02, 0x58, 0, 0 };
 	uint8_t sense[6] = { 0x1a, 0, 0x03, 0, 12, 0 }, buf[12];
@@ -194,15 +172,15 @@ test_mode_pages(void **state)
 	struct sim_io io;
 
 	(void)state;
-	cmd(d, sel, 6, SIM_DIR_OUT, page, sizeof(page), &io);	/* MUD 600 */
+	simhost_cmd(d, sel, 6, SIM_DIR_OUT, page, sizeof(page), &io);	/* MUD 600 */
 	assert_int_equal(io.status, 0);
-	cmd(d, sense, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, sense, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(io.status, 0);
 	assert_int_equal(buf[8] << 8 | buf[9], 600);
-	cmd(d, sel, 6, SIM_DIR_OUT, badpage, sizeof(badpage), &io);
+	simhost_cmd(d, sel, 6, SIM_DIR_OUT, badpage, sizeof(badpage), &io);
 	assert_sense(&io, 5, 0x26, 0x00);
 	sel[4] = 3;						/* too short */
-	cmd(d, sel, 6, SIM_DIR_OUT, page, sizeof(page), &io);
+	simhost_cmd(d, sel, 6, SIM_DIR_OUT, page, sizeof(page), &io);
 	assert_sense(&io, 5, 0x1a, 0x00);
 	sim_close(d);
 }
@@ -210,24 +188,24 @@ test_mode_pages(void **state)
 static void
 test_faults(void **state)
 {
-	struct sim_device *d = dev("scsi2-flatbed?nomedia=1");
+	struct sim_device *d = simhost_open("scsi2-flatbed?nomedia=1");
 	uint8_t tur[6] = { 0 }, inq[6] = { 0x12, 0, 0, 0, 36, 0 }, buf[36];
 	struct sim_io io;
 
 	(void)state;
-	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
 	assert_sense(&io, 2, 0x3a, 0x00);
-	cmd(d, inq, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, inq, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(io.status, 0);
 	sim_close(d);
-	d = dev("scsi2-flatbed?hang=0:2&linkerr=12");
-	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	d = simhost_open("scsi2-flatbed?hang=0:2&linkerr=12");
+	simhost_cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
 	assert_false(io.hung);
-	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
 	assert_true(io.hung);			/* the second TUR */
-	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
 	assert_false(io.hung);			/* then the device is back */
-	cmd(d, inq, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, inq, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_true(io.link_error);
 	assert_int_equal(io.xfer, 0);
 	sim_close(d);
@@ -237,7 +215,7 @@ test_faults(void **state)
 static void
 test_coolscan_lut(void **state)
 {
-	struct sim_device *d = dev("coolscan-ls2000");
+	struct sim_device *d = simhost_open("coolscan-ls2000");
 	uint8_t win[8 + 50] = { 0, 0, 0, 0, 0, 0, 0, 50 };
 	uint8_t setw[10] = { 0x24, 0, 0, 0, 0, 0, 0, 0, 58, 0 };
 	uint8_t send[10] = { 0x2a, 0, 0x03, 0, 1, 1, 0, 0x20, 0x00, 0 };
@@ -255,7 +233,7 @@ test_coolscan_lut(void **state)
 	}
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1) {
-			cmd(d, send, 10, SIM_DIR_OUT, lut, 8192, &io);	/* red only */
+			simhost_cmd(d, send, 10, SIM_DIR_OUT, lut, 8192, &io);	/* red only */
 			assert_int_equal(io.status, 0);
 		}
 		for (c = 1; c <= 3; c++) {
@@ -269,12 +247,12 @@ test_coolscan_lut(void **state)
 			win[34] = 8;
 			win[49] = 0x81;				/* positive film */
 			win[50] = 0x01;				/* a normal scan */
-			cmd(d, setw, 10, SIM_DIR_OUT, win, sizeof(win), &io);
+			simhost_cmd(d, setw, 10, SIM_DIR_OUT, win, sizeof(win), &io);
 			assert_int_equal(io.status, 0);
 		}
-		cmd(d, scan, 6, SIM_DIR_OUT, ids, 3, &io);
+		simhost_cmd(d, scan, 6, SIM_DIR_OUT, ids, 3, &io);
 		assert_int_equal(io.status, 0);
-		cmd(d, read, 10, SIM_DIR_IN, pass ? inverted : plain, 30, &io);
+		simhost_cmd(d, read, 10, SIM_DIR_IN, pass ? inverted : plain, 30, &io);
 		assert_int_equal(io.status, 0);
 	}
 	for (i = 0; i < 10; i++) {
@@ -311,7 +289,7 @@ cs_windows(struct sim_device *d, const uint8_t *ids, size_t n, unsigned res,
 		win[34] = 8;
 		win[49] = (uint8_t)(0x80 | positive);
 		win[50] = 0x01;
-		cmd(d, setw, 10, SIM_DIR_OUT, win, sizeof(win), &io);
+		simhost_cmd(d, setw, 10, SIM_DIR_OUT, win, sizeof(win), &io);
 		assert_int_equal(io.status, 0);
 	}
 }
@@ -325,10 +303,10 @@ cs_scan_read(struct sim_device *d, const uint8_t *ids, size_t n, uint8_t *buf, s
 	    (uint8_t)len, 0 };
 	struct sim_io io;
 
-	cmd(d, scan, 6, SIM_DIR_OUT, (void *)ids, n, &io);
+	simhost_cmd(d, scan, 6, SIM_DIR_OUT, (void *)ids, n, &io);
 	if (io.status != 0)
 		return io.status | io.sense[12] << 8;
-	cmd(d, read, 10, SIM_DIR_IN, buf, len, &io);
+	simhost_cmd(d, read, 10, SIM_DIR_IN, buf, len, &io);
 	assert_int_equal(io.status, 0);
 	assert_int_equal(io.xfer, len);
 	return 0;
@@ -340,7 +318,7 @@ tur_asc(struct sim_device *d)
 	static const uint8_t tur[6] = { 0 };
 	struct sim_io io;
 
-	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
 	return io.status == 0 ? 0 : io.sense[12];
 }
 
@@ -351,9 +329,9 @@ execute(struct sim_device *d, uint8_t op)
 	static const uint8_t c1[6] = { 0xc1 };
 	struct sim_io io;
 
-	cmd(d, e0, 10, SIM_DIR_OUT, data, sizeof(data), &io);
+	simhost_cmd(d, e0, 10, SIM_DIR_OUT, data, sizeof(data), &io);
 	assert_int_equal(io.status, 0);
-	cmd(d, c1, 6, SIM_DIR_OUT, NULL, 0, &io);
+	simhost_cmd(d, c1, 6, SIM_DIR_OUT, NULL, 0, &io);
 	assert_int_equal(io.status, 0);
 }
 
@@ -362,7 +340,7 @@ static void
 test_coolscan_holder(void **state)
 {
 	static const uint8_t rgb[3] = { 1, 2, 3 };
-	struct sim_device *d = dev("coolscan-ls30?holder=none");
+	struct sim_device *d = simhost_open("coolscan-ls30?holder=none");
 	uint8_t buf[300];
 
 	(void)state;
@@ -373,7 +351,7 @@ test_coolscan_holder(void **state)
 	assert_int_equal(tur_asc(d), 0x3a);
 	sim_close(d);
 
-	d = dev("coolscan-ls30");
+	d = simhost_open("coolscan-ls30");
 	assert_int_equal(tur_asc(d), 0);
 	execute(d, 0xd0);				/* eject */
 	assert_int_equal(tur_asc(d), 0x3a);
@@ -390,7 +368,7 @@ static void
 test_coolscan_film(void **state)
 {
 	static const uint8_t rgbi[4] = { 1, 2, 3, 9 };
-	struct sim_device *d = dev("coolscan-ls2000?holder=strip");
+	struct sim_device *d = simhost_open("coolscan-ls2000?holder=strip");
 	const size_t w = 288, lines = 432, line = 4 * w;	/* 300 dpi, whole frame */
 	uint8_t *a = malloc(line * lines), *b = malloc(line * lines);
 	size_t i, n, dust = 0, clear = 0;
@@ -425,7 +403,7 @@ static void
 test_coolscan_odd_pad(void **state)
 {
 	static const uint8_t rgb[3] = { 1, 2, 3 };
-	struct sim_device *d = dev("coolscan-ls4000?trace=/dev/null");
+	struct sim_device *d = simhost_open("coolscan-ls4000?trace=/dev/null");
 	uint8_t buf[3 * 102 + 1];
 	uint8_t read[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0x01, 0x33, 0 };
 	struct sim_io io;
@@ -436,7 +414,7 @@ test_coolscan_odd_pad(void **state)
 	assert_int_equal(buf[0], 0);
 	assert_int_equal(buf[102], 0);
 	assert_int_equal(buf[204], 0);
-	cmd(d, read, 10, SIM_DIR_IN, buf, sizeof(buf), &io);	/* past the end */
+	simhost_cmd(d, read, 10, SIM_DIR_IN, buf, sizeof(buf), &io);	/* past the end */
 	assert_int_equal(io.status, 0x02);
 	sim_close(d);
 }
@@ -477,7 +455,7 @@ fs27_window(struct sim_device *d, unsigned res, uint32_t x, uint32_t y, uint32_t
 			p[14 + 4 * i + b] = (uint8_t)(v[i] >> (24 - 8 * b));
 	p[33] = 5;
 	p[34] = bpp;
-	cmd(d, cdb, sizeof(cdb), SIM_DIR_OUT, p, sizeof(p), io);
+	simhost_cmd(d, cdb, sizeof(cdb), SIM_DIR_OUT, p, sizeof(p), io);
 }
 
 /* What Debian's canon backend would refuse to live with, and what it needs. */
@@ -490,33 +468,33 @@ test_fs2710_commands(void **state)
 	static const uint8_t gds[10] = { 0x34, 0, 0, 0, 0, 0, 0, 0, 28, 0 };
 	static const uint8_t rd[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0x01, 0x00, 0 };
 	static const uint8_t c1[6] = { 0xc1, 0, 0, 0, 0, 0 };
-	struct sim_device *d = dev("canon-fs2710");
+	struct sim_device *d = simhost_open("canon-fs2710");
 	uint8_t buf[256], page20[20] = { 0, 0, 0, 0, 0x20, 14 }, id = 0;
 	struct sim_io io;
 
 	(void)state;
-	cmd(d, f0, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, f0, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(io.status, 0);
 	assert_int_equal(io.xfer, 74);
 	assert_int_equal(buf[10] << 8 | buf[11], 2720);	/* max dpi */
 	assert_int_equal(buf[14] << 8 | buf[15], 170);	/* min dpi */
 	assert_int_equal(buf[22] << 8 | buf[23], 2592);	/* x range */
-	cmd(d, ms, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, ms, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(io.status, 0);
 	assert_int_equal(buf[8] << 8 | buf[9], 2720);
-	cmd(d, d5, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, d5, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(io.status, 0);
 	assert_int_equal(io.xfer, 20);
-	cmd(d, d5x, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, d5x, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_sense(&io, 5, 0x24, 0);
 	/* Page 20 with a speed past 1/3 is refused; a good one is read back. */
 	page20[15] = 4;
-	cmd(d, d6, 6, SIM_DIR_OUT, page20, sizeof(page20), &io);
+	simhost_cmd(d, d6, 6, SIM_DIR_OUT, page20, sizeof(page20), &io);
 	assert_sense(&io, 5, 0x26, 0);
 	page20[15] = 2;
-	cmd(d, d6, 6, SIM_DIR_OUT, page20, sizeof(page20), &io);
+	simhost_cmd(d, d6, 6, SIM_DIR_OUT, page20, sizeof(page20), &io);
 	assert_int_equal(io.status, 0);
-	cmd(d, d5, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, d5, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(buf[15], 2);
 	/* The unit only digitises 12 bits, within its area, 170-2720 dpi. */
 	fs27_window(d, 340, 0, 0, 2592, 3888, 8, &io);
@@ -526,28 +504,28 @@ test_fs2710_commands(void **state)
 	fs27_window(d, 85, 0, 0, 2592, 3888, 12, &io);
 	assert_sense(&io, 5, 0x26, 0);
 	/* GET DATA STATUS and READ before SCAN: command sequence error. */
-	cmd(d, gds, 10, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, gds, 10, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_sense(&io, 5, 0x2c, 0);
-	cmd(d, rd, 10, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, rd, 10, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_sense(&io, 5, 0x2c, 0);
 	/* 1000 x 2000 units at 680 dpi: 250 x 500 pixels of 6 bytes. */
 	fs27_window(d, 680, 10, 20, 1000, 2000, 12, &io);
 	assert_int_equal(io.status, 0);
-	cmd(d, scan, 6, SIM_DIR_OUT, &id, 1, &io);
+	simhost_cmd(d, scan, 6, SIM_DIR_OUT, &id, 1, &io);
 	assert_int_equal(io.status, 0);
-	cmd(d, gds, 10, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, gds, 10, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(io.status, 0);
 	assert_int_equal(buf[12] << 24 | buf[13] << 16 | buf[14] << 8 | buf[15], 250);
 	assert_int_equal(buf[16] << 24 | buf[17] << 16 | buf[18] << 8 | buf[19], 500);
 	assert_int_equal(buf[20] << 24 | buf[21] << 16 | buf[22] << 8 | buf[23], 750000);
 	/* Samples are 12 bits at the top of little-endian words. */
-	cmd(d, rd, 10, SIM_DIR_IN, buf, sizeof(buf), &io);
+	simhost_cmd(d, rd, 10, SIM_DIR_IN, buf, sizeof(buf), &io);
 	assert_int_equal(io.status, 0);
 	assert_int_equal(io.xfer, 256);
 	assert_int_equal(buf[0] & 0x0f, 0);
 	assert_int_equal(buf[2] & 0x0f, 0);
 	assert_int_equal(buf[6] & 0x0f, 0);
-	cmd(d, c1, 6, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(d, c1, 6, SIM_DIR_NONE, NULL, 0, &io);
 	assert_sense(&io, 5, 0x20, 0);
 	sim_close(d);
 }
@@ -558,29 +536,29 @@ test_fs2710_eject(void **state)
 {
 	static const uint8_t tur[6] = { 0 }, ej[10] = { 0x31 }, scan[6] = { 0x1b, 0, 0, 0, 1, 0 };
 	static const uint8_t gfs[10] = { 0xe1, 0, 0, 0, 0, 0, 0, 0, 4, 0 };
-	struct sim_device *d = dev("canon-fs2710"), *none = dev("canon-fs2710?holder=none");
+	struct sim_device *d = simhost_open("canon-fs2710"), *none = simhost_open("canon-fs2710?holder=none");
 	uint8_t r[4], id = 0;
 	struct sim_io io;
 
 	(void)state;
-	cmd(d, ej, 10, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(d, ej, 10, SIM_DIR_NONE, NULL, 0, &io);
 	assert_int_equal(io.status, 0);
-	cmd(d, gfs, 10, SIM_DIR_IN, r, sizeof(r), &io);
+	simhost_cmd(d, gfs, 10, SIM_DIR_IN, r, sizeof(r), &io);
 	assert_int_equal(r[0], 0);
-	cmd(d, scan, 6, SIM_DIR_OUT, &id, 1, &io);
+	simhost_cmd(d, scan, 6, SIM_DIR_OUT, &id, 1, &io);
 	assert_sense(&io, 2, 0x3a, 0);
-	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
 	assert_sense(&io, 2, 0x3a, 0);
-	cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(d, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
 	assert_int_equal(io.status, 0);
-	cmd(d, gfs, 10, SIM_DIR_IN, r, sizeof(r), &io);
+	simhost_cmd(d, gfs, 10, SIM_DIR_IN, r, sizeof(r), &io);
 	assert_int_equal(r[0], 1);
-	cmd(d, scan, 6, SIM_DIR_OUT, &id, 1, &io);
+	simhost_cmd(d, scan, 6, SIM_DIR_OUT, &id, 1, &io);
 	assert_int_equal(io.status, 0);
 	/* Without a holder it stays not ready. */
-	cmd(none, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(none, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
 	assert_sense(&io, 2, 0x3a, 0);
-	cmd(none, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
+	simhost_cmd(none, tur, 6, SIM_DIR_NONE, NULL, 0, &io);
 	assert_sense(&io, 2, 0x3a, 0);
 	sim_close(d);
 	sim_close(none);
