@@ -52,6 +52,7 @@ SCSI_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,scsi))
 DRIVERS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,drivers))
 SIM_SRCS     := $(call src_of,sim)
 SIM_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRCS))
+BACKEND_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,backend))
 LAYERS  = net drivers scsi sim core
 LAYER_LIBS = $(LAYERS:%=$(BUILD)/lib%.a)
 # Layers call down, and core/ (log, registry) is called by all and calls
@@ -68,7 +69,7 @@ TOOL_BINS := $(BUILD)/tests/mini_inetd $(BUILD)/tests/garbage_client $(BUILD)/te
 
 .PHONY: all run check check-build check-tsan check-layout tests deps clean \
         bench bench-saned bench-iscsi fuzz fuzzers install uninstall
-all: $(BUILD)/scsaned $(BUILD)/scsaned-sim $(BUILD)/libsgsim.so
+all: $(BUILD)/scsaned $(BUILD)/scsaned-sim $(BUILD)/libsgsim.so $(BUILD)/scsaned-backend
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -89,6 +90,25 @@ $(BUILD)/scsaned: $(BUILD)/src/main.o $(LAYER_LIBS)
 
 $(BUILD)/scsaned-sim: $(BUILD)/src/tools/scsaned_sim.o $(BUILD)/libsim.a $(BUILD)/libcore.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lpthread
+
+# The backend host: Debian's SCSI backends, dlopen'ed, bind their
+# sanei_scsi_* calls to the helper's own (docs/architecture.md, "The
+# backend host"), so only those are exported.  It takes the SCSI layer
+# and the logger, never net/ or drivers/.
+SANE_BACKEND_DIR ?= /usr/lib/$(shell $(CC) -print-multiarch 2>/dev/null)/sane
+$(BUILD)/src/backend/backend_main.o: ALL_CPPFLAGS += -DSANE_BACKEND_DIR='"$(SANE_BACKEND_DIR)"'
+$(BUILD)/src/drivers/hosted/%.o: ALL_CPPFLAGS += -DHELPER_DIR='"$(libdir)/scsaned"'
+$(BUILD)/scsaned-backend: $(BACKEND_OBJS) $(BUILD)/libscsi.a $(BUILD)/libsim.a $(BUILD)/libcore.a \
+    src/backend/exports.list
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--dynamic-list=src/backend/exports.list -o $@ \
+	    $(BACKEND_OBJS) -Wl,--start-group $(BUILD)/libscsi.a $(BUILD)/libsim.a \
+	    $(BUILD)/libcore.a -Wl,--end-group $(LIBS_SCSI) -ldl
+
+# Backends that fail on purpose, for the helper's fault tests.
+TEST_BACKENDS = $(BUILD)/tests/backends/libsane-broken.so.1 $(BUILD)/tests/backends/libsane-hang.so.1
+$(BUILD)/tests/backends/libsane-%.so.1: tests/backends/broken.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(SHIM_CFLAGS) -DBACKEND=$* -shared -o $@ $<
 
 # The sg shim is preloaded into programs we do not build (tgtd, sg3_utils,
 # SANE backends), so it is never built with sanitizers: their runtimes
@@ -113,7 +133,7 @@ $(BUILD)/tests/garbage_client: $(BUILD)/tests/tools/garbage_client.o
 $(BUILD)/tests/raw_read: $(BUILD)/tests/bench/raw_read.o $(BUILD)/libscsi.a $(BUILD)/libsim.a $(BUILD)/libcore.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -Wl,--start-group $(filter %.a,$^) -Wl,--end-group $(LIBS_SCSI)
 
-tests: all $(UNIT_BINS) $(TOOL_BINS)
+tests: all $(UNIT_BINS) $(TOOL_BINS) $(TEST_BACKENDS)
 
 # libFuzzer harnesses, in their own tree (see fuzzers below).
 $(BUILD)/fuzzers/%: $(BUILD)/tests/fuzz/%.o $(LAYER_LIBS)
@@ -180,7 +200,7 @@ check-layout:
 # make install [PREFIX=/usr/local] [DESTDIR=] [sysconfdir=/etc]: an admin's
 # existing scsaned.conf is never replaced.
 INSTALLED = $(sbindir)/scsaned $(sbindir)/scsaned-export-tgt $(bindir)/scsaned-sim \
-        $(libdir)/scsaned/libsgsim.so $(mandir)/man8/scsaned.8 $(mandir)/man5/scsaned.conf.5 \
+        $(libdir)/scsaned/libsgsim.so $(libdir)/scsaned/scsaned-backend $(mandir)/man8/scsaned.8 $(mandir)/man5/scsaned.conf.5 \
         $(docdir)/README.md $(docdir)/configuration.md $(docdir)/scanner.conf.example \
         $(docdir)/scsaned.conf.example $(systemdunitdir)/scsaned.service \
         $(systemdunitdir)/scsaned.socket
@@ -191,6 +211,7 @@ install: all
 	install -m 755 $(BUILD)/scsaned scripts/scsaned-export-tgt $(DESTDIR)$(sbindir)/
 	install -m 755 $(BUILD)/scsaned-sim $(DESTDIR)$(bindir)/
 	install -m 644 $(BUILD)/libsgsim.so $(DESTDIR)$(libdir)/scsaned/
+	install -m 755 $(BUILD)/scsaned-backend $(DESTDIR)$(libdir)/scsaned/
 	install -m 644 docs/scsaned.8 $(DESTDIR)$(mandir)/man8/
 	install -m 644 docs/scsaned.conf.5 $(DESTDIR)$(mandir)/man5/
 	install -m 644 README.md docs/configuration.md conf/tgt/scanner.conf.example \

@@ -5,6 +5,8 @@
  * line is a keyword and its arguments separated by blanks:
  *
  *	device NAME URI [timeout=SECONDS] [chap=USER:SECRET] [target_chap=USER:SECRET]
+ *	       [backend=BACKEND]  (drive it with Debian's libsane-BACKEND.so.1,
+ *	                           hosted in a helper process)
  *	discover sg [sysfs=DIR] [dev=DIR]
  *	discover iscsi://[user%password@]portal[:port]
  *	data_connect_timeout MILLISECONDS
@@ -36,6 +38,7 @@
 #define CONFIG_NAME_MAX 63
 #define CONFIG_URI_MAX 255
 #define CONFIG_CHAP_MAX 127
+#define CONFIG_BACKEND_MAX 32
 
 struct config_device {
 	char name[CONFIG_NAME_MAX + 1];
@@ -43,6 +46,7 @@ struct config_device {
 	unsigned timeout_ms;	/* every SCSI command's limit; 0 = the driver's */
 	char chap[CONFIG_CHAP_MAX + 1];		/* "user:secret" or "" */
 	char target_chap[CONFIG_CHAP_MAX + 1];	/* mutual CHAP, or "" */
+	char backend[CONFIG_BACKEND_MAX + 1];	/* a SANE backend's name, or "" */
 	int line;
 };
 

@@ -64,6 +64,8 @@ struct device {
 	unsigned timeout_ms;	/* limit for every SCSI command; 0 = the driver's */
 	const char *driver;	/* name of the driver that claimed it */
 	const struct device_ops *ops;
+	char backend[33];	/* a Debian SANE backend hosts it (backend=), or "" */
+	unsigned stall_ms;	/* how long a hosted backend may take to answer */
 
 	/* Owned by the registry; see devreg_acquire(). */
 	int busy;

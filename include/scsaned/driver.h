@@ -37,6 +37,13 @@ struct driver {
  */
 int driver_probe(struct device *dev, char *err, size_t errlen);
 
+/*
+ * DEV (name, URI, backend set) driven by the Debian SANE backend
+ * DEV->backend in a helper process of its own (drivers/hosted/).  Reaches
+ * the device and asks the backend for its names; 0, or -1 with ERR.
+ */
+int hosted_probe(struct device *dev, char *err, size_t errlen);
+
 extern const struct driver driver_scsi2;
 extern const struct driver driver_coolscan;
 extern const struct driver driver_fs4000;

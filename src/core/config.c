@@ -135,6 +135,18 @@ valid_chap(const char *s)
 	    strlen(s) <= CONFIG_CHAP_MAX && strpbrk(s, "@/?&%#") == NULL;
 }
 
+/* A backend's name as libsane-NAME.so.1 has it: [a-z0-9_], nothing that makes a path. */
+static int
+valid_backend(const char *s)
+{
+	if (*s == '\0' || strlen(s) > CONFIG_BACKEND_MAX)
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
 static int
 device_option(struct config_device *d, const char *opt)
 {
@@ -145,6 +157,10 @@ device_option(struct config_device *d, const char *opt)
 		if (parse_uint(opt + 8, 3600, &secs) < 0 || secs == 0)
 			return -1;
 		d->timeout_ms = secs * 1000;
+		return 0;
+	}
+	if (strncmp(opt, "backend=", 8) == 0 && valid_backend(opt + 8)) {
+		strcpy(d->backend, opt + 8);
 		return 0;
 	}
 	if (iscsi && strncmp(opt, "chap=", 5) == 0 && valid_chap(opt + 5)) {
@@ -168,7 +184,7 @@ add_device(struct config *c, char **w, int n, const char *src, int line,
 	if (n < 3)
 		return fail(err, errlen, src, line,
 		    "usage: device NAME URI [timeout=SECONDS] [chap=USER:SECRET] "
-		    "[target_chap=USER:SECRET]");
+		    "[target_chap=USER:SECRET] [backend=BACKEND]");
 	if (!valid_name(w[1]))
 		return fail(err, errlen, src, line,
 		    "bad device name '%.64s' (letters, digits, - _ . + only; at most %d)",
@@ -196,8 +212,8 @@ add_device(struct config *c, char **w, int n, const char *src, int line,
 		if (device_option(d, w[i]) < 0)
 			/* Never echo the option: it may hold a secret. */
 			return fail(err, errlen, src, line, "bad device option %d "
-			    "(timeout=1..3600, chap=USER:SECRET, target_chap=USER:SECRET; "
-			    "CHAP only for iscsi://)", i - 2);
+			    "(timeout=1..3600, chap=USER:SECRET, target_chap=USER:SECRET, "
+			    "backend=NAME of [a-z0-9_]; CHAP only for iscsi://)", i - 2);
 	c->ndevices++;
 	return 0;
 }

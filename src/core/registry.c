@@ -68,14 +68,16 @@ add_probed(struct devreg *reg, struct device *dev, int discovered)
 	char err[256], shown[256];
 
 	scsi_uri_display(dev->uri, shown, sizeof(shown));
-	if (driver_probe(dev, err, sizeof(err)) < 0) {
+	if ((dev->backend[0] != '\0' ? hosted_probe(dev, err, sizeof(err)) :
+	    driver_probe(dev, err, sizeof(err))) < 0) {
 		/* Discovery finds disks and controllers too: not worth an error. */
 		log_msg(discovered ? LOG_LVL_DEBUG : LOG_LVL_ERR,
 		    "device %s (%s): %s; not served", dev->name, shown, err);
 		return;
 	}
-	log_info("device %s: %s %s (%s) at %s, driver %s%s", dev->name,
+	log_info("device %s: %s %s (%s) at %s, driver %s%s%s%s", dev->name,
 	    dev->vendor, dev->model, dev->type, shown, dev->driver,
+	    dev->backend[0] != '\0' ? " of backend " : "", dev->backend,
 	    discovered ? " (discovered)" : "");
 	reg->ndevs++;
 }
@@ -210,6 +212,8 @@ devreg_build(struct devreg *reg, const struct config *conf)
 		strcpy(dev->name, conf->devices[i].name);
 		strcpy(dev->uri, conf->devices[i].uri);
 		dev->timeout_ms = conf->devices[i].timeout_ms;
+		strcpy(dev->backend, conf->devices[i].backend);
+		dev->stall_ms = conf->scan_stall_s * 1000;
 		if (fold_chap(dev, &conf->devices[i]) < 0) {
 			log_err("device %s: URI with CHAP credentials longer than %zu "
 			    "bytes; not served", dev->name, sizeof(dev->uri) - 1);
