@@ -69,10 +69,11 @@ sym(void *field, const char *name, const char *suffix)
 }
 
 /*
- * libsane-NAME.so.1 from SCSANED_BACKEND_DIR (tests) or the system's SANE
- * directory.  Its config comes from SCSANED_BACKEND_CONFIG_DIR or the
- * system's, never from "." (sanei's default search starts there, and the
- * helper's working directory is nobody's choice).
+ * libsane-NAME.so.1 from SCSANED_BACKEND_DIR (tests add backends there),
+ * else the system's SANE directory.  Its config comes from
+ * SCSANED_BACKEND_CONFIG_DIR or the system's, never from "." (sanei's
+ * default search starts there, and the helper's working directory is
+ * nobody's choice).
  */
 static int
 load(const char *name)
@@ -82,8 +83,15 @@ load(const char *name)
 	char path[512];
 
 	setenv("SANE_CONFIG_DIR", conf != NULL ? conf : SANE_CONFIG_DEFAULT, 1);
-	snprintf(path, sizeof(path), "%s/libsane-%s.so.1", dir ? dir : SANE_BACKEND_DIR, name);
-	if ((be.lib = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+	if (dir != NULL) {
+		snprintf(path, sizeof(path), "%s/libsane-%s.so.1", dir, name);
+		be.lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	}
+	if (be.lib == NULL) {
+		snprintf(path, sizeof(path), "%s/libsane-%s.so.1", SANE_BACKEND_DIR, name);
+		be.lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	}
+	if (be.lib == NULL) {
 		log_err("backend host: %s", dlerror());
 		return -1;
 	}
