@@ -697,14 +697,118 @@ test_render_calibration(void **state)
 	}
 }
 
-/* A thumbnail covers the whole holder: every frame shows. */
+/*
+ * Where the thumbnail must show what, from the model's layout of the
+ * slide holder and its film (fsim_image.c, film.c), not from its code:
+ * thumbnail line m sees holder coordinate 36 * 300 + m * 25 * 27 film
+ * units (a holder position is 300 of them, a device unit 27, a line at
+ * 160 dpi 25 device units); frame f's picture starts 118 device units
+ * after the holder position of its scan, is 5669 long and 3780 wide from
+ * device x 110; its first quarter is two rows of six colour patches,
+ * their order rotated by the frame number (0-based).  Lines come as 40
+ * margin pixels, then the window's pixels mirrored.
+ */
+#define TH_PX		160
+#define TH_LINES	1448
+#define TH_BPL		((40 + TH_PX) * 3)
+#define TH_ORIGIN	(36 * 300)
+#define TH_PITCH	(25 * 27)
+#define PIC_X		110
+#define PIC_W		3780
+#define PIC_TOP		(118 * 27)
+#define PIC_H		(5669 * 27)
+
+static const uint16_t slide_scan[4] = { 554, 1332, 2110, 2888 };
+
+/* The thumbnail line that sees holder coordinate HC. */
+static int
+th_line(int64_t hc)
+{
+	return (int)((hc - TH_ORIGIN) / TH_PITCH);
+}
+
+/* Sample C of the pixel at device X on thumbnail line M. */
+static unsigned
+th_at(const uint8_t *img, int m, unsigned x, unsigned c)
+{
+	unsigned i = x / 25;
+
+	return img[(size_t)m * TH_BPL + (40 + TH_PX - 1 - i) * 3 + c];
+}
+
+/* The median of colour C over 9 x 9 pixels around (X, M): dust is small. */
+static unsigned
+th_median(const uint8_t *img, int m, unsigned x, unsigned c)
+{
+	unsigned n[256] = { 0 }, k, seen = 0;
+	int dy, dx;
+
+	for (dy = -4; dy <= 4; dy++)
+		for (dx = -4; dx <= 4; dx++)
+			n[th_at(img, m + dy, (unsigned)((int)x + dx * 25), c)]++;
+	for (k = 0; k < 256; k++)
+		if ((seen += n[k]) > 40)
+			break;
+	return k;
+}
+
+/*
+ * Frame F's patches: the first eight of film.c's twelve are every
+ * combination of full and no red, green and blue (patch q has red unless
+ * q & 2, green unless q & 4, blue unless q & 1); the other four, mixed
+ * tones, are not looked at.  Full shows above 200 of 255, none below 40
+ * (the film's density floor, the lens's falloff and the dark level
+ * between them).  A frame missing, moved by a patch, or another frame in
+ * its place fails one of them.
+ */
+static void
+th_check_patches(const uint8_t *img, unsigned f)
+{
+	int64_t top = (int64_t)slide_scan[f] * 300 + PIC_TOP;
+	unsigned row, col, q, c, v, want[3];
+
+	for (row = 0; row < 2; row++) {
+		for (col = 0; col < 6; col++) {
+			q = (col + 6 * row + f) % 12;
+			if (q >= 8)
+				continue;
+			want[0] = !(q & 2);
+			want[1] = !(q & 4);
+			want[2] = !(q & 1);
+			for (c = 0; c < 3; c++) {
+				v = th_median(img, th_line(top + (int64_t)(2 * row + 1) * PIC_H / 16),
+				    PIC_X + (2 * col + 1) * PIC_W / 12, c);
+				if (want[c] ? v <= 200 : v >= 40)
+					fail_msg("frame %u patch %u,%u colour %u: %u, want %s",
+					    f + 1, row, col, c, v, want[c] ? "full" : "none");
+			}
+		}
+	}
+}
+
+/* Lines FROM to TO, device x X0 to X1 (exclusive), show the opaque mount. */
+static void
+th_check_mount(const uint8_t *img, int from, int to, unsigned x0, unsigned x1)
+{
+	unsigned x, c, v;
+	int m;
+
+	for (m = from; m <= to; m++)
+		for (x = x0 - x0 % 25; x < x1; x += 25)
+			for (c = 0; c < 3; c++)
+				if ((v = th_at(img, m, x, c)) >= 20)
+					fail_msg("mount line %d x %u colour %u: %u", m, x, c, v);
+}
+
+/* A thumbnail covers the whole holder: every frame shows, where it is. */
 static void
 test_thumbnail(void **state)
 {
-	struct sim_device *d = dev("canon-fs4000us?holder=slide&lamp=60&trace=/dev/stderr");
+	struct sim_device *d = dev("canon-fs4000us?holder=slide&lamp=60");
 	uint8_t b[72], r[72];
-	size_t bpl = (40 + 160) * 3;
-	uint8_t *img = malloc(bpl * 1448);
+	uint8_t *img = malloc(TH_BPL * TH_LINES);
+	int prev_end = 0, first, last;
+	unsigned f;
 
 	(void)state;
 	memset(b, 0, sizeof(b));
@@ -712,18 +816,30 @@ test_thumbnail(void **state)
 	put_be(b + 10, 2, 160);
 	put_be(b + 12, 2, 160);
 	put_be(b + 22, 4, 4000);
-	put_be(b + 26, 4, 1448);
+	put_be(b + 26, 4, TH_LINES);
 	b[33] = 5;
 	b[34] = 8;
 	b[54] = 2;
 	good(d, "f0 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, b, sizeof(b));
 	good(d, "f1 01 00 00 00 00 00 00 48 00", SIM_DIR_IN, r, sizeof(r));
-	assert_int_equal(be(r + 26, 4), 1448);
+	assert_int_equal(be(r + 26, 4), TH_LINES);
 	scan_mode(d, 0x03, (unsigned[]){ 47, 36, 36 }, (unsigned[]){ 0, 0, 0 },
 	    (unsigned[]){ 750, 352, 235 });
 	good(d, "d8 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
-	data_status(d, (uint32_t)(bpl * 1448), (uint32_t)bpl, 1448);
-	read_bytes(d, img, bpl * 1448);
+	data_status(d, (uint32_t)(TH_BPL * TH_LINES), (uint32_t)TH_BPL, TH_LINES);
+	read_bytes(d, img, TH_BPL * TH_LINES);
+	for (f = 0; f < 4; f++) {
+		first = th_line((int64_t)slide_scan[f] * 300 + PIC_TOP);
+		last = th_line((int64_t)slide_scan[f] * 300 + PIC_TOP + PIC_H);
+		/* The mount before the frame, a line's rounding left either side. */
+		th_check_mount(img, prev_end + 2, first - 1, 0, TH_PX * 25);
+		th_check_patches(img, f);
+		/* Beside the picture, across: the mount too. */
+		last = last < TH_LINES ? last : TH_LINES;
+		th_check_mount(img, first, last - 1, 0, PIC_X - 25);
+		th_check_mount(img, first, last - 1, PIC_X + PIC_W + 25, TH_PX * 25);
+		prev_end = last;
+	}
 	free(img);
 	sim_close(d);
 }
