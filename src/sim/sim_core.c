@@ -20,6 +20,7 @@ static const struct sim_model *const models[] = {
 	&sim_model_coolscan_ls8000,
 	&sim_model_canon_fs4000us,
 	&sim_model_canon_fs2710,
+	&sim_model_epson_perfection1640,
 };
 
 struct sim_device {
