@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sane/saneopts.h>
 
 #include "scsaned/driver.h"
 #include "scsaned/log.h"
@@ -32,6 +33,24 @@ open_dev(const char *uri)
 	return h;
 }
 
+/* The number of the option called NAME; fails the test if there is none. */
+static int
+opt_num(void *h, const char *name)
+{
+	const SANE_Option_Descriptor *o;
+	SANE_Word count;
+	int i;
+
+	assert_int_equal(dev.ops->control(h, 0, SANE_ACTION_GET_VALUE, &count, NULL),
+	    SANE_STATUS_GOOD);
+	for (i = 1; i < count; i++)
+		if ((o = dev.ops->option(h, i)) != NULL && o->name != NULL &&
+		    strcmp(o->name, name) == 0)
+			return i;
+	fail_msg("no option %s", name);
+	return -1;
+}
+
 static SANE_Status
 set_word(void *h, int opt, SANE_Word v, SANE_Word *out, SANE_Int *info)
 {
@@ -49,22 +68,28 @@ test_constraints(void **state)
 	SANE_Word v;
 	SANE_Int info;
 
+	int res = opt_num(h, SANE_NAME_SCAN_RESOLUTION), depth = opt_num(h, SANE_NAME_BIT_DEPTH);
+	int mode_opt = opt_num(h, SANE_NAME_SCAN_MODE);
+	SANE_Word count;
+
 	(void)state;
-	assert_int_equal(set_word(h, 4, 49, &v, &info), SANE_STATUS_GOOD);
+	assert_int_equal(set_word(h, res, 49, &v, &info), SANE_STATUS_GOOD);
 	assert_int_equal(v, 50);		/* clamped to the range */
 	assert_true(info & SANE_INFO_INEXACT);
-	assert_int_equal(set_word(h, 3, 12, &v, &info), SANE_STATUS_GOOD);
+	assert_int_equal(set_word(h, depth, 12, &v, &info), SANE_STATUS_GOOD);
 	assert_true(v == 8 || v == 16);		/* snapped to the word list */
-	assert_int_equal(dev.ops->control(h, 2, SANE_ACTION_SET_VALUE, mode, &info),
+	assert_int_equal(dev.ops->control(h, mode_opt, SANE_ACTION_SET_VALUE, mode, &info),
 	    SANE_STATUS_INVAL);
-	strcpy(mode, "Lineart");
-	assert_int_equal(dev.ops->control(h, 2, SANE_ACTION_SET_VALUE, mode, &info),
+	strcpy(mode, SANE_VALUE_SCAN_MODE_LINEART);
+	assert_int_equal(dev.ops->control(h, mode_opt, SANE_ACTION_SET_VALUE, mode, &info),
 	    SANE_STATUS_GOOD);
 	assert_true(info & SANE_INFO_RELOAD_OPTIONS);
-	assert_true(dev.ops->option(h, 3)->cap & SANE_CAP_INACTIVE);
-	assert_int_equal(set_word(h, 3, 8, &v, &info), SANE_STATUS_INVAL);
-	assert_null(dev.ops->option(h, 12));
-	assert_int_equal(set_word(h, 99, 1, &v, &info), SANE_STATUS_INVAL);
+	assert_true(dev.ops->option(h, depth)->cap & SANE_CAP_INACTIVE);
+	assert_int_equal(set_word(h, depth, 8, &v, &info), SANE_STATUS_INVAL);
+	assert_int_equal(dev.ops->control(h, 0, SANE_ACTION_GET_VALUE, &count, NULL),
+	    SANE_STATUS_GOOD);
+	assert_null(dev.ops->option(h, count));
+	assert_int_equal(set_word(h, count + 87, 1, &v, &info), SANE_STATUS_INVAL);
 	dev.ops->close(h);
 }
 
@@ -94,22 +119,46 @@ scan_all(void *h, SANE_Int max, size_t *len)
 	return img;
 }
 
+/* Set option NAME to V and check the device took exactly that. */
+static void
+set_exact(void *h, const char *name, SANE_Word v)
+{
+	SANE_Word got;
+	SANE_Int info = 0;
+
+	assert_int_equal(set_word(h, opt_num(h, name), v, &got, &info), SANE_STATUS_GOOD);
+	assert_int_equal(got, v);
+	assert_false(info & SANE_INFO_INEXACT);
+	assert_int_equal(dev.ops->control(h, opt_num(h, name), SANE_ACTION_GET_VALUE, &got,
+	    NULL), SANE_STATUS_GOOD);
+	assert_int_equal(got, v);
+}
+
 static void
 test_any_read_size(void **state)
 {
 	void *h = open_dev("sim:scsi2-flatbed");
-	SANE_Word v;
-	SANE_Int info;
-	char mode[16] = "Color";
+	SANE_Int info = 0;
+	SANE_Parameters p;
+	char mode[16] = SANE_VALUE_SCAN_MODE_COLOR;
 	uint8_t *a, *b, *c;
 	size_t la, lb, lc;
 
 	(void)state;
-	dev.ops->control(h, 2, SANE_ACTION_SET_VALUE, mode, &info);
-	set_word(h, 3, 16, &v, &info);
-	set_word(h, 4, 100, &v, &info);
-	set_word(h, 10, SANE_FIX(30.0), &v, &info);
-	set_word(h, 11, SANE_FIX(20.0), &v, &info);
+	assert_int_equal(dev.ops->control(h, opt_num(h, SANE_NAME_SCAN_MODE),
+	    SANE_ACTION_SET_VALUE, mode, &info), SANE_STATUS_GOOD);
+	assert_false(info & SANE_INFO_INEXACT);
+	set_exact(h, SANE_NAME_BIT_DEPTH, 16);
+	set_exact(h, SANE_NAME_SCAN_RESOLUTION, 100);
+	set_exact(h, SANE_NAME_SCAN_BR_X, SANE_FIX(30.0));
+	set_exact(h, SANE_NAME_SCAN_BR_Y, SANE_FIX(20.0));
+	/* The image is what the options say: 16-bit RGB, 30 x 20 mm at 100 dpi. */
+	assert_int_equal(dev.ops->parameters(h, &p), SANE_STATUS_GOOD);
+	assert_int_equal(p.format, SANE_FRAME_RGB);
+	assert_int_equal(p.depth, 16);
+	assert_in_range(p.pixels_per_line, 117, 119);
+	assert_in_range(p.lines, 78, 79);
+	assert_int_equal(p.bytes_per_line, p.pixels_per_line * 6);
 	a = scan_all(h, 1 << 20, &la);
 	b = scan_all(h, 7, &lb);		/* less than a line */
 	c = scan_all(h, 1000, &lc);		/* a line and a bit */
@@ -129,17 +178,18 @@ test_busy_while_scanning(void **state)
 	SANE_Int info;
 	uint8_t buf[64];
 	SANE_Int n;
+	int res = opt_num(h, SANE_NAME_SCAN_RESOLUTION);
 
 	(void)state;
 	assert_int_equal(dev.ops->start(h), SANE_STATUS_GOOD);
 	assert_int_equal(dev.ops->start(h), SANE_STATUS_DEVICE_BUSY);
-	assert_int_equal(set_word(h, 4, 150, &v, &info), SANE_STATUS_DEVICE_BUSY);
-	assert_int_equal(dev.ops->control(h, 4, SANE_ACTION_GET_VALUE, &v, &info),
+	assert_int_equal(set_word(h, res, 150, &v, &info), SANE_STATUS_DEVICE_BUSY);
+	assert_int_equal(dev.ops->control(h, res, SANE_ACTION_GET_VALUE, &v, &info),
 	    SANE_STATUS_GOOD);
 	assert_int_equal(dev.ops->read(h, buf, sizeof(buf), &n), SANE_STATUS_GOOD);
 	dev.ops->cancel(h);
 	assert_int_equal(dev.ops->read(h, buf, sizeof(buf), &n), SANE_STATUS_CANCELLED);
-	assert_int_equal(set_word(h, 4, 150, &v, &info), SANE_STATUS_GOOD);
+	assert_int_equal(set_word(h, res, 150, &v, &info), SANE_STATUS_GOOD);
 	dev.ops->close(h);
 }
 
