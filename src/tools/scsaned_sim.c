@@ -7,9 +7,10 @@
  *       device's terms, as a trace's "window" line prints it)
  *   scsaned-sim cdb 'MODEL[?opts]' CDBHEX[:in=N|:out=HEX]...
  *       send commands to a fresh device and print what it answers
- *   scsaned-sim trace-check FILE [KEY/ASC/ASCQ...]
+ *   scsaned-sim trace-check FILE [KEY/ASC/ASCQ... nak=TOKEN...]
  *       exit 1 if the trace FILE shows a CHECK CONDITION other than the end
- *       of image (EOM on READ) and those listed
+ *       of image (EOM on READ) and those listed, or a command a model
+ *       refused in its own protocol ("check ... nak=TOKEN", ESC/I NAKs)
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ usage(void)
 	    "usage: scsaned-sim list\n"
 	    "       scsaned-sim render MODEL KEY=VALUE... [-o FILE]\n"
 	    "       scsaned-sim cdb 'MODEL[?opts]' CDBHEX[:in=N|:out=HEX]...\n"
-	    "       scsaned-sim trace-check FILE [KEY/ASC/ASCQ...]\n");
+	    "       scsaned-sim trace-check FILE [KEY/ASC/ASCQ... nak=TOKEN...]\n");
 	return 2;
 }
 
@@ -131,6 +132,16 @@ cmd_cdb(int argc, char **argv)
 	return 0;
 }
 
+/* LINE rejects an ESC/I command with exactly the NAK token WANT. */
+static int
+nak_is(const char *line, const char *want)
+{
+	const char *p = strstr(line, want);
+
+	return p != NULL && (p[strlen(want)] == '\n' || p[strlen(want)] == ' ' ||
+	    p[strlen(want)] == '\0');
+}
+
 static int
 cmd_trace_check(int argc, char **argv)
 {
@@ -148,6 +159,10 @@ cmd_trace_check(int argc, char **argv)
 		/* A short READ at the end of the image is the standard's EOF. */
 		ok = strncmp(line, "check op=28 sense=0/00/00 eom", 29) == 0;
 		for (i = 1; i < argc && !ok; i++) {
+			if (strncmp(argv[i], "nak=", 4) == 0) {
+				ok = nak_is(line, argv[i]);
+				continue;
+			}
 			snprintf(want, sizeof(want), "sense=%s", argv[i]);
 			ok = strstr(line, want) != NULL;
 		}

@@ -13,13 +13,14 @@
  * device does not take).  ESC G starts a scan: block after block of
  * header (STX, status, le16 bytes a line, le16 lines) and lines, the
  * host ACKing each to get the next or CANcelling; 20h in the status marks
- * the last.  With ext=1 ESC F also reports FS commands: FS I, FS F, FS S,
- * FS W (all parameters at once) and FS G (fixed-size blocks each
- * followed by a status byte).  The image is esim_image.c's.
+ * the last.  ESC F also reports FS commands (ext=0 turns them off, as
+ * on a firmware without them): FS I, FS F, FS S, FS W (all parameters at
+ * once) and FS G (fixed-size blocks each followed by a status byte).
+ * The image is esim_image.c's.
  *
  * Every NAK is traced as "check op=0a nak=PPCC[:detail]" with the
- * command's bytes, so trace-check sees it; a READ with nothing queued,
- * or longer than what is queued, is a CHECK CONDITION like any other.
+ * command's bytes, so trace-check sees it; a READ with nothing queued is
+ * a CHECK CONDITION (5/2C/00, command sequence error) like any other.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -504,8 +505,8 @@ fs_parameters(struct esim *es, const uint8_t *p)
 	w->w = get_le(p + 16, 4);
 	w->l = get_le(p + 20, 4);
 	for (i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
-		/* FS W sends 0 for halftoning it does not use. */
-		if (one[i].cmd == 'B' && p[one[i].off] == 0)
+		/* Halftoning matters to bi-level only; FS W sends 0 otherwise. */
+		if (one[i].cmd == 'B' && p[25] != 1)
 			continue;
 		if ((why = set_param(es, one[i].cmd, p + one[i].off)) != NULL)
 			return why;
@@ -598,6 +599,18 @@ scan_control(struct sim_device *d, struct esim *es, const uint8_t *p, size_t n)
 	nak(d, es, n > 0 ? p[0] : 0, n > 1 ? p[1] : 0, "scanning");
 }
 
+/* What the host sent, so a trace reads as the ESC/I conversation. */
+static void
+trace_bytes(struct sim_device *d, const uint8_t *p, size_t n)
+{
+	char hex[2 * 16 + 1];
+	size_t i;
+
+	for (i = 0; i < n && i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", p[i]);
+	sim_trace(d, "esci %s%s len=%zu", hex, n > 16 ? ".." : "", n);
+}
+
 static void
 esim_write(struct sim_device *d, struct esim *es, struct sim_io *io)
 {
@@ -606,6 +619,7 @@ esim_write(struct sim_device *d, struct esim *es, struct sim_io *io)
 
 	if (sim_data_out(io, n) < 0 || n == 0)
 		return;
+	trace_bytes(d, p, n);
 	if (es->scanning) {
 		scan_control(d, es, p, n);
 		return;
@@ -630,7 +644,6 @@ esim_read(struct sim_device *d, struct esim *es, struct sim_io *io)
 	size_t tl = sim_be(io->cdb + 2, 3), room, done = 0, take;
 	size_t left = reply_left(es);
 
-	(void)d;
 	if (left == 0) {
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
 		return;
@@ -657,10 +670,14 @@ esim_read(struct sim_device *d, struct esim *es, struct sim_io *io)
 		memcpy(io->buf + done, es->tail + es->tail_pos, take);
 	es->tail_pos += take;
 	done += take;
+	/*
+	 * A READ longer than the answer ends when the answer does, with GOOD
+	 * status and the rest as residue: the host asked 4 bytes of an
+	 * information block and the device had a NAK to say.
+	 */
 	io->xfer = done;
 	if (done < sim_be(io->cdb + 2, 3))
-		sim_check_info(io, SCSI_SK_NO_SENSE, 0x20,
-		    (uint32_t)(sim_be(io->cdb + 2, 3) - done));
+		sim_trace(d, "short read %zu of %u", done, sim_be(io->cdb + 2, 3));
 	if (es->scanning && reply_left(es) == 0 && es->data_len > 0) {
 		if (es->scan.next_line >= es->scan.win.l)
 			scan_stop(es);
@@ -734,6 +751,7 @@ esim_create(void)
 	if (es == NULL)
 		return NULL;
 	reset(es);
+	es->ext_commands = 1;
 	es->scan.line_no = UINT32_MAX;
 	return es;
 }

@@ -65,7 +65,7 @@ struct esim_scan {
 struct esim {
 	struct esim_window win;	/* the settings ESC/I holds */
 	uint8_t sharp, speed, aas, film, option, lcount, zoom[2];
-	int ext_commands;	/* option ext=1: ESC F says FS commands work */
+	int ext_commands;	/* ESC F says FS commands work (ext=0: not) */
 
 	/* A setter whose parameter block comes in the next WRITE. */
 	uint8_t want_cmd, want_prefix;
