@@ -29,7 +29,7 @@ struct sim_io {
 	int link_error;		/* the command was lost on the bus */
 	size_t xfer;		/* bytes actually moved */
 	uint8_t status;
-	uint8_t sense[18];
+	uint8_t sense[32];	/* fixed format; vendor bytes past 18 (UMAX: 31) */
 	size_t sense_len;
 };
 

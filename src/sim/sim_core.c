@@ -21,6 +21,7 @@ static const struct sim_model *const models[] = {
 	&sim_model_canon_fs4000us,
 	&sim_model_canon_fs2710,
 	&sim_model_epson_perfection1640,
+	&sim_model_umax_astra1220s,
 };
 
 struct sim_device {
@@ -33,7 +34,7 @@ struct sim_device {
 	int lost_op;		/* opcode whose command is lost, -1 none */
 	unsigned lost_count;
 	int nomedia;
-	uint8_t last_sense[18];	/* for REQUEST SENSE after a CHECK CONDITION */
+	uint8_t last_sense[32];	/* for REQUEST SENSE after a CHECK CONDITION */
 	size_t last_sense_len;
 };
 
@@ -384,7 +385,7 @@ request_sense(struct sim_device *d, struct sim_io *io)
 	uint8_t none[18] = { 0x70, 0, 0, 0, 0, 0, 0, 10 };
 	const uint8_t *s = d->last_sense_len ? d->last_sense : none;
 
-	sim_data_in(io, s, 18, io->cdb[4]);
+	sim_data_in(io, s, d->last_sense_len ? d->last_sense_len : 18, io->cdb[4]);
 	d->last_sense_len = 0;
 }
 
@@ -426,7 +427,7 @@ sim_command(struct sim_device *d, struct sim_io *io)
 	}
 	if (io->status == 0x02) {
 		memcpy(d->last_sense, io->sense, sizeof(d->last_sense));
-		d->last_sense_len = sizeof(d->last_sense);
+		d->last_sense_len = io->sense_len;
 		sim_trace(d, "check op=%02x sense=%x/%02x/%02x%s%s", op,
 		    io->sense[2] & 0x0f, io->sense[12], io->sense[13],
 		    (io->sense[2] & 0x40) ? " eom" : "",

@@ -31,6 +31,7 @@ extern const struct sim_model sim_model_coolscan_ls8000;
 extern const struct sim_model sim_model_canon_fs4000us;
 extern const struct sim_model sim_model_canon_fs2710;
 extern const struct sim_model sim_model_epson_perfection1640;
+extern const struct sim_model sim_model_umax_astra1220s;
 
 /* End IO with CHECK CONDITION and fixed-format sense KEY/ASC/ASCQ. */
 void sim_check(struct sim_io *io, uint8_t key, uint8_t asc, uint8_t ascq);
