@@ -74,6 +74,7 @@ struct config {
 	char backends_ignore[CONFIG_URI_MAX + 1];
 	char lock_dir[CONFIG_URI_MAX + 1];	/* "" = in-process rule only */
 	int dnssd;				/* announce through Avahi */
+	char path[CONFIG_URI_MAX + 1];		/* the file loaded, absolute; or "" */
 };
 
 /* Defaults for every setting, no devices. */

@@ -78,6 +78,7 @@ struct devreg {
 	int ndevs;
 	pthread_mutex_t lock;
 	char lock_dir[256];	/* per-device lock files; "" = none */
+	char conf_path[256];	/* the config file: it names simulated devices' locks */
 };
 
 struct config;
@@ -101,6 +102,14 @@ struct device *devreg_find(struct devreg *reg, const char *name);
  */
 SANE_Status devreg_acquire(struct devreg *reg, struct device *dev);
 void devreg_release(struct devreg *reg, struct device *dev);
+
+/*
+ * The text DEV's cross-process lock is named after: the canonical URI of a
+ * device processes share (sg:, iscsi://); for a simulated one, which every
+ * open makes anew, the URI with the device's name and the config file.
+ */
+void devreg_lock_key(const struct devreg *reg, const struct device *dev,
+    char *out, size_t len);
 
 /* "Device busy" etc.: the text SANE gives each status, without libsane. */
 const char *device_status_string(SANE_Status st);

@@ -73,6 +73,7 @@ struct scsi_transport_ops {
 	int (*finish)(struct scsi_target *t, struct scsi_cmd *c,
 	    struct scsi_result *res);
 	void (*close)(struct scsi_target *t);
+	int instance;		/* every open makes a device of its own (sim:) */
 };
 
 /* The common head of every transport's target. */
@@ -191,6 +192,13 @@ int scsi_uri_same(const char *a, const char *b);
  * scsi_uri_display).  Other URIs unchanged.
  */
 void scsi_uri_canonical(const char *uri, char *out, size_t len);
+
+/*
+ * 1 if two opens of URI reach one device, which processes must take turns
+ * at (sg:, iscsi://, an unknown scheme); 0 if every open makes a device of
+ * its own (sim:), so two opens never meet.
+ */
+int scsi_uri_shared(const char *uri);
 
 /* Turn TEXT into a device name: lower case, [a-z0-9-_.+], max LEN-1. */
 void scsi_name_from(const char *text, char *out, size_t len);

@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -400,7 +401,7 @@ config_parse(struct config *c, const char *src, const char *text, size_t len,
 int
 config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
-	char *text;
+	char *text, abs[PATH_MAX];
 	size_t len;
 	int rc;
 
@@ -408,5 +409,8 @@ config_load(struct config *c, const char *path, char *err, size_t errlen)
 		return -1;
 	rc = config_parse(c, path, text, len, err, errlen);
 	free(text);
+	/* Names a simulated device's lock file: see devreg_lock_key. */
+	if (rc == 0 && realpath(path, abs) != NULL && strlen(abs) < sizeof(c->path))
+		memcpy(c->path, abs, strlen(abs) + 1);
 	return rc;
 }

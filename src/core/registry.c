@@ -198,6 +198,7 @@ devreg_build(struct devreg *reg, const struct config *conf)
 
 	memset(reg, 0, sizeof(*reg));
 	pthread_mutex_init(&reg->lock, NULL);
+	snprintf(reg->conf_path, sizeof(reg->conf_path), "%s", conf->path);
 	/* Lock files let processes share the busy rule; without them, one process. */
 	if (conf->lock_dir[0] != '\0') {
 		if (mkdir(conf->lock_dir, 0750) == 0 || errno == EEXIST)
@@ -258,23 +259,44 @@ devreg_find(struct devreg *reg, const char *name)
 }
 
 /*
+ * What DEV's lock file stands for.  A device that processes reach in common
+ * (sg:, iscsi://) is named by its canonical URI, not its name here: two
+ * daemons may call one scanner by two names, or two scanners by one.  A
+ * simulated scanner is made anew by every open, so there is no hardware to
+ * share and each device line is a scanner of its own, whatever its URI: it
+ * is named by the line's name and the config file (the processes inetd
+ * starts from one file serve one such scanner).
+ */
+void
+devreg_lock_key(const struct devreg *reg, const struct device *dev, char *out,
+    size_t len)
+{
+	char uri[300];
+
+	scsi_uri_canonical(dev->uri, uri, sizeof(uri));
+	if (scsi_uri_shared(dev->uri))
+		snprintf(out, len, "%s", uri);
+	else
+		snprintf(out, len, "%s as %s in %s", uri, dev->name,
+		    reg->conf_path[0] != '\0' ? reg->conf_path : "(no file)");
+}
+
+/*
  * The lock file of DEV: -1 with errno EWOULDBLOCK if another process has
  * it, -2 if no lock file can be had (then the in-process rule alone holds).
- *
- * Named after the device, not its name here: two daemons may call one
- * scanner by two names, or two scanners by one.  The file says which
- * device it stands for, for an administrator looking at lock_dir.
+ * The file says which device it stands for, for an administrator looking
+ * at lock_dir.
  */
 static int
 lock_file(const struct devreg *reg, const struct device *dev)
 {
-	char path[512], uri[300], shown[300];
+	char path[512], key[700], shown[700];
 	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
 	const char *p;
 	int fd;
 
-	scsi_uri_canonical(dev->uri, uri, sizeof(uri));
-	for (p = uri; *p != '\0'; p++)
+	devreg_lock_key(reg, dev, key, sizeof(key));
+	for (p = key; *p != '\0'; p++)
 		h = (h ^ (uint8_t)*p) * 1099511628211ULL;
 	snprintf(path, sizeof(path), "%s/dev-%016llx.lock", reg->lock_dir,
 	    (unsigned long long)h);
@@ -285,7 +307,7 @@ lock_file(const struct devreg *reg, const struct device *dev)
 		return -1;
 	}
 	if (ftruncate(fd, 0) == 0)
-		dprintf(fd, "%s\n", scsi_uri_display(uri, shown, sizeof(shown)));
+		dprintf(fd, "%s\n", scsi_uri_display(key, shown, sizeof(shown)));
 	return fd;
 }
 

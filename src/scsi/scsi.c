@@ -17,18 +17,26 @@ static const struct scsi_transport_ops *const transports[] = {
 	&scsi_iscsi_transport,
 };
 
+static const struct scsi_transport_ops *
+transport_of(const char *uri)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(transports) / sizeof(transports[0]); i++)
+		if (strncmp(uri, transports[i]->scheme, strlen(transports[i]->scheme)) == 0)
+			return transports[i];
+	return NULL;
+}
+
 int
 scsi_open(const char *uri, struct scsi_target **out, char *err, size_t errlen)
 {
+	const struct scsi_transport_ops *ops = transport_of(uri);
 	char shown[256];
-	size_t i, n;
 
 	*out = NULL;
-	for (i = 0; i < sizeof(transports) / sizeof(transports[0]); i++) {
-		n = strlen(transports[i]->scheme);
-		if (strncmp(uri, transports[i]->scheme, n) == 0)
-			return transports[i]->open(uri, out, err, errlen);
-	}
+	if (ops != NULL)
+		return ops->open(uri, out, err, errlen);
 	snprintf(err, errlen, "unknown URI scheme in '%.200s' (known: sim:, sg:, iscsi://)",
 	    scsi_uri_display(uri, shown, sizeof(shown)));
 	return SCSI_OPEN_FAILED;
@@ -84,6 +92,14 @@ scsi_uri_canonical(const char *uri, char *out, size_t len)
 	colon = memchr(colon ? colon : host, ':', (size_t)(slash - (colon ? colon : host)));
 	snprintf(out, len, "iscsi://%.*s%s%s", (int)(slash - host), host,
 	    colon ? "" : ":3260", slash);
+}
+
+int
+scsi_uri_shared(const char *uri)
+{
+	const struct scsi_transport_ops *ops = transport_of(uri);
+
+	return ops == NULL || !ops->instance;
 }
 
 int

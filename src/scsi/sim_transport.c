@@ -85,4 +85,5 @@ const struct scsi_transport_ops scsi_sim_transport = {
 	.open = simt_open,
 	.execute = simt_execute,
 	.close = simt_close,
+	.instance = 1,		/* a fresh device per open: see the top */
 };
