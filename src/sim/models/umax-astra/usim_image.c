@@ -287,8 +287,9 @@ render_kv(void *arg, const char *key, const char *val)
 	else if (strcmp(key, "bpp") == 0) r->w.bpp = (uint8_t)(v > 0xff ? 0xff : v);
 	else if (strcmp(key, "threshold") == 0) r->w.threshold = (uint8_t)(v > 0xff ? 0xff : v);
 	else if (strcmp(key, "rif") == 0) r->w.rif = v != 0;
+	else if (strcmp(key, "curve") == 0) r->w.gamma_sel = (uint8_t)(v > 0xff ? 0xff : v);
 	else if (strcmp(key, "gamma") == 0 && v <= USIM_GAMMA_IN) r->ramp = (long)v;
-	else if (strcmp(key, "hbt") != 0 && strcmp(key, "curve") != 0)
+	else if (strcmp(key, "hbt") != 0)
 		return -1;	/* hbt: PNM is big-endian whatever the device sent */
 	return 0;
 }
@@ -309,7 +310,8 @@ ramp_curves(struct usim_gamma *gamma, unsigned m, unsigned out_bits)
 
 /*
  * What scanimage writes for a window (a trace's "window" line, plus
- * gamma=M when the trace shows umax downloaded the ramp to M): PBM for
+ * gamma=M when the trace shows umax downloaded the ramp to M; it applies
+ * where the window's curve=0 selects the download, as on the device): PBM for
  * lineart and halftone, PGM or PPM, 12-bit samples in 16 bits
  * big-endian as scanimage turns them.
  */
@@ -336,10 +338,8 @@ usim_render(const char *window, FILE *out, char *err, size_t errlen)
 		snprintf(err, errlen, "window rejected by the device: %s", why);
 		return -1;
 	}
-	if (r.ramp >= 0) {
+	if (r.ramp >= 0)	/* used only where the window selects the download */
 		ramp_curves(gamma, (unsigned)r.ramp, r.w.bpp > 8 ? 12 : 8);
-		r.w.gamma_sel = 0;
-	}
 	r.w.lsb_first = 0;
 	usim_geometry(&r.w, &g);
 	if ((line = malloc(g.bpl)) == NULL) {
