@@ -331,7 +331,7 @@ test_block_scan_and_cancel(void **state)
 {
 	uint8_t res[4] = { 100, 0, 100, 0 }, area[8] = { 5, 0, 7, 0, 24, 0, 10, 0 };
 	uint8_t g[2] = { 0x1b, 'G' }, i[2] = { 0x1b, 'I' }, lc = 4, ack = 0x06, can = 0x18;
-	uint8_t a1, a2, h[6], data[96];
+	uint8_t a1, a2, h[6], data[128];
 	struct sim_device *d = dev("&ext=0");
 	unsigned blocks = 0, lines = 0;
 
