@@ -8,7 +8,9 @@
 tgt_addresses
 IQN=iqn.2026-11.org.scsaned.test:fs4000
 
-tgt_and_sg_server "$TGT" "$PORTAL" "$IQN" "canon-fs4000us?holder=strip&lamp=300"
+# timescale: the unit's clock runs fast, so the lamp's 15 s warm-up (on every
+# switch between the visible and the infrared lamp) is waited out in a blink.
+tgt_and_sg_server "$TGT" "$PORTAL" "$IQN" "canon-fs4000us?holder=strip&lamp=300&timescale=200"
 check "tgtd exports the simulated FS4000US, scsaned serves it remote and local" test $? -eq 0
 scan -L > "$TMP/list" 2>&1
 check "the remote scanner is a Canon FS4000US over iSCSI" \
