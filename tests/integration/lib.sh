@@ -18,14 +18,13 @@ FAILED=0
 # test uses comes from here, so any two tests, or two runs of one in two
 # builds, can run at the same time.  A lease is a file KIND.N holding the
 # test's pid, taken under one flock; a lease whose test has gone (killed
-# before its cleanup) is taken again.  Numbers below 140 are left to the
-# tests that still name their own.
+# before its cleanup) is taken again.
 LEASES=${SCSANED_TEST_LEASES:-${TMPDIR:-/tmp}/scsaned-test-leases}
 LEASED=()
 # lease VAR KIND: set VAR to a free one of KIND: addr (127.0.0.N), minor
 # (an sg minor for mknod c 21 N), tgt (a tgtd control port, tgtd -C N).
 lease() {
-	local var=$1 kind=$2 lo=140 hi n f fd pid
+	local var=$1 kind=$2 lo=2 hi n f fd pid
 	case $kind in
 	addr) hi=254 ;; minor) hi=255 ;; tgt) hi=999 ;;
 	*) echo "lease: unknown kind $kind" >&2; exit 1 ;;

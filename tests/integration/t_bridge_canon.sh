@@ -9,8 +9,7 @@
 # node (libsgsim.so), with no command rejected.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-ADDR=127.0.0.105
-PORTAL=127.0.0.106:3261
+tgt_addresses
 IQN=iqn.2026-12.org.scsaned.test:bridge-fs2710
 export SGSIM_LOCKDIR=$TMP
 
@@ -21,15 +20,15 @@ fi
 
 mkdir -p "$TMP/canon"
 echo canon > "$TMP/canon/dll.conf"
-mknod "$TMP/sg-local" c 21 106
+lease m minor
+mknod "$TMP/sg-local" c 21 "$m"
 echo "$TMP/sg-local" > "$TMP/canon/canon.conf"
 local_scan() {
 	SGSIM_DEVICES="$TMP/sg-local=canon-fs2710" LD_PRELOAD=$BUILD/libsgsim.so \
 	    SANE_CONFIG_DIR=$TMP/canon timeout 120 scanimage -d "canon:$TMP/sg-local" "$@"
 }
 
-mknod "$TMP/sg-remote" c 21 105
-tgt_start 105 "$PORTAL" "$TMP/sg-remote" "canon-fs2710?trace=$TMP/trace.remote" "$IQN"
+tgt_start "$TGT" "$PORTAL" "$TMP/sg-remote" "canon-fs2710?trace=$TMP/trace.remote" "$IQN"
 check "tgtd exports the FS2710 model as a passthrough LUN" test $? -eq 0
 cat > "$TMP/scsaned.conf" <<CONF
 device sim sim:canon-fs2710?trace=$TMP/trace.sim backend=canon

@@ -7,8 +7,7 @@
 # the model must have rejected no command.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
-ADDR=127.0.0.101
-PORTAL=127.0.0.102:3261
+tgt_addresses
 IQN=iqn.2026-12.org.scsaned.test:bridge-ls2000
 export SGSIM_LOCKDIR=$TMP
 
@@ -20,7 +19,8 @@ fi
 # The reference: coolscan3 on a local sg node, as in t_coolscan3_crosscheck.
 mkdir -p "$TMP/cs3"
 echo coolscan3 > "$TMP/cs3/dll.conf"
-mknod "$TMP/sg-local" c 21 102
+lease m minor
+mknod "$TMP/sg-local" c 21 "$m"
 echo "scsi:$TMP/sg-local" > "$TMP/cs3/coolscan3.conf"
 local_scan() {
 	SGSIM_DEVICES="$TMP/sg-local=coolscan-ls2000?trace=$TMP/trace.local" \
@@ -28,8 +28,7 @@ local_scan() {
 	    scanimage -d "coolscan3:scsi:$TMP/sg-local" "$@"
 }
 
-mknod "$TMP/sg-remote" c 21 101
-tgt_start 101 "$PORTAL" "$TMP/sg-remote" "coolscan-ls2000?trace=$TMP/trace.remote" "$IQN"
+tgt_start "$TGT" "$PORTAL" "$TMP/sg-remote" "coolscan-ls2000?trace=$TMP/trace.remote" "$IQN"
 check "tgtd exports the LS-2000 model as a passthrough LUN" test $? -eq 0
 cat > "$TMP/scsaned.conf" <<CONF
 device sim sim:coolscan-ls2000?trace=$TMP/trace.sim backend=coolscan3

@@ -5,7 +5,7 @@
 # 2 s in a fresh helper.  A second client of a busy bridged device gets
 # DEVICE_BUSY.
 . "$(dirname "$0")/lib.sh"
-ADDR=127.0.0.103
+lease ADDR addr
 export SCSANED_BACKEND_DIR=$BUILD/tests/backends
 ulimit -c 0	# the crashing backend leaves no core file behind
 # Under AddressSanitizer the deliberate SIGSEGV stays a death by signal,

@@ -47,7 +47,8 @@ block_ok() {
 }
 
 node=$TMP/sg-ep
-mknod "$node" c 21 120 || fail "mknod of an sg node"
+lease m minor
+mknod "$node" c 21 "$m" || fail "mknod of an sg node"
 echo "$node" > "$TMP/epson2.conf"
 export SGSIM_DEVICES="$node=epson-perfection1640?trace=$TMP/trace"
 e2 -L > "$TMP/list" 2>&1
@@ -82,7 +83,8 @@ MODES
 
 # A firmware without FS commands: ESC G, each block after an ACK.
 node2=$TMP/sg-ep-std
-mknod "$node2" c 21 121 || fail "mknod of an sg node"
+lease m2 minor
+mknod "$node2" c 21 "$m2" || fail "mknod of an sg node"
 echo "$node2" > "$TMP/epson2.conf"
 export SGSIM_DEVICES="$node2=epson-perfection1640?ext=0&trace=$TMP/trace"
 while IFS='|' read -r mode opts; do

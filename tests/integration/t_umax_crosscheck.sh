@@ -22,7 +22,8 @@ umax() {
 	LD_PRELOAD=$BUILD/libsgsim.so SANE_CONFIG_DIR=$TMP timeout 120 scanimage "$@"
 }
 node=$TMP/sg-umax
-mknod "$node" c 21 130 || { fail "mknod of an sg node"; finish; }
+lease m minor
+mknod "$node" c 21 "$m" || { fail "mknod of an sg node"; finish; }
 echo "$node" > "$TMP/umax.conf"
 export SGSIM_DEVICES="$node=umax-astra1220s?trace=$TMP/trace"
 
