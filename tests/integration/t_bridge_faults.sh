@@ -8,9 +8,10 @@
 lease ADDR addr
 export SCSANED_BACKEND_DIR=$BUILD/tests/backends
 ulimit -c 0	# the crashing backend leaves no core file behind
-# Under AddressSanitizer the deliberate SIGSEGV stays a death by signal,
-# not a sanitizer report in the shared log.
+# Under AddressSanitizer and ThreadSanitizer the deliberate SIGSEGV stays
+# a death by signal, not a sanitizer report in the shared log.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0
+export TSAN_OPTIONS=${TSAN_OPTIONS:+$TSAN_OPTIONS:}handle_segv=0
 
 if [ ! -e "$SCSANED_BACKEND_DIR/libsane-broken.so.1" ]; then
 	fail "test backends not built (make tests)"
