@@ -51,10 +51,10 @@ static const struct fs_front front_ir = {
 static const uint8_t speeds[] = { 2, 3, 4, 5, 6, 8, 10, 12 };
 
 /* Holder positions (FilmGet's): where each frame's AF and scan start. */
-static const uint16_t strip_af[6] = { 358, 836, 1316, 1794, 2272, 2750 };
-static const uint16_t strip_scan[6] = { 606, 1084, 1564, 2042, 2520, 3000 };
-static const uint16_t slide_af[4] = { 292, 1072, 1850, 2628 };
-static const uint16_t slide_scan[4] = { 554, 1332, 2110, 2888 };
+static const uint16_t strip_af[FS_STRIP_FRAMES] = { 358, 836, 1316, 1794, 2272, 2750 };
+static const uint16_t strip_scan[FS_STRIP_FRAMES] = { 606, 1084, 1564, 2042, 2520, 3000 };
+static const uint16_t slide_af[FS_SLIDE_FRAMES] = { 292, 1072, 1850, 2628 };
+static const uint16_t slide_scan[FS_SLIDE_FRAMES] = { 554, 1332, 2110, 2888 };
 
 /* Lay out a pass of SPP samples over W x L units at RES; -1 if empty. */
 static int

@@ -49,6 +49,8 @@
 #define HOLDER_NONE	0
 #define HOLDER_STRIP	1
 #define HOLDER_SLIDE	2
+#define FS_STRIP_FRAMES	6	/* positions of a holder */
+#define FS_SLIDE_FRAMES	4
 
 enum fs_opt {
 	FS_OPT_NUM,

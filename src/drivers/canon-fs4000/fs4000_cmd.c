@@ -100,6 +100,20 @@ fs_film_status(struct fs *s, uint8_t *r)
 	if ((st = fs_cmd(s, "GET FILM STATUS", cdb, 10, SCSI_DIR_IN, r, FS_STATUS_LEN, TIMEOUT_MS,
 	    NULL)) != SANE_STATUS_GOOD)
 		return st;
+	/*
+	 * The frame number indexes the driver's table of positions for the
+	 * holder, so a holder code or a frame count the unit never sends is
+	 * refused, not believed.
+	 */
+	if (r[FS_STATUS_HOLDER] > HOLDER_SLIDE ||
+	    r[FS_STATUS_FRAMES] > (r[FS_STATUS_HOLDER] == HOLDER_STRIP ? FS_STRIP_FRAMES :
+	    FS_SLIDE_FRAMES)) {
+		log_err("%s: GET FILM STATUS: holder %u with %u frames makes no sense",
+		    s->dev->name, r[FS_STATUS_HOLDER], r[FS_STATUS_FRAMES]);
+		s->holder = HOLDER_NONE;
+		s->frames = 0;
+		return SANE_STATUS_IO_ERROR;
+	}
 	s->holder = r[FS_STATUS_HOLDER];
 	s->frames = r[FS_STATUS_FRAMES];
 	return SANE_STATUS_GOOD;
