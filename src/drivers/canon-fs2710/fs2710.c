@@ -38,7 +38,7 @@ fs27_cmd(struct fs27 *s, const char *what, const uint8_t *cdb, size_t cdb_len,
 }
 
 /* Page F0 and page 03h; refuses a unit whose answers make no sense. */
-static SANE_Status
+SANE_Status
 fs27_read_caps(struct fs27 *s)
 {
 	uint8_t inq[6] = { SCSI_OP_INQUIRY, 1, 0xf0, 0, PAGE_F0_LEN, 0 };

@@ -77,4 +77,10 @@ unsigned fs27_effective_res(const struct fs27 *s);
 int fs27_effective_depth(const struct fs27 *s);
 int fs27_negative(const struct fs27 *s);
 
+/*
+ * fs2710.c: the unit's own description (page F0, MODE SENSE page 03h)
+ * into s->caps, as open reads it; also for the fuzzer, which answers it.
+ */
+SANE_Status fs27_read_caps(struct fs27 *s);
+
 #endif
