@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scsaned/log.h"
+#include "scsaned/scsi_opcodes.h"
 #include "readahead.h"
+#include "scsiutil.h"
 
 int
 drv_ra_init(struct drv_ra *ra, size_t size)
@@ -102,4 +105,114 @@ drv_ra_free(struct drv_ra *ra)
 		ra->buf[i] = NULL;
 	}
 	ra->buf_size = 0;
+}
+
+int
+drv_lines_begin(struct drv_lines *r, const struct device *dev, struct scsi_target *t,
+    uint8_t *own, uint8_t byte1, size_t line, uint64_t lines, unsigned timeout_ms)
+{
+	r->dev = dev;
+	r->t = t;
+	r->own = own;
+	r->byte1 = byte1;
+	r->line = line;
+	r->per_read = DRV_XFER_MAX / line;
+	r->unasked = lines;
+	r->timeout_ms = timeout_ms;
+	r->queue = scsi_can_queue(t);
+	if (r->queue && drv_ra_init(&r->ra, r->per_read * line) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+lines_cdb(const struct drv_lines *r, uint8_t cdb[10], size_t lines)
+{
+	memset(cdb, 0, 10);
+	cdb[0] = SCSI_OP_READ10;
+	cdb[1] = r->byte1;
+	drv_put_be(cdb + 6, 3, (uint32_t)(lines * r->line));
+}
+
+/* What READ's result means for an image that must arrive whole. */
+static SANE_Status
+lines_check(const struct drv_lines *r, int rc, const struct scsi_result *res, size_t n)
+{
+	if (rc != 0)
+		return drv_failed(r->dev, "READ", res);
+	if (res->residual != 0) {
+		log_err("%s: READ delivered %zu of %zu bytes", r->dev->name,
+		    n - res->residual, n);
+		return SANE_STATUS_IO_ERROR;
+	}
+	return SANE_STATUS_GOOD;
+}
+
+/* Keep READs for what the window still holds queued, then take the oldest. */
+static SANE_Status
+lines_queued(struct drv_lines *r, const uint8_t **data, size_t *lines)
+{
+	struct scsi_result res;
+	uint8_t cdb[10], *got;
+	size_t n, len;
+	SANE_Status st;
+	int rc;
+
+	while (drv_ra_room(&r->ra) && r->unasked > 0) {
+		n = r->unasked < r->per_read ? (size_t)r->unasked : r->per_read;
+		lines_cdb(r, cdb, n);
+		if (drv_ra_start(&r->ra, r->dev, r->t, cdb, sizeof(cdb), n * r->line,
+		    r->timeout_ms, &res) != 0) {
+			drv_lines_drop(r);
+			return drv_failed(r->dev, "READ", &res);
+		}
+		r->unasked -= n;
+	}
+	rc = drv_ra_finish(&r->ra, r->t, &got, &len, &res);
+	if ((st = lines_check(r, rc, &res, len)) != SANE_STATUS_GOOD) {
+		drv_lines_drop(r);
+		return st;
+	}
+	*data = got;
+	*lines = len / r->line;
+	return SANE_STATUS_GOOD;
+}
+
+SANE_Status
+drv_lines_get(struct drv_lines *r, size_t out_line, SANE_Int max, const uint8_t **data,
+    size_t *lines)
+{
+	struct scsi_result res;
+	uint8_t cdb[10];
+	size_t n;
+	int rc;
+
+	if (r->queue && (r->ra.count > 0 || r->unasked > 0))
+		return lines_queued(r, data, lines);
+	n = drv_lines_next(r->per_read, r->unasked * r->line, r->line, out_line, max);
+	if (n == 0)
+		return SANE_STATUS_INVAL;
+	lines_cdb(r, cdb, n);
+	rc = drv_execute(r->dev, r->t, cdb, sizeof(cdb), SCSI_DIR_IN, r->own, n * r->line,
+	    r->timeout_ms, &res);
+	r->unasked -= n;
+	*data = r->own;
+	*lines = n;
+	return lines_check(r, rc, &res, n * r->line);
+}
+
+int
+drv_lines_drop(struct drv_lines *r)
+{
+	int n = drv_ra_drain(&r->ra, r->t);
+
+	if (n > 0)
+		log_debug("%s: %d queued READ(s) dropped", r->dev->name, n);
+	return n;
+}
+
+void
+drv_lines_free(struct drv_lines *r)
+{
+	drv_ra_free(&r->ra);
 }

@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sane/sane.h>
 
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
@@ -61,5 +62,53 @@ int drv_ra_drain(struct drv_ra *ra, struct scsi_target *t);
 
 /* Frees the buffers; drain the queue before. */
 void drv_ra_free(struct drv_ra *ra);
+
+/*
+ * An image read as READ(10)s of whole lines, for devices that deliver
+ * every byte a READ asks for and answer a READ past the image's end with
+ * an error (the film scanners): a short READ is an error here.  Where the
+ * transport queues, up to SCSI_QUEUE_MAX READs of up to PER_READ lines
+ * each stay in flight, never past the LINES the window holds; elsewhere
+ * one READ at a time goes into the driver's own buffer, no larger than the
+ * caller can take.
+ */
+struct drv_lines {
+	struct drv_ra ra;
+	const struct device *dev;
+	struct scsi_target *t;
+	uint8_t *own;		/* the driver's buffer of DRV_XFER_MAX bytes */
+	size_t line;		/* bytes a device line */
+	size_t per_read;	/* lines a READ at most */
+	uint64_t unasked;	/* lines no READ has asked for yet */
+	unsigned timeout_ms;
+	uint8_t byte1;		/* READ(10) CDB byte 1 (the FS4000US wants 10h) */
+	int queue;		/* READs go ahead on this transport */
+};
+
+/*
+ * Begin reading LINES lines of LINE bytes (LINE <= the READ maximum, OWN
+ * that large) after SCAN.  0, or -1 out of memory.
+ */
+int drv_lines_begin(struct drv_lines *r, const struct device *dev,
+    struct scsi_target *t, uint8_t *own, uint8_t byte1, size_t line,
+    uint64_t lines, unsigned timeout_ms);
+
+/*
+ * The next lines of the image: *DATA and *LINES, valid until the next call
+ * or drop.  One READ at a time asks no more lines than the caller's MAX
+ * bytes hold as OUT_LINE-byte image lines (MAX 0: no limit); queued READs
+ * were asked before the caller's room was known, so the caller checks.
+ * Failures are logged and the queue dropped.  Nothing left: INVAL.
+ */
+SANE_Status drv_lines_get(struct drv_lines *r, size_t out_line, SANE_Int max,
+    const uint8_t **data, size_t *lines);
+
+/*
+ * Finish and drop every READ in flight (cancel, close, an error): how many.
+ * Afterwards r->unasked > 0 says the device is still inside the image.
+ */
+int drv_lines_drop(struct drv_lines *r);
+
+void drv_lines_free(struct drv_lines *r);
 
 #endif

@@ -8,7 +8,8 @@
  *
  * Choices worth knowing:
  *  - READs carry as many whole lines as fit in DRV_XFER_MAX, not one line per
- *    command: on iSCSI every command is a round trip.
+ *    command: on iSCSI every command is a round trip, and there the next
+ *    READ is already queued while one is handed up (readahead.h).
  *  - Auto-exposure is the scanner's own pass (window kind 20h/40h, SCAN
  *    with no data); its result is read back with GET WINDOW.
  *  - Negatives: the scanner inverts (window flag), which turns the orange
@@ -322,29 +323,6 @@ cs_pass_setup(const struct cs *s, struct cs_pass *p, const uint8_t *ids, unsigne
 }
 
 /*
- * Read LINES whole lines of pass P into BUF (DRV_XFER_MAX bytes at most per
- * READ).  A READ that ends short with end-of-medium is an error here: the
- * Coolscans always deliver what the window promised.
- */
-static SANE_Status
-cs_read_lines(struct cs *s, const struct cs_pass *p, uint8_t *buf, size_t lines)
-{
-	uint8_t cdb[10] = { SCSI_OP_READ10 };
-	size_t n = lines * p->dev_line;
-	struct scsi_result res;
-	SANE_Status st;
-
-	drv_put_be(cdb + 6, 3, (uint32_t)n);
-	st = cs_cmd(s, "READ", cdb, 10, SCSI_DIR_IN, buf, n, MOTION_MS, &res);
-	if (st == SANE_STATUS_GOOD && res.residual != 0) {
-		log_err("%s: READ delivered %zu of %zu bytes", s->dev->name,
-		    n - res.residual, n);
-		st = SANE_STATUS_IO_ERROR;
-	}
-	return st;
-}
-
-/*
  * The film base of a negative: the bare film between this frame and the
  * next, scanned across the same width at the same resolution and
  * exposure; the mean of each channel as the scanner inverts it, in the
@@ -358,6 +336,7 @@ cs_measure_base(struct cs *s, struct cs_pass *main)
 	uint32_t i, c;
 	uint64_t sum[3] = { 0, 0, 0 }, count = 0;
 	struct cs_pass p;
+	const uint8_t *data;
 	size_t done, n, l;
 	SANE_Status st;
 
@@ -375,15 +354,15 @@ cs_measure_base(struct cs *s, struct cs_pass *main)
 			return st;
 	if ((st = cs_scan_cmd(s, ids, 3)) != SANE_STATUS_GOOD)
 		return st;
+	if (drv_lines_begin(&s->rd, s->dev, s->t, s->dbuf, 0, p.dev_line, p.lines,
+	    MOTION_MS) < 0)
+		return SANE_STATUS_NO_MEM;
 	for (done = 0; done < p.lines; done += n) {
-		n = DRV_XFER_MAX / p.dev_line;
-		if (n > p.lines - done)
-			n = p.lines - done;
-		if ((st = cs_read_lines(s, &p, s->dbuf, n)) != SANE_STATUS_GOOD)
+		if ((st = drv_lines_get(&s->rd, 0, 0, &data, &n)) != SANE_STATUS_GOOD)
 			return st;
 		for (l = 0; l < n; l++) {
 			for (c = 0; c < 3; c++) {
-				const uint8_t *q = s->dbuf + l * p.dev_line +
+				const uint8_t *q = data + l * p.dev_line +
 				    c * (p.pad + (size_t)p.width * p.bps) + p.pad;
 
 				for (i = 0; i < p.width; i++)
@@ -434,12 +413,15 @@ cs_begin_pass(struct cs *s, struct cs_pass *p)
 	if ((st = cs_scan_cmd(s, p->ids, p->nplanes)) != SANE_STATUS_GOOD)
 		return st;
 	s->left = (uint64_t)p->dev_line * p->lines;
-	s->lines_per_read = DRV_XFER_MAX / p->dev_line;
+	/* Every READ whole lines: the Coolscans always deliver what it asks. */
+	if (drv_lines_begin(&s->rd, s->dev, s->t, s->dbuf, 0, p->dev_line, p->lines,
+	    MOTION_MS) < 0)
+		return SANE_STATUS_NO_MEM;
 	drv_out_set(&s->out, NULL, 0);
 	s->scanning = 1;
 	log_debug("%s: scanning %ux%u, %u plane(s), %u bytes a sample, %u pass(es), "
 	    "%zu lines a READ", s->dev->name, p->width, p->lines, p->nplanes, p->bps,
-	    p->samples, s->lines_per_read);
+	    p->samples, s->rd.per_read);
 	return SANE_STATUS_GOOD;
 }
 
@@ -516,6 +498,7 @@ cs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 {
 	struct cs *s = h;
 	size_t lines, out_line = (size_t)s->params.bytes_per_line;
+	const uint8_t *data;
 	SANE_Status st;
 
 	*len = 0;
@@ -526,19 +509,18 @@ cs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 			s->scanning = 0;
 			return SANE_STATUS_EOF;
 		}
-		lines = drv_lines_next(s->lines_per_read, s->left, s->pass.dev_line,
-		    out_line, max);
-		if ((st = cs_read_lines(s, &s->pass, s->dbuf, lines)) != SANE_STATUS_GOOD) {
+		if ((st = drv_lines_get(&s->rd, out_line, max, &data, &lines)) !=
+		    SANE_STATUS_GOOD) {
 			s->scanning = 0;
 			return st;
 		}
 		s->left -= (uint64_t)lines * s->pass.dev_line;
-		if ((size_t)max >= out_line) {
-			cs_convert(&s->pass, s->dbuf, lines, buf);
+		if (max > 0 && lines * out_line <= (size_t)max) {
+			cs_convert(&s->pass, data, lines, buf);
 			*len = (SANE_Int)(lines * out_line);
 			return SANE_STATUS_GOOD;
 		}
-		cs_convert(&s->pass, s->dbuf, lines, s->obuf);
+		cs_convert(&s->pass, data, lines, s->obuf);
 		drv_out_set(&s->out, s->obuf, lines * out_line);
 	}
 	*len = drv_out_take(&s->out, buf, max);
@@ -552,7 +534,9 @@ cs_cancel(void *h)
 	struct cs *s = h;
 	uint8_t cdb[6] = { NIKON_OP_ABORT };
 
-	if (s->scanning && s->left > 0)
+	/* READs queued ahead come back first: nothing may pass them. */
+	drv_lines_drop(&s->rd);
+	if (s->scanning && s->rd.unasked > 0)
 		cs_cmd(s, "ABORT", cdb, 6, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL);
 	s->cancelled = s->scanning;
 	s->scanning = 0;
@@ -635,6 +619,7 @@ cs_close(void *h)
 	struct cs *s = h;
 
 	cs_cancel(s);
+	drv_lines_free(&s->rd);
 	scsi_close(s->t);
 	free(s->dbuf);
 	free(s->obuf);

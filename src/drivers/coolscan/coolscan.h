@@ -13,6 +13,7 @@
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
 #include "../optutil.h"
+#include "../readahead.h"
 #include "../scsiutil.h"
 
 enum cs_opt {
@@ -98,7 +99,7 @@ struct cs {
 	SANE_Parameters params;
 	struct cs_pass pass;
 	uint64_t left;			/* device bytes still owed */
-	size_t lines_per_read;
+	struct drv_lines rd;		/* the READs of the pass */
 	uint8_t *dbuf, *obuf;		/* device data; lines for small reads */
 	struct drv_out out;		/* what is left of OBUF to hand up */
 };
