@@ -72,3 +72,22 @@ simhost_good(struct sim_device *d, const char *hex, enum sim_dir dir,
 		fail_msg("%s: status %02x sense %x/%02x/%02x", hex, io.status,
 		    io.sense[2] & 0x0f, io.sense[12], io.sense[13]);
 }
+
+uint32_t
+simhost_be(const uint8_t *p, size_t n)
+{
+	uint32_t v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | *p++;
+	return v;
+}
+
+void
+simhost_put_be(uint8_t *p, size_t n, uint32_t v)
+{
+	while (n-- > 0) {
+		p[n] = (uint8_t)v;
+		v >>= 8;
+	}
+}

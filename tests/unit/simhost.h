@@ -29,4 +29,8 @@ struct sim_io simhost_run(struct sim_device *d, const char *hex,
 void simhost_good(struct sim_device *d, const char *hex, enum sim_dir dir,
     void *buf, size_t len);
 
+/* Big-endian fields of N bytes (N <= 4), as SCSI lays them out. */
+uint32_t simhost_be(const uint8_t *p, size_t n);
+void simhost_put_be(uint8_t *p, size_t n, uint32_t v);
+
 #endif

@@ -18,91 +18,23 @@
 #include <cmocka.h>
 
 #include "scsaned/sim.h"
-
-static struct sim_device *
-dev(const char *spec)
-{
-	char err[256];
-	struct sim_device *d = sim_open(spec, err, sizeof(err));
-
-	if (d == NULL)
-		fail_msg("sim_open(%s): %s", spec, err);
-	return d;
-}
-
-/* Send CDB (length from the hex) with LEN bytes of data; the outcome. */
-static struct sim_io
-run(struct sim_device *d, const char *hex, enum sim_dir dir, void *buf, size_t len)
-{
-	static uint8_t cdb[16];
-	struct sim_io io;
-	size_t n = 0;
-	unsigned v;
-
-	while (*hex != '\0' && n < sizeof(cdb)) {
-		if (*hex == ' ') {
-			hex++;
-			continue;
-		}
-		if (sscanf(hex, "%2x", &v) != 1)
-			fail_msg("bad cdb hex");
-		cdb[n++] = (uint8_t)v;
-		hex += 2;
-	}
-	memset(&io, 0, sizeof(io));
-	io.cdb = cdb;
-	io.cdb_len = n;
-	io.dir = dir;
-	io.buf = buf;
-	io.buflen = len;
-	sim_command(d, &io);
-	return io;
-}
-
-static void
-good(struct sim_device *d, const char *hex, enum sim_dir dir, void *buf, size_t len)
-{
-	struct sim_io io = run(d, hex, dir, buf, len);
-
-	if (io.status != 0)
-		fail_msg("%s: status %02x sense %x/%02x/%02x", hex, io.status,
-		    io.sense[2] & 0x0f, io.sense[12], io.sense[13]);
-}
+#include "simhost.h"
 
 static void
 refused(struct sim_device *d, const char *hex, enum sim_dir dir, void *buf, size_t len,
     unsigned key, unsigned asc)
 {
-	struct sim_io io = run(d, hex, dir, buf, len);
+	struct sim_io io = simhost_run(d, hex, dir, buf, len);
 
 	if (io.status != 0x02 || (io.sense[2] & 0x0f) != key || io.sense[12] != asc)
 		fail_msg("%s: expected %x/%02x, got status %02x sense %x/%02x", hex, key,
 		    asc, io.status, io.sense[2] & 0x0f, io.sense[12]);
 }
 
-static uint32_t
-be(const uint8_t *p, size_t n)
-{
-	uint32_t v = 0;
-
-	while (n-- > 0)
-		v = v << 8 | *p++;
-	return v;
-}
-
-static void
-put_be(uint8_t *p, size_t n, uint32_t v)
-{
-	while (n-- > 0) {
-		p[n] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
 static void
 no_data(struct sim_device *d, const char *hex)
 {
-	good(d, hex, SIM_DIR_NONE, NULL, 0);
+	simhost_good(d, hex, SIM_DIR_NONE, NULL, 0);
 }
 
 /* The 38-byte scan mode: GET it, change what the host changes, DEFINE it. */
@@ -113,7 +45,7 @@ scan_mode(struct sim_device *d, uint8_t fmt, const unsigned g[3], const unsigned
 	uint8_t m[38];
 	int c;
 
-	good(d, "d5 00 20 00 26 00", SIM_DIR_IN, m, sizeof(m));
+	simhost_good(d, "d5 00 20 00 26 00", SIM_DIR_IN, m, sizeof(m));
 	assert_int_equal(m[0], 0x25);
 	assert_int_equal(m[4], 0x20);
 	m[15] = 2;
@@ -121,10 +53,10 @@ scan_mode(struct sim_device *d, uint8_t fmt, const unsigned g[3], const unsigned
 	m[37] = 0;
 	for (c = 0; c < 3; c++) {
 		m[22 + c] = (uint8_t)g[c];
-		put_be(m + 25 + 2 * c, 2, o[c]);
-		put_be(m + 31 + 2 * c, 2, s[c]);
+		simhost_put_be(m + 25 + 2 * c, 2, o[c]);
+		simhost_put_be(m + 31 + 2 * c, 2, s[c]);
 	}
-	good(d, "d6 10 00 00 26 00", SIM_DIR_OUT, m, sizeof(m));
+	simhost_good(d, "d6 10 00 00 26 00", SIM_DIR_OUT, m, sizeof(m));
 }
 
 static void
@@ -135,17 +67,17 @@ set_window(struct sim_device *d, unsigned xres, unsigned yres, uint32_t x, uint3
 
 	memset(b, 0, sizeof(b));
 	b[7] = 64;
-	put_be(b + 10, 2, xres);
-	put_be(b + 12, 2, yres);
-	put_be(b + 14, 4, x);
-	put_be(b + 18, 4, y);
-	put_be(b + 22, 4, w);
-	put_be(b + 26, 4, l);
+	simhost_put_be(b + 10, 2, xres);
+	simhost_put_be(b + 12, 2, yres);
+	simhost_put_be(b + 14, 4, x);
+	simhost_put_be(b + 18, 4, y);
+	simhost_put_be(b + 22, 4, w);
+	simhost_put_be(b + 26, 4, l);
 	b[33] = comp;
 	b[34] = bpp;
 	b[37] = bpp % 8 ? 3 : 0;
 	b[54] = 0x02;
-	good(d, "24 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, b, sizeof(b));
+	simhost_good(d, "24 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, b, sizeof(b));
 }
 
 static void
@@ -153,13 +85,13 @@ data_status(struct sim_device *d, uint32_t total, uint32_t bpl, uint32_t lines)
 {
 	uint8_t r[28];
 
-	good(d, "34 00 00 00 00 00 00 00 1c 00", SIM_DIR_IN, r, sizeof(r));
-	assert_int_equal(be(r, 4), 0);
-	assert_int_equal(be(r + 4, 4), 0);
-	assert_int_equal(be(r + 8, 4), total);
-	assert_int_equal(be(r + 12, 4), bpl);
-	assert_int_equal(be(r + 16, 4), lines);
-	assert_int_equal(be(r + 20, 4), total);
+	simhost_good(d, "34 00 00 00 00 00 00 00 1c 00", SIM_DIR_IN, r, sizeof(r));
+	assert_int_equal(simhost_be(r, 4), 0);
+	assert_int_equal(simhost_be(r + 4, 4), 0);
+	assert_int_equal(simhost_be(r + 8, 4), total);
+	assert_int_equal(simhost_be(r + 12, 4), bpl);
+	assert_int_equal(simhost_be(r + 16, 4), lines);
+	assert_int_equal(simhost_be(r + 20, 4), total);
 }
 
 /* READ N bytes (a multiple of the line) into BUF. */
@@ -171,7 +103,7 @@ read_bytes(struct sim_device *d, uint8_t *buf, size_t n)
 
 	snprintf(hex, sizeof(hex), "28 10 00 00 00 00 %02zx %02zx %02zx 00",
 	    (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
-	io = run(d, hex, SIM_DIR_IN, buf, n);
+	io = simhost_run(d, hex, SIM_DIR_IN, buf, n);
 	if (io.status != 0 || io.xfer != n)
 		fail_msg("READ %zu: status %02x xfer %zu", n, io.status, io.xfer);
 }
@@ -184,9 +116,9 @@ lamp_warm(struct sim_device *d, unsigned seconds)
 
 	no_data(d, "e7 00 01 00 00 00 00 00 00 00");
 	for (i = 0; i < 2000; i++) {
-		good(d, "ea 00 00 00 00 00 00 00 0a 00", SIM_DIR_IN, r, sizeof(r));
+		simhost_good(d, "ea 00 00 00 00 00 00 00 0a 00", SIM_DIR_IN, r, sizeof(r));
 		assert_int_equal(r[0], 1);
-		if (be(r + 1, 4) >= seconds)
+		if (simhost_be(r + 1, 4) >= seconds)
 			return;
 		/* Polling the unit's clock, as hosts do; it runs fast here. */
 		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
@@ -199,16 +131,16 @@ session_start(struct sim_device *d, unsigned type, unsigned frames)
 {
 	uint8_t inq[36], f0[130], fst[28], led[4] = { 2 };
 
-	good(d, "12 00 00 00 24 00", SIM_DIR_IN, inq, sizeof(inq));
+	simhost_good(d, "12 00 00 00 24 00", SIM_DIR_IN, inq, sizeof(inq));
 	assert_memory_equal(inq + 8, "CANON   IX-40015G ", 18);
 	no_data(d, "00 00 00 00 00 00");
 	no_data(d, "e4 00 00 00 00 00 00 00 00 00");
 	no_data(d, "16 00 00 00 00 00");
-	good(d, "f3 00 00 00 00 00 00 00 04 00", SIM_DIR_OUT, led, sizeof(led));
-	good(d, "12 01 f0 00 82 00", SIM_DIR_IN, f0, sizeof(f0));
+	simhost_good(d, "f3 00 00 00 00 00 00 00 04 00", SIM_DIR_OUT, led, sizeof(led));
+	simhost_good(d, "12 01 f0 00 82 00", SIM_DIR_IN, f0, sizeof(f0));
 	assert_int_equal(f0[1], 0xf0);
-	assert_int_equal(be(f0 + 24, 4), 5904);
-	good(d, "e1 00 00 00 00 00 00 00 1c 00", SIM_DIR_IN, fst, sizeof(fst));
+	assert_int_equal(simhost_be(f0 + 24, 4), 5904);
+	simhost_good(d, "e1 00 00 00 00 00 00 00 1c 00", SIM_DIR_IN, fst, sizeof(fst));
 	assert_int_equal(fst[0], type);
 	assert_int_equal(fst[1], frames);
 	lamp_warm(d, 15);
@@ -217,7 +149,7 @@ session_start(struct sim_device *d, unsigned type, unsigned frames)
 static void
 test_checklist_a(void **state)
 {
-	struct sim_device *d = dev("canon-fs4000us?holder=slide&timescale=100000");
+	struct sim_device *d = simhost_open("canon-fs4000us?holder=slide&timescale=100000");
 	static const unsigned g[3] = { 47, 36, 36 }, o[3] = { 281, 264, 261 },
 	    s[3] = { 750, 352, 235 };
 	uint8_t af[8] = { 1, 0, 0, 0, 0x01, 0xf4, 0x0d, 0xac }, w[72], led[4] = { 0 };
@@ -231,22 +163,22 @@ test_checklist_a(void **state)
 	no_data(d, "e6 00 00 00 00 00 00 00 00 00");
 	no_data(d, "e6 01 04 01 3c 00 00 00 00 00");	/* AF position 316 */
 	no_data(d, "e6 00 00 00 00 00 00 00 00 00");
-	good(d, "e0 00 00 00 00 00 00 00 08 00", SIM_DIR_OUT, af, sizeof(af));
+	simhost_good(d, "e0 00 00 00 00 00 00 00 08 00", SIM_DIR_OUT, af, sizeof(af));
 	no_data(d, "e6 01 04 02 28 00 00 00 00 00");	/* scan position 552 */
 	set_window(d, 1000, 1000, 0, 0, 4000, 5904, 5, 8);
-	good(d, "25 01 00 00 00 00 00 00 48 00", SIM_DIR_IN, w, sizeof(w));
-	assert_int_equal(be(w, 2), 0x46);
-	assert_int_equal(be(w + 6, 2), 0x40);
+	simhost_good(d, "25 01 00 00 00 00 00 00 48 00", SIM_DIR_IN, w, sizeof(w));
+	assert_int_equal(simhost_be(w, 2), 0x46);
+	assert_int_equal(simhost_be(w + 6, 2), 0x40);
 	assert_int_equal(w[48], 0x64);
 	assert_int_equal(w[49], 0x64);
 	assert_int_equal(w[54], 0x02);
-	assert_int_equal(be(w + 10, 2), 1000);
+	assert_int_equal(simhost_be(w + 10, 2), 1000);
 	/* The block GET WINDOW returns is refused back until 48/49 are zeroed. */
 	refused(d, "24 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, w, sizeof(w), 5, 0x26);
 	w[48] = w[49] = 0;
-	good(d, "24 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, w, sizeof(w));
+	simhost_good(d, "24 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, w, sizeof(w));
 
-	good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	data_status(d, 4605120, 3120, 1476);
 	for (i = 0; i < 70; i++)
 		read_bytes(d, buf, 65520);
@@ -254,7 +186,7 @@ test_checklist_a(void **state)
 	refused(d, "28 10 00 00 00 00 00 0c 30 00", SIM_DIR_IN, buf, 3120, 5, 0x2c);
 	no_data(d, "e8 00 00 00 00 00 00 00 00 00");
 	no_data(d, "e6 00 00 00 00 00 00 00 00 00");
-	good(d, "f3 00 00 00 00 00 00 00 04 00", SIM_DIR_OUT, led, sizeof(led));
+	simhost_good(d, "f3 00 00 00 00 00 00 00 04 00", SIM_DIR_OUT, led, sizeof(led));
 	no_data(d, "17 00 00 00 00 00");
 	free(buf);
 	sim_close(d);
@@ -263,7 +195,7 @@ test_checklist_a(void **state)
 static void
 test_checklist_b(void **state)
 {
-	struct sim_device *d = dev("canon-fs4000us?holder=strip&film=negative&timescale=100000");
+	struct sim_device *d = simhost_open("canon-fs4000us?holder=strip&film=negative&timescale=100000");
 	static const unsigned g[3] = { 47, 36, 36 }, o[3] = { 281, 264, 261 },
 	    s[3] = { 750, 750, 750 }, gi[3] = { 62, 62, 62 }, oi[3] = { 280, 277, 278 },
 	    si[3] = { 1000, 1000, 1000 };
@@ -279,16 +211,16 @@ test_checklist_b(void **state)
 	no_data(d, "e6 00 00 00 00 00 00 00 00 00");
 	no_data(d, "e6 01 04 05 24 00 00 00 00 00");	/* 1316 */
 	no_data(d, "e6 00 00 00 00 00 00 00 00 00");
-	good(d, "e0 00 00 00 00 00 00 00 08 00", SIM_DIR_OUT, af, sizeof(af));
+	simhost_good(d, "e0 00 00 00 00 00 00 00 08 00", SIM_DIR_OUT, af, sizeof(af));
 	no_data(d, "e6 01 04 06 1c 00 00 00 00 00");	/* 1564 */
-	good(d, "e1 00 00 00 00 00 00 00 1c 00", SIM_DIR_IN, fst, sizeof(fst));
-	assert_int_equal(be(fst + 2, 2), 1564);
-	assert_int_equal(be(fst + 8, 2), 263);
-	assert_int_equal(be(fst + 10, 2), 3738);
+	simhost_good(d, "e1 00 00 00 00 00 00 00 1c 00", SIM_DIR_IN, fst, sizeof(fst));
+	assert_int_equal(simhost_be(fst + 2, 2), 1564);
+	assert_int_equal(simhost_be(fst + 8, 2), 263);
+	assert_int_equal(simhost_be(fst + 10, 2), 3738);
 	assert_in_range(fst[7], 75, 200);
 	no_data(d, "e8 08 00 00 00 00 00 00 00 00");
 	set_window(d, 4000, 4000, 0, 0, 4000, 5888, 5, 16);
-	good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	data_status(d, 142725120, 24240, 5888);
 	for (i = 0; i < 2944; i++)
 		read_bytes(d, buf, 48480);
@@ -297,36 +229,36 @@ test_checklist_b(void **state)
 
 	/* The infrared pass, back over the frame. */
 	no_data(d, "e7 00 00 01 00 00 00 00 00 00");
-	good(d, "e1 00 00 00 00 00 00 00 1c 00", SIM_DIR_IN, fst, sizeof(fst));
+	simhost_good(d, "e1 00 00 00 00 00 00 00 1c 00", SIM_DIR_IN, fst, sizeof(fst));
 	assert_int_equal(fst[4] >> 3, 8);
-	good(d, "e0 00 00 00 00 00 00 00 08 00", SIM_DIR_OUT, ir_af, sizeof(ir_af));
-	good(d, "e1 00 00 00 00 00 00 00 1c 00", SIM_DIR_IN, fst, sizeof(fst));
+	simhost_good(d, "e0 00 00 00 00 00 00 00 08 00", SIM_DIR_OUT, ir_af, sizeof(ir_af));
+	simhost_good(d, "e1 00 00 00 00 00 00 00 1c 00", SIM_DIR_IN, fst, sizeof(fst));
 	assert_int_equal(fst[7], 103);
 	scan_mode(d, 0x02, gi, oi, si);
 	no_data(d, "e8 01 00 00 00 00 00 00 00 00");
 	set_window(d, 4000, 4000, 0, 0, 4000, 5888, 2, 16);
-	good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	data_status(d, 47575040, 8080, 5888);
 	for (i = 0; i < 736; i++)
 		read_bytes(d, buf, 64640);
 	/* FilmGet's own form of the same window: 14 bits, padding 3. */
 	set_window(d, 4000, 4000, 0, 0, 4000, 5888, 2, 14);
-	good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	data_status(d, 47575040, 8080, 5888);
 	no_data(d, "e4 00 00 00 00 00 00 00 00 00");
 
 	no_data(d, "e7 00 01 00 00 00 00 00 00 00");
-	good(d, "e0 00 00 00 00 00 00 00 08 00", SIM_DIR_OUT, vis_af, sizeof(vis_af));
+	simhost_good(d, "e0 00 00 00 00 00 00 00 08 00", SIM_DIR_OUT, vis_af, sizeof(vis_af));
 	no_data(d, "00 00 00 00 00 00");
 	no_data(d, "e6 00 00 00 00 00 00 00 00 00");
 	no_data(d, "e6 01 01 00 00 00 00 00 00 00");	/* eject */
-	io = run(d, "00 00 00 00 00 00", SIM_DIR_NONE, NULL, 0);
+	io = simhost_run(d, "00 00 00 00 00 00", SIM_DIR_NONE, NULL, 0);
 	assert_int_equal(io.status, 2);
 	assert_int_equal(io.sense[2], 0x49);	/* EOM + vendor key 9 */
 	assert_int_equal(io.sense[12], 0x80);
 	assert_int_equal(io.sense[13], 0x1d);
 	no_data(d, "00 00 00 00 00 00");		/* reported once */
-	good(d, "e1 00 00 00 00 00 00 00 19 00", SIM_DIR_IN, fst, 25);
+	simhost_good(d, "e1 00 00 00 00 00 00 00 19 00", SIM_DIR_IN, fst, 25);
 	assert_int_equal(fst[0], 0);
 	refused(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1, 2, 0x3a);
 	no_data(d, "17 00 00 00 00 00");
@@ -365,7 +297,7 @@ render(const char *window, unsigned *w, unsigned *h, unsigned *maxv)
 static void
 check_format(int reverse)
 {
-	struct sim_device *d = dev("canon-fs4000us?holder=slide&lamp=60");
+	struct sim_device *d = simhost_open("canon-fs4000us?holder=slide&lamp=60");
 	unsigned W, H, maxv, px = 60, lines = 30, k = 2, n, i, c, got, want, ext = lines + 2 * k;
 	size_t bpl = (40 + px) * 6;
 	uint8_t *raw = malloc(bpl * ext), *img;
@@ -375,7 +307,7 @@ check_format(int reverse)
 	no_data(d, "e6 01 04 02 2a 00 00 00 00 00");	/* 554 */
 	no_data(d, reverse ? "e8 01 00 00 00 00 00 00 00 00" : "e8 00 00 00 00 00 00 00 00 00");
 	set_window(d, 1000, 1000, 800, 1200, px * 4, ext * 4, 5, 14);
-	good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	data_status(d, (uint32_t)(bpl * ext), (uint32_t)bpl, ext);
 	read_bytes(d, raw, bpl * ext);
 	/* A reverse scan's complete lines are the last ones: its lag is at the top. */
@@ -428,7 +360,7 @@ test_format_reverse(void **state)
 static void
 test_sample_packing(void **state)
 {
-	struct sim_device *d = dev("canon-fs4000us?lamp=60");
+	struct sim_device *d = simhost_open("canon-fs4000us?lamp=60");
 	static const unsigned g[3] = { 47, 36, 36 }, o[3] = { 0, 0, 0 }, s[3] = { 750, 352, 235 };
 	uint8_t b14[246], b16[246], b8[123], bbe[246], nom[240];
 	unsigned i, v;
@@ -437,25 +369,25 @@ test_sample_packing(void **state)
 	no_data(d, "e6 01 04 02 2a 00 00 00 00 00");
 	set_window(d, 4000, 4000, 2000, 3000, 1, 1, 5, 14);
 	scan_mode(d, 0x00, g, o, s);
-	good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	data_status(d, 246, 246, 1);	/* FilmGet's 1-pixel probe */
 	read_bytes(d, b14, 246);
 	scan_mode(d, 0x02, g, o, s);
 	set_window(d, 4000, 4000, 2000, 3000, 1, 1, 5, 16);
-	good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	read_bytes(d, b16, 246);
 	scan_mode(d, 0x03, g, o, s);
 	set_window(d, 4000, 4000, 2000, 3000, 1, 1, 5, 8);
-	good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	data_status(d, 123, 123, 1);
 	read_bytes(d, b8, 123);
 	scan_mode(d, 0x03, g, o, s);	/* bit 0: big-endian words */
 	set_window(d, 4000, 4000, 2000, 3000, 1, 1, 5, 16);
-	good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	read_bytes(d, bbe, 246);
 	scan_mode(d, 0x22, g, o, s);	/* bit 5: no margin */
 	set_window(d, 4000, 4000, 2000, 3000, 40, 1, 5, 16);
-	good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	data_status(d, 240, 240, 1);
 	read_bytes(d, nom, 240);
 	for (i = 0; i < 41 * 3; i++) {
@@ -474,35 +406,35 @@ test_sample_packing(void **state)
 static void
 test_rejections(void **state)
 {
-	struct sim_device *d = dev("canon-fs4000us");
+	struct sim_device *d = simhost_open("canon-fs4000us");
 	uint8_t m[38], w[72], af[8] = { 2, 0, 0, 50, 0, 0, 0, 0 };
 	struct sim_io io;
 
 	(void)state;
-	good(d, "d5 00 20 00 26 00", SIM_DIR_IN, m, sizeof(m));
-	good(d, "d6 10 00 00 26 00", SIM_DIR_OUT, m, sizeof(m));	/* GET sent back */
+	simhost_good(d, "d5 00 20 00 26 00", SIM_DIR_IN, m, sizeof(m));
+	simhost_good(d, "d6 10 00 00 26 00", SIM_DIR_OUT, m, sizeof(m));	/* GET sent back */
 	m[7] = 1;
 	refused(d, "d6 10 00 00 26 00", SIM_DIR_OUT, m, sizeof(m), 5, 0x26);
 	m[7] = 0;
 	m[22] = 64;
 	refused(d, "d6 10 00 00 26 00", SIM_DIR_OUT, m, sizeof(m), 5, 0x26);
 	m[22] = 47;
-	put_be(m + 31, 2, 1001);
+	simhost_put_be(m + 31, 2, 1001);
 	refused(d, "d6 10 00 00 26 00", SIM_DIR_OUT, m, sizeof(m), 5, 0x26);
 	/* A CDB shorter than the command is refused; iSCSI's padding is not. */
 	refused(d, "e1 00 00 00 00 00", SIM_DIR_IN, m, 28, 5, 0x20);
-	good(d, "d5 00 20 00 26 00 00 00 00 00 00 00 00 00 00 00", SIM_DIR_IN, m, sizeof(m));
-	good(d, "25 01 00 00 00 00 00 00 48 00", SIM_DIR_IN, w, sizeof(w));
+	simhost_good(d, "d5 00 20 00 26 00 00 00 00 00 00 00 00 00 00 00", SIM_DIR_IN, m, sizeof(m));
+	simhost_good(d, "25 01 00 00 00 00 00 00 48 00", SIM_DIR_IN, w, sizeof(w));
 	w[48] = w[49] = 0;
 	w[54] = 0x12;
-	good(d, "24 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, w, sizeof(w));
+	simhost_good(d, "24 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, w, sizeof(w));
 	w[54] = 0x03;
 	refused(d, "24 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, w, sizeof(w), 5, 0x26);
 	w[54] = 0x02;
-	put_be(w + 10, 2, 3000);	/* not a divisor of 4000 */
+	simhost_put_be(w + 10, 2, 3000);	/* not a divisor of 4000 */
 	refused(d, "24 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, w, sizeof(w), 5, 0x26);
-	put_be(w + 10, 2, 4000);
-	put_be(w + 26, 4, 5905);
+	simhost_put_be(w + 10, 2, 4000);
+	simhost_put_be(w + 26, 4, 5905);
 	refused(d, "24 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, w, sizeof(w), 5, 0x26);
 	refused(d, "e8 10 00 00 00 00 00 00 00 00", SIM_DIR_NONE, NULL, 0, 5, 0x24);
 	refused(d, "e8 05 00 00 00 00 00 00 00 00", SIM_DIR_NONE, NULL, 0, 5, 0x24);
@@ -518,9 +450,9 @@ test_rejections(void **state)
 	/* Reads must be whole lines. */
 	no_data(d, "e8 00 00 00 00 00 00 00 00 00");
 	set_window(d, 4000, 4000, 0, 0, 1, 2, 5, 14);
-	good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	refused(d, "28 10 00 00 00 00 00 00 f5 00", SIM_DIR_IN, w, 72, 5, 0x24);
-	io = run(d, "e4 00 00 00 00 00 00 00 00 00", SIM_DIR_NONE, NULL, 0);
+	io = simhost_run(d, "e4 00 00 00 00 00 00 00 00 00", SIM_DIR_NONE, NULL, 0);
 	assert_int_equal(io.status, 0);
 	refused(d, "28 10 00 00 00 00 00 00 f6 00", SIM_DIR_IN, w, 72, 5, 0x2c);
 	sim_close(d);
@@ -530,13 +462,13 @@ test_rejections(void **state)
 static void
 test_holder_events(void **state)
 {
-	struct sim_device *d = dev("canon-fs4000us?holder=strip&inserted=1");
+	struct sim_device *d = simhost_open("canon-fs4000us?holder=strip&inserted=1");
 	uint8_t inq[36], fst[28], af[8] = { 1, 0, 0, 0, 0, 0, 0x0f, 0xa0 };
 	struct sim_io io;
 
 	(void)state;
-	good(d, "12 00 00 00 24 00", SIM_DIR_IN, inq, sizeof(inq));
-	io = run(d, "00 00 00 00 00 00", SIM_DIR_NONE, NULL, 0);
+	simhost_good(d, "12 00 00 00 24 00", SIM_DIR_IN, inq, sizeof(inq));
+	io = simhost_run(d, "00 00 00 00 00 00", SIM_DIR_NONE, NULL, 0);
 	assert_int_equal(io.status, 2);
 	assert_int_equal(io.sense[0], 0xf0);
 	assert_int_equal(io.sense[2], 0x49);
@@ -544,8 +476,8 @@ test_holder_events(void **state)
 	no_data(d, "00 00 00 00 00 00");
 	sim_close(d);
 
-	d = dev("canon-fs4000us?holder=none");
-	good(d, "e1 00 00 00 00 00 00 00 1c 00", SIM_DIR_IN, fst, sizeof(fst));
+	d = simhost_open("canon-fs4000us?holder=none");
+	simhost_good(d, "e1 00 00 00 00 00 00 00 1c 00", SIM_DIR_IN, fst, sizeof(fst));
 	assert_int_equal(fst[0], 0);
 	assert_int_equal(fst[1], 0);
 	refused(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1, 2, 0x3a);
@@ -558,21 +490,21 @@ test_holder_events(void **state)
 static void
 test_lamp(void **state)
 {
-	struct sim_device *d = dev("canon-fs4000us?lamp=209");
+	struct sim_device *d = simhost_open("canon-fs4000us?lamp=209");
 	uint8_t r[10];
 
 	(void)state;
-	good(d, "ea 00 00 00 00 00 00 00 0a 00", SIM_DIR_IN, r, sizeof(r));
+	simhost_good(d, "ea 00 00 00 00 00 00 00 0a 00", SIM_DIR_IN, r, sizeof(r));
 	assert_int_equal(r[0], 1);
-	assert_in_range(be(r + 1, 4), 209, 212);
+	assert_in_range(simhost_be(r + 1, 4), 209, 212);
 	assert_int_equal(r[5], 0);
 	no_data(d, "e7 00 01 00 00 00 00 00 00 00");
-	good(d, "ea 00 00 00 00 00 00 00 0a 00", SIM_DIR_IN, r, sizeof(r));
-	assert_in_range(be(r + 1, 4), 209, 212);
+	simhost_good(d, "ea 00 00 00 00 00 00 00 0a 00", SIM_DIR_IN, r, sizeof(r));
+	assert_in_range(simhost_be(r + 1, 4), 209, 212);
 	no_data(d, "e7 00 00 01 00 00 00 00 00 00");
-	good(d, "ea 00 00 00 00 00 00 00 0a 00", SIM_DIR_IN, r, sizeof(r));
+	simhost_good(d, "ea 00 00 00 00 00 00 00 0a 00", SIM_DIR_IN, r, sizeof(r));
 	assert_int_equal(r[0], 0);
-	assert_int_equal(be(r + 1, 4), 0);
+	assert_int_equal(simhost_be(r + 1, 4), 0);
 	assert_int_equal(r[5], 1);
 	refused(d, "e7 00 02 00 00 00 00 00 00 00", SIM_DIR_NONE, NULL, 0, 5, 0x24);
 	sim_close(d);
@@ -589,7 +521,7 @@ stationary_mean(struct sim_device *d, unsigned shutter, unsigned c)
 	s[c] = shutter;
 	scan_mode(d, 0x00, g, o, s);
 	set_window(d, 500, 4000, 0, 0, 4000, 16, 5, 14);
-	good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "1b 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	read_bytes(d, buf, sizeof(buf));
 	for (i = 0; i < 16 * 500; i++) {
 		const uint8_t *p = buf + (i / 500) * (540 * 6) + (40 + i % 500) * 6 + 2 * c;
@@ -607,7 +539,7 @@ stationary_mean(struct sim_device *d, unsigned shutter, unsigned c)
 static void
 test_calibration(void **state)
 {
-	struct sim_device *d = dev("canon-fs4000us?holder=strip&lamp=600");
+	struct sim_device *d = simhost_open("canon-fs4000us?holder=strip&lamp=600");
 	unsigned c, lo, hi, mid, shut[3];
 
 	(void)state;
@@ -804,7 +736,7 @@ th_check_mount(const uint8_t *img, int from, int to, unsigned x0, unsigned x1)
 static void
 test_thumbnail(void **state)
 {
-	struct sim_device *d = dev("canon-fs4000us?holder=slide&lamp=60");
+	struct sim_device *d = simhost_open("canon-fs4000us?holder=slide&lamp=60");
 	uint8_t b[72], r[72];
 	uint8_t *img = malloc(TH_BPL * TH_LINES);
 	int prev_end = 0, first, last;
@@ -813,19 +745,19 @@ test_thumbnail(void **state)
 	(void)state;
 	memset(b, 0, sizeof(b));
 	b[7] = 64;
-	put_be(b + 10, 2, 160);
-	put_be(b + 12, 2, 160);
-	put_be(b + 22, 4, 4000);
-	put_be(b + 26, 4, TH_LINES);
+	simhost_put_be(b + 10, 2, 160);
+	simhost_put_be(b + 12, 2, 160);
+	simhost_put_be(b + 22, 4, 4000);
+	simhost_put_be(b + 26, 4, TH_LINES);
 	b[33] = 5;
 	b[34] = 8;
 	b[54] = 2;
-	good(d, "f0 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, b, sizeof(b));
-	good(d, "f1 01 00 00 00 00 00 00 48 00", SIM_DIR_IN, r, sizeof(r));
-	assert_int_equal(be(r + 26, 4), TH_LINES);
+	simhost_good(d, "f0 00 00 00 00 00 00 00 48 00", SIM_DIR_OUT, b, sizeof(b));
+	simhost_good(d, "f1 01 00 00 00 00 00 00 48 00", SIM_DIR_IN, r, sizeof(r));
+	assert_int_equal(simhost_be(r + 26, 4), TH_LINES);
 	scan_mode(d, 0x03, (unsigned[]){ 47, 36, 36 }, (unsigned[]){ 0, 0, 0 },
 	    (unsigned[]){ 750, 352, 235 });
-	good(d, "d8 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
+	simhost_good(d, "d8 00 00 00 01 00", SIM_DIR_OUT, (uint8_t[]){ 0 }, 1);
 	data_status(d, (uint32_t)(TH_BPL * TH_LINES), (uint32_t)TH_BPL, TH_LINES);
 	read_bytes(d, img, TH_BPL * TH_LINES);
 	for (f = 0; f < 4; f++) {

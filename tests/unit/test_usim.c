@@ -28,15 +28,6 @@ assert_umax_sense(const struct sim_io *io, uint8_t key, uint8_t asc, uint8_t asc
 	assert_int_equal(io->sense[13], ascq);
 }
 
-static void
-put_be(uint8_t *p, size_t n, uint32_t v)
-{
-	while (n-- > 0) {
-		p[n] = (uint8_t)v;
-		v >>= 8;
-	}
-}
-
 /* A SET WINDOW parameter list as umax builds it: IDS descriptors. */
 static size_t
 window(uint8_t *p, unsigned ids, unsigned res, uint32_t x, uint32_t y,
@@ -46,16 +37,16 @@ window(uint8_t *p, unsigned ids, unsigned res, uint32_t x, uint32_t y,
 	uint8_t *d;
 
 	memset(p, 0, 8 + 3 * WDB);
-	put_be(p + 6, 2, ids * WDB);
+	simhost_put_be(p + 6, 2, ids * WDB);
 	for (i = 0; i < ids; i++) {
 		d = p + 8 + i * WDB;
 		d[0] = (uint8_t)(ids == 1 ? 0 : i + 1);
-		put_be(d + 2, 2, res);
-		put_be(d + 4, 2, res);
-		put_be(d + 6, 4, x);
-		put_be(d + 10, 4, y);
-		put_be(d + 14, 4, w);
-		put_be(d + 18, 4, l);
+		simhost_put_be(d + 2, 2, res);
+		simhost_put_be(d + 4, 2, res);
+		simhost_put_be(d + 6, 4, x);
+		simhost_put_be(d + 10, 4, y);
+		simhost_put_be(d + 14, 4, w);
+		simhost_put_be(d + 18, 4, l);
 		d[0x17] = 128;
 		d[0x19] = comp;
 		d[0x1a] = bpp;
@@ -64,8 +55,8 @@ window(uint8_t *p, unsigned ids, unsigned res, uint32_t x, uint32_t y,
 		d[0x2f] = 0x11;
 		d[0x30] = 0x81;		/* low byte first, CBHS 255 */
 		d[0x3a] = 0x01;
-		put_be(d + 0x4c, 2, 1200);
-		put_be(d + 0x4e, 2, 1200);
+		simhost_put_be(d + 0x4c, 2, 1200);
+		simhost_put_be(d + 0x4e, 2, 1200);
 	}
 	return 8 + ids * WDB;
 }
@@ -82,7 +73,7 @@ send_window(struct sim_device *d, uint8_t *p, size_t len, struct sim_io *io)
 {
 	uint8_t cdb[10] = { 0x24 };
 
-	put_be(cdb + 6, 3, (uint32_t)len);
+	simhost_put_be(cdb + 6, 3, (uint32_t)len);
 	cmd(d, cdb, 10, SIM_DIR_OUT, p, len, io);
 }
 
@@ -182,7 +173,7 @@ test_window_rejections(void **state)
 	assert_int_equal(io.sense[17], 8 + 0x19);
 	/* header length not a multiple of the descriptor */
 	n = window(p, 1, 300, 0, 0, 1200, 1200, 2, 8);
-	put_be(p + 6, 2, WDB - 1);
+	simhost_put_be(p + 6, 2, WDB - 1);
 	send_window(d, p, n, &io);
 	assert_umax_sense(&io, 5, 0x26, 0x00);
 	assert_int_equal(io.sense[17], 6);
@@ -289,7 +280,7 @@ test_calibration_by_driver(void **state)
 	send_window(d, p, n, &io);
 	assert_int_equal(io.status, 0);
 	/* shading before the device asks for it */
-	put_be(sd + 6, 3, 16);
+	simhost_put_be(sd + 6, 3, 16);
 	cmd(d, sd, 10, SIM_DIR_OUT, shade, 16, &io);
 	assert_umax_sense(&io, 5, 0x2c, 0x00);
 	scan(d, 0x20, &io);			/* quality calibration */
@@ -300,7 +291,7 @@ test_calibration_by_driver(void **state)
 	assert_int_equal(bpl, 2 * 600 * 3 * 2);	/* 2 in at 600 dpi, RGB, 2 bytes */
 	assert_int_equal(lines, 66);
 	assert_int_equal(io.sense[0x1e], 2);
-	put_be(rd + 6, 3, bpl);
+	simhost_put_be(rd + 6, 3, bpl);
 	for (i = 0; i < lines; i++) {
 		cmd(d, rd, 10, SIM_DIR_IN, line, bpl, &io);
 		assert_int_equal(io.status, 0);
@@ -310,11 +301,11 @@ test_calibration_by_driver(void **state)
 	assert_umax_sense(&io, 0, 0x00, 0x00);
 	assert_true(io.sense[2] & 0x40);
 	/* a shading line of the wrong size */
-	put_be(sd + 6, 3, bpl - 2);
+	simhost_put_be(sd + 6, 3, bpl - 2);
 	cmd(d, sd, 10, SIM_DIR_OUT, shade, bpl - 2, &io);
 	assert_umax_sense(&io, 5, 0x1a, 0x00);
 	memset(shade, 0, sizeof(shade));
-	put_be(sd + 6, 3, bpl);
+	simhost_put_be(sd + 6, 3, bpl);
 	cmd(d, sd, 10, SIM_DIR_OUT, shade, bpl, &io);
 	assert_int_equal(io.status, 0);
 	scan(d, 0x20, &io);
@@ -351,7 +342,7 @@ test_gamma(void **state)
 	g[4] = 0x01;
 	for (j = 0; j < 4096; j++)
 		g[6 + j] = (uint8_t)(255 - j / 16);
-	put_be(cdb + 6, 3, 6 + 4096);
+	simhost_put_be(cdb + 6, 3, 6 + 4096);
 	cmd(d, cdb, 10, SIM_DIR_OUT, g, 6 + 4096, &io);
 	assert_int_equal(io.status, 0);
 	/* one pixel with the built-in curve, then with the download */
@@ -367,11 +358,11 @@ test_gamma(void **state)
 	assert_int_equal(io.status, 0);
 	assert_int_equal(px[0], 255 - ref[0]);
 	/* wrong lengths and codes */
-	put_be(cdb + 6, 3, 6 + 4095);
+	simhost_put_be(cdb + 6, 3, 6 + 4095);
 	cmd(d, cdb, 10, SIM_DIR_OUT, g, 6 + 4095, &io);
 	assert_umax_sense(&io, 5, 0x26, 0x00);
 	g[2] = 0x01;			/* 8-bit input: this unit has 12 */
-	put_be(cdb + 6, 3, 6 + 4096);
+	simhost_put_be(cdb + 6, 3, 6 + 4096);
 	cmd(d, cdb, 10, SIM_DIR_OUT, g, 6 + 4096, &io);
 	assert_umax_sense(&io, 5, 0x26, 0x00);
 	assert_int_equal(io.sense[17], 2);
