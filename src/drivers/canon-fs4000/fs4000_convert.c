@@ -72,7 +72,7 @@ develop(const struct fs_pass *p, unsigned c, uint32_t v)
 }
 
 static void
-put(const struct fs_pass *p, uint8_t *o, uint32_t v14)
+fs_put(const struct fs_pass *p, uint8_t *o, uint32_t v14)
 {
 	uint16_t w;
 
@@ -94,7 +94,7 @@ fs_ring_push(struct fs_ring *r, const uint8_t *line, uint8_t *out)
 
 	if (p->spp == 1) {
 		for (i = 0; i < p->pixels; i++)
-			put(p, out + (size_t)i * p->bps,
+			fs_put(p, out + (size_t)i * p->bps,
 			    develop(p, 0, calibrate(p, i, 0, fs_sample14(p, line, i, 0))));
 		return 1;
 	}
@@ -106,7 +106,7 @@ fs_ring_push(struct fs_ring *r, const uint8_t *line, uint8_t *out)
 		src[c] = r->lines + (size_t)((m + c * p->k) % slots) * p->dev_line;
 	for (i = 0; i < p->pixels; i++)
 		for (c = 0; c < 3; c++)
-			put(p, out + ((size_t)i * 3 + c) * p->bps,
+			fs_put(p, out + ((size_t)i * 3 + c) * p->bps,
 			    develop(p, c, calibrate(p, i, c, fs_sample14(p, src[c], i, c))));
 	return 1;
 }

@@ -487,7 +487,7 @@ fs_identity(struct sim_device *d, struct esim *es)
 
 /* FS W: the 64-byte block of every scanning parameter. */
 static const char *
-fs_parameters(struct esim *es, const uint8_t *p)
+esim_fs_parameters(struct esim *es, const uint8_t *p)
 {
 	static const struct { uint8_t off, cmd; } one[] = {
 		{ 24, 'C' }, { 25, 'D' }, { 26, 'e' }, { 27, 'g' }, { 28, 'd' },
@@ -572,7 +572,7 @@ param_block(struct sim_device *d, struct esim *es, const uint8_t *p, size_t n)
 		nak(d, es, prefix, cmd, n < want ? "short" : "long");
 		return;
 	}
-	why = prefix == ESIM_FS ? fs_parameters(es, p) : set_param(es, cmd, p);
+	why = prefix == ESIM_FS ? esim_fs_parameters(es, p) : set_param(es, cmd, p);
 	if (why != NULL) {
 		nak(d, es, prefix, cmd, why);
 		return;

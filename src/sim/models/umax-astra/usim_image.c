@@ -141,7 +141,7 @@ out_value(const struct usim_window *w, const struct usim_gamma *gamma, unsigned 
 }
 
 static uint8_t *
-put(uint8_t *p, const struct usim_window *w, uint16_t v)
+usim_put(uint8_t *p, const struct usim_window *w, uint16_t v)
 {
 	if (w->bpp <= 8) {
 		*p++ = (uint8_t)v;
@@ -186,10 +186,10 @@ make_line(const struct usim_window *w, const struct usim_gamma *gamma,
 			if (black(w, i, n, s[0]))
 				out[i / 8] |= (uint8_t)(0x80 >> (i % 8));
 		} else if (w->comp == SCSI_COMP_GRAY) {
-			p = put(p, w, out_value(w, gamma, 0, s[0]));
+			p = usim_put(p, w, out_value(w, gamma, 0, s[0]));
 		} else {
 			for (c = 1; c <= 3; c++)
-				p = put(p, w, out_value(w, gamma, c, s[c]));
+				p = usim_put(p, w, out_value(w, gamma, c, s[c]));
 		}
 	}
 }
