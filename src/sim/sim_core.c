@@ -150,6 +150,20 @@ sim_check_info(struct sim_io *io, uint8_t key, uint8_t flags, uint32_t info)
 	io->sense_len = 18;
 }
 
+size_t
+sim_cdb_length_scsi2(uint8_t op)
+{
+	switch (op >> 5) {
+	case 0:
+		return 6;
+	case 1:
+	case 2:
+		return 10;
+	default:
+		return 0;
+	}
+}
+
 void
 sim_check(struct sim_io *io, uint8_t key, uint8_t asc, uint8_t ascq)
 {

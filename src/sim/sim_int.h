@@ -33,6 +33,13 @@ extern const struct sim_model sim_model_canon_fs2710;
 extern const struct sim_model sim_model_epson_perfection1640;
 extern const struct sim_model sim_model_umax_astra1220s;
 
+/*
+ * The CDB lengths of SCSI-2's command groups a plain scanner knows: group
+ * 0 six bytes, groups 1 and 2 ten, no others (vendor groups 6 and 7 are
+ * each model's own).  For models whose commands all follow that rule.
+ */
+size_t sim_cdb_length_scsi2(uint8_t op);
+
 /* End IO with CHECK CONDITION and fixed-format sense KEY/ASC/ASCQ. */
 void sim_check(struct sim_io *io, uint8_t key, uint8_t asc, uint8_t ascq);
 

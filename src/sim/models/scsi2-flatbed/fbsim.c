@@ -471,26 +471,12 @@ fbsim_object_position(struct fbsim *fb, struct sim_io *io)
 }
 
 /* CDB length by opcode group: 6 for group 0, 10 for groups 1 and 2. */
-static size_t
-cdb_length(uint8_t op)
-{
-	switch (op >> 5) {
-	case 0:
-		return 6;
-	case 1:
-	case 2:
-		return 10;
-	default:
-		return 0;
-	}
-}
-
 static void
 fbsim_command(struct sim_device *d, void *st, struct sim_io *io)
 {
 	struct fbsim *fb = st;
 	uint8_t op = io->cdb[0];
-	size_t need = cdb_length(op);
+	size_t need = sim_cdb_length_scsi2(op);
 
 	if (io->cdb[need - 1] & 0x03) {		/* link and flag: unsupported */
 		sim_check(io, SCSI_SK_ILLEGAL_REQUEST, SCSI_ASC_INVALID_FIELD_CDB, 0);
@@ -643,7 +629,7 @@ const struct sim_model sim_model_scsi2_flatbed = {
 	.name = "scsi2-flatbed",
 	.create = fbsim_create,
 	.option = fbsim_option,
-	.cdb_length = cdb_length,
+	.cdb_length = sim_cdb_length_scsi2,
 	.command = fbsim_command,
 	.destroy = fbsim_destroy,
 	.render = fbsim_render,

@@ -444,25 +444,11 @@ usim_lamp(struct sim_device *d, struct usim *u, struct sim_io *io)
 }
 
 /* CDB length by opcode group: 6 for group 0, 10 for groups 1 and 2. */
-static size_t
-usim_cdb_length(uint8_t op)
-{
-	switch (op >> 5) {
-	case 0:
-		return 6;
-	case 1:
-	case 2:
-		return 10;
-	default:
-		return 0;
-	}
-}
-
 static void
 usim_command(struct sim_device *d, void *st, struct sim_io *io)
 {
 	struct usim *u = st;
-	size_t need = usim_cdb_length(io->cdb[0]);
+	size_t need = sim_cdb_length_scsi2(io->cdb[0]);
 
 	if (io->cdb[need - 1] & 0x03) {		/* link and flag: unsupported */
 		usim_field(io, 0x24, 1, (unsigned)need - 1);
@@ -551,7 +537,7 @@ const struct sim_model sim_model_umax_astra1220s = {
 	.name = "umax-astra1220s",
 	.create = usim_create,
 	.option = usim_option,
-	.cdb_length = usim_cdb_length,
+	.cdb_length = sim_cdb_length_scsi2,
 	.command = usim_command,
 	.destroy = usim_destroy,
 	.render = usim_render,
