@@ -32,6 +32,7 @@ static int detach;		/* -D, -a */
 static const char *status_dir;	/* lock_dir: where our status socket goes */
 static char status_sock[300];
 static int keep_stderr;		/* -e */
+static int watching;		/* serving many clients: discovery goes on */
 
 static int daemonize(int keep);
 static int start_signal_thread(void);
@@ -57,6 +58,9 @@ after_bind(void)
 		log_err("cannot start the signal thread");
 		return -1;
 	}
+	if (watching && devreg_watch(server.reg) < 0)
+		log_err("cannot start the discovery thread; devices are found "
+		    "at start-up only");
 	if (status_dir != NULL && status_dir[0] != '\0') {
 		snprintf(status_sock, sizeof(status_sock), "%s/status-%d.sock",
 		    status_dir, (int)getpid());
@@ -202,6 +206,7 @@ run_activated(int one)
 			fds[k++] = SD_LISTEN_FDS_START + i;
 	if (k == 0) {
 		/* A connected socket: one client, as inetd would give it. */
+		watching = 0;
 		if (after_bind() != 0)
 			return 1;
 		server_ready();
@@ -311,14 +316,16 @@ main(int argc, char **argv)
 		config_free(&conf);
 		return 1;
 	}
+	/* One client (inetd, -o) is served by the devices found for it. */
+	watching = !one;
 	if (list)
 		list_devices(&reg);
 	else if ((c = run_activated(one)) >= 0)
 		rc = c;
 	else if (standalone)
 		rc = listener_run(&server, addr, port, one, after_bind) < 0 ? 1 : 0;
-	else if (after_bind() == 0)
-		run_inetd();
+	else if ((watching = 0) == 0 && after_bind() == 0)
+		run_inetd();	/* one client, as -o */
 	else
 		rc = 1;
 	/* Give sessions still running a moment to release their devices. */

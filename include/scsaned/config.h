@@ -9,6 +9,8 @@
  *	                           hosted in a helper process)
  *	discover sg [sysfs=DIR] [dev=DIR]
  *	discover iscsi://[user%password@]portal[:port]
+ *	rediscover SECONDS         (try unanswered device lines and run the
+ *	                            discover lines again this often; 0 = never)
  *	data_connect_timeout MILLISECONDS
  *	idle_timeout SECONDS       (0 = none; never while a scan runs)
  *	request_timeout SECONDS    (a started request must be complete by then)
@@ -57,6 +59,7 @@ struct config {
 	int ndevices;
 	char (*discover)[CONFIG_DISCOVER_MAX + 1];	/* "sg ..." or a portal URL */
 	int ndiscover;
+	unsigned rediscover_s;		/* discovery again this often; 0 = never */
 	unsigned data_connect_timeout_ms;	/* how long START waits for the data connection */
 	int data_connect_timeout_set;		/* given in this file (beats saned.conf) */
 	unsigned idle_timeout_s;	/* a client silent this long is dropped */

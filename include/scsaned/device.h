@@ -54,7 +54,7 @@ struct device_ops {
 	int (*select_fd)(void *h);
 };
 
-/* A device the daemon serves.  Fields are fixed once the registry is built. */
+/* A device the daemon serves.  Fields are fixed once it is served. */
 struct device {
 	char name[64];		/* the SANE name clients see after "net:host:" */
 	char uri[256];		/* sim:..., sg:..., iscsi://... */
@@ -72,13 +72,23 @@ struct device {
 	int lock_fd;		/* the cross-process lock while busy, or -1 */
 };
 
-/* The registry: every device named by the configuration that answered. */
+struct discovery;
+
+/*
+ * The registry: every device named by the configuration that answered.
+ * Discovery may append devices while sessions run (devreg_watch), so
+ * other threads read ndevs through devreg_count(); devs never moves once
+ * built, and a device once served stays at its place.
+ */
 struct devreg {
 	struct device *devs;
 	int ndevs;
+	int cap;		/* slots in devs */
+	int fixed;		/* built: devs never moves again */
 	pthread_mutex_t lock;
 	char lock_dir[256];	/* per-device lock files; "" = none */
 	char conf_path[256];	/* the config file: it names simulated devices' locks */
+	struct discovery *disc;	/* the lines still to find (discovery.c) */
 };
 
 struct config;
@@ -86,10 +96,32 @@ struct config;
 /*
  * Probe every device of CONF and keep those a driver claims.  A device that
  * cannot be reached or claimed is logged and left out; it never stops the
- * others.  Returns 0, or -1 only on memory exhaustion.
+ * others.  Device lines and discover lines are tried all at once, so a
+ * host that does not answer delays the build by one connect timeout
+ * whatever the number of hosts.  Returns 0, or -1 only on memory
+ * exhaustion.
  */
 int devreg_build(struct devreg *reg, const struct config *conf);
 void devreg_free(struct devreg *reg);
+
+/*
+ * While the daemon serves: every `rediscover` seconds of the config, a
+ * thread tries again the device lines not served and runs the discover
+ * lines again, and serves what answers.  Nothing if rediscover is 0 or
+ * there is nothing to find.  Call after any fork (the thread does not
+ * cross it).  0, or -1 if the thread cannot start.
+ */
+int devreg_watch(struct devreg *reg);
+
+/*
+ * A client asks for the list: when watched and the last pass began long
+ * enough ago (10 s, or rediscover if shorter), start one now; wait for
+ * the pass on its way at most 1 s.  Thread-safe.
+ */
+void devreg_refresh(struct devreg *reg);
+
+/* How many devices are served: devs[0..n-1] stay valid.  Thread-safe. */
+int devreg_count(struct devreg *reg);
 
 /* Device by SANE name; "" means the first device.  NULL if none. */
 struct device *devreg_find(struct devreg *reg, const char *name);

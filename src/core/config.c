@@ -43,6 +43,7 @@ config_init(struct config *c)
 	c->scan_stall_s = 120;
 	c->dnssd = 1;
 	c->max_clients = 64;
+	c->rediscover_s = 60;
 }
 
 void
@@ -264,6 +265,12 @@ parse_line(struct config *c, char *text, const char *src, int line,
 		return add_device(c, w, n, src, line, err, errlen);
 	if (strcmp(w[0], "discover") == 0)
 		return add_discover(c, w, n, src, line, err, errlen);
+	if (strcmp(w[0], "rediscover") == 0) {
+		if (n != 2 || parse_uint(w[1], 86400, &c->rediscover_s) < 0)
+			return fail(err, errlen, src, line,
+			    "usage: rediscover SECONDS (0-86400, 0 = at start-up only)");
+		return 0;
+	}
 	if (strcmp(w[0], "data_connect_timeout") == 0) {
 		if (n != 2 || parse_uint(w[1], 3600000, &c->data_connect_timeout_ms) < 0)
 			return fail(err, errlen, src, line,

@@ -1,8 +1,9 @@
 /*
  * registry.c - the devices this daemon serves and who holds each one.
  *
- * Built once at start-up; afterwards only the busy flags change, under the
- * registry's lock.
+ * Built at start-up (discovery.c finds the devices); afterwards discovery
+ * may append devices and the busy flags change, all under the registry's
+ * lock (see registry_int.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,19 +20,23 @@
 #include "scsaned/driver.h"
 #include "scsaned/log.h"
 #include "scsaned/scsi.h"
+#include "registry_int.h"
 
-/* Room for one more device; NULL on memory exhaustion. */
+/*
+ * Room for one more device at devs[ndevs]; NULL on memory exhaustion, or
+ * when the registry is fixed (sessions hold pointers into it) and full.
+ */
 static struct device *
-grow(struct devreg *reg, int *cap)
+grow(struct devreg *reg)
 {
 	struct device *d;
+	int cap = reg->cap ? reg->cap * 2 : 8;
 
-	if (reg->ndevs == *cap) {
-		d = realloc(reg->devs, (size_t)(*cap ? *cap * 2 : 8) * sizeof(*d));
-		if (d == NULL)
+	if (reg->ndevs == reg->cap) {
+		if (reg->fixed || (d = realloc(reg->devs, (size_t)cap * sizeof(*d))) == NULL)
 			return NULL;
 		reg->devs = d;
-		*cap = *cap ? *cap * 2 : 8;
+		reg->cap = cap;
 	}
 	d = &reg->devs[reg->ndevs];
 	memset(d, 0, sizeof(*d));
@@ -39,8 +44,8 @@ grow(struct devreg *reg, int *cap)
 	return d;
 }
 
-static int
-name_taken(const struct devreg *reg, const char *name)
+int
+devreg_name_taken(const struct devreg *reg, const char *name)
 {
 	int i;
 
@@ -50,8 +55,8 @@ name_taken(const struct devreg *reg, const char *name)
 	return 0;
 }
 
-static int
-uri_taken(const struct devreg *reg, const char *uri)
+int
+devreg_uri_taken(const struct devreg *reg, const char *uri)
 {
 	int i;
 
@@ -61,53 +66,27 @@ uri_taken(const struct devreg *reg, const char *uri)
 	return 0;
 }
 
-/* Probe DEV (filled with name and URI); keep it if a driver claims it. */
-static void
-add_probed(struct devreg *reg, struct device *dev, int discovered)
+int
+devreg_append(struct devreg *reg, const struct device *dev, int discovered)
 {
-	char err[256], shown[256];
+	struct device *slot;
+	char shown[256];
 
-	scsi_uri_display(dev->uri, shown, sizeof(shown));
-	if ((dev->backend[0] != '\0' ? hosted_probe(dev, err, sizeof(err)) :
-	    driver_probe(dev, err, sizeof(err))) < 0) {
-		/* Discovery finds disks and controllers too: not worth an error. */
-		log_msg(discovered ? LOG_LVL_DEBUG : LOG_LVL_ERR,
-		    "device %s (%s): %s; not served", dev->name, shown, err);
-		return;
+	if ((slot = grow(reg)) == NULL) {
+		log_warn("device %s: no room for more devices (%d); not served",
+		    dev->name, reg->ndevs);
+		return -1;
 	}
+	*slot = *dev;
+	slot->busy = 0;
+	slot->lock_fd = -1;
 	log_info("device %s: %s %s (%s) at %s, driver %s%s%s%s", dev->name,
-	    dev->vendor, dev->model, dev->type, shown, dev->driver,
+	    dev->vendor, dev->model, dev->type,
+	    scsi_uri_display(dev->uri, shown, sizeof(shown)), dev->driver,
 	    dev->backend[0] != '\0' ? " of backend " : "", dev->backend,
 	    discovered ? " (discovered)" : "");
 	reg->ndevs++;
-}
-
-static void
-discover(struct devreg *reg, int *cap, const char *spec)
-{
-	struct scsi_found found[64];
-	struct device *dev;
-	char err[256];
-	int n, i;
-
-	if ((n = scsi_discover(spec, found, 64, err, sizeof(err))) < 0) {
-		log_err("discover %s: %s", spec, err);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		/* A device named in the config keeps that name. */
-		if (uri_taken(reg, found[i].uri) || (dev = grow(reg, cap)) == NULL)
-			continue;
-		memcpy(dev->name, name_taken(reg, found[i].name) ||
-		    found[i].name[0] == '\0' ? found[i].alt : found[i].name,
-		    sizeof(dev->name));
-		dev->name[sizeof(dev->name) - 1] = '\0';
-		if (name_taken(reg, dev->name))
-			continue;
-		memcpy(dev->uri, found[i].uri, sizeof(dev->uri));
-		dev->uri[sizeof(dev->uri) - 1] = '\0';
-		add_probed(reg, dev, 1);
-	}
+	return 0;
 }
 
 /*
@@ -149,11 +128,6 @@ fold_chap(struct device *dev, const struct config_device *cd)
 	return 0;
 }
 
-struct bridge_ctx {
-	struct devreg *reg;
-	int *cap;
-};
-
 /*
  * A libsane device, unless its name is taken or it sits on an sg node we
  * already drive ourselves (SANE names carry the node: coolscan3:scsi:/dev/sg3).
@@ -161,40 +135,71 @@ struct bridge_ctx {
 static int
 add_bridged(void *arg, const struct device *tmpl)
 {
-	struct bridge_ctx *b = arg;
+	struct devreg *reg = arg;
 	struct device *dev;
 	const char *node;
 	int i;
 
-	if (name_taken(b->reg, tmpl->name)) {
+	if (devreg_name_taken(reg, tmpl->name)) {
 		log_warn("backends: %s: a device of that name exists; not served", tmpl->name);
 		return -1;
 	}
-	for (i = 0; i < b->reg->ndevs; i++) {
-		if (strncmp(b->reg->devs[i].uri, "sg:", 3) != 0)
+	for (i = 0; i < reg->ndevs; i++) {
+		if (strncmp(reg->devs[i].uri, "sg:", 3) != 0)
 			continue;
-		node = strstr(tmpl->name, b->reg->devs[i].uri + 3);
-		if (node != NULL && node[strlen(b->reg->devs[i].uri + 3)] == '\0') {
+		node = strstr(tmpl->name, reg->devs[i].uri + 3);
+		if (node != NULL && node[strlen(reg->devs[i].uri + 3)] == '\0') {
 			log_info("backends: %s is %s, driven natively; not served twice",
-			    tmpl->name, b->reg->devs[i].name);
+			    tmpl->name, reg->devs[i].name);
 			return -1;
 		}
 	}
-	if ((dev = grow(b->reg, b->cap)) == NULL)
+	if ((dev = grow(reg)) == NULL)
 		return -1;
 	*dev = *tmpl;
 	dev->lock_fd = -1;
 	log_info("device %s: %s %s (%s), system SANE backend", dev->name, dev->vendor,
 	    dev->model, dev->type);
-	b->reg->ndevs++;
+	reg->ndevs++;
 	return 0;
+}
+
+/*
+ * The device lines as devices to probe, CHAP folded into their URIs; a
+ * line whose URI would not fit is left out.  *N set; NULL if out of memory.
+ */
+static struct device *
+templates_of(const struct config *conf, int *n)
+{
+	struct device *t, *dev;
+	int i;
+
+	*n = 0;
+	if ((t = calloc((size_t)conf->ndevices + 1, sizeof(*t))) == NULL)
+		return NULL;
+	for (i = 0; i < conf->ndevices; i++) {
+		dev = &t[*n];
+		dev->lock_fd = -1;
+		strcpy(dev->name, conf->devices[i].name);
+		strcpy(dev->uri, conf->devices[i].uri);
+		dev->timeout_ms = conf->devices[i].timeout_ms;
+		strcpy(dev->backend, conf->devices[i].backend);
+		dev->stall_ms = conf->scan_stall_s * 1000;
+		if (fold_chap(dev, &conf->devices[i]) < 0) {
+			log_err("device %s: URI with CHAP credentials longer than %zu "
+			    "bytes; not served", dev->name, sizeof(dev->uri) - 1);
+			continue;
+		}
+		(*n)++;
+	}
+	return t;
 }
 
 int
 devreg_build(struct devreg *reg, const struct config *conf)
 {
-	struct device *dev;
-	int i, cap = 0;
+	struct device *tmpl, *d;
+	int n, room;
 
 	memset(reg, 0, sizeof(*reg));
 	pthread_mutex_init(&reg->lock, NULL);
@@ -207,52 +212,62 @@ devreg_build(struct devreg *reg, const struct config *conf)
 			log_info("lock_dir %s: %s; the busy rule holds within this "
 			    "process only", conf->lock_dir, strerror(errno));
 	}
-	for (i = 0; i < conf->ndevices; i++) {
-		if ((dev = grow(reg, &cap)) == NULL)
-			return -1;
-		strcpy(dev->name, conf->devices[i].name);
-		strcpy(dev->uri, conf->devices[i].uri);
-		dev->timeout_ms = conf->devices[i].timeout_ms;
-		strcpy(dev->backend, conf->devices[i].backend);
-		dev->stall_ms = conf->scan_stall_s * 1000;
-		if (fold_chap(dev, &conf->devices[i]) < 0) {
-			log_err("device %s: URI with CHAP credentials longer than %zu "
-			    "bytes; not served", dev->name, sizeof(dev->uri) - 1);
-			continue;
-		}
-		add_probed(reg, dev, 0);
-	}
-	for (i = 0; i < conf->ndiscover; i++)
-		discover(reg, &cap, conf->discover[i]);
-	if (conf->backends) {
-		struct bridge_ctx b = { reg, &cap };
-
+	if ((tmpl = templates_of(conf, &n)) == NULL)
+		return -1;
+	reg->disc = discovery_new(conf, tmpl, n);
+	explicit_bzero(tmpl, ((size_t)conf->ndevices + 1) * sizeof(*tmpl));
+	free(tmpl);
+	if (reg->disc == NULL)
+		return -1;
+	discovery_pass(reg->disc, reg, 1);
+	if (conf->backends)
 		libsane_enumerate(conf->backends_only, conf->backends_ignore,
-		    add_bridged, &b);
+		    add_bridged, reg);
+	/* From here on sessions hold pointers into devs: it never moves again. */
+	room = reg->ndevs + discovery_room(reg->disc);
+	if (room > reg->cap) {
+		if ((d = realloc(reg->devs, (size_t)room * sizeof(*d))) == NULL)
+			return -1;
+		reg->devs = d;
+		reg->cap = room;
 	}
+	reg->fixed = 1;
 	return 0;
 }
 
 void
 devreg_free(struct devreg *reg)
 {
+	discovery_free(reg->disc);
 	libsane_unload();
 	free(reg->devs);
 	pthread_mutex_destroy(&reg->lock);
 	memset(reg, 0, sizeof(*reg));
 }
 
+int
+devreg_count(struct devreg *reg)
+{
+	int n;
+
+	pthread_mutex_lock(&reg->lock);
+	n = reg->ndevs;
+	pthread_mutex_unlock(&reg->lock);
+	return n;
+}
+
 struct device *
 devreg_find(struct devreg *reg, const char *name)
 {
-	int i;
+	int i, n;
 
 	if (name == NULL)
 		return NULL;
+	n = devreg_count(reg);
 	/* SANE convention: the empty name opens the first device. */
 	if (name[0] == '\0')
-		return reg->ndevs > 0 ? &reg->devs[0] : NULL;
-	for (i = 0; i < reg->ndevs; i++)
+		return n > 0 ? &reg->devs[0] : NULL;
+	for (i = 0; i < n; i++)
 		if (strcmp(reg->devs[i].name, name) == 0)
 			return &reg->devs[i];
 	return NULL;

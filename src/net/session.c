@@ -257,15 +257,17 @@ rpc_get_devices(struct session *s, struct wire_request *q)
 	struct devreg *reg = s->srv->reg;
 	const SANE_Device **list;
 	SANE_Device *devs;
-	int i, rc;
+	int i, n, rc;
 
 	(void)q;
-	list = calloc((size_t)reg->ndevs + 1, sizeof(*list));
-	devs = calloc((size_t)reg->ndevs + 1, sizeof(*devs));
+	devreg_refresh(reg);	/* a host back since the last look is listed */
+	n = devreg_count(reg);
+	list = calloc((size_t)n + 1, sizeof(*list));
+	devs = calloc((size_t)n + 1, sizeof(*devs));
 	if (list == NULL || devs == NULL) {
 		rep.status = SANE_STATUS_NO_MEM;
 	} else {
-		for (i = 0; i < reg->ndevs; i++) {
+		for (i = 0; i < n; i++) {
 			devs[i].name = reg->devs[i].name;
 			devs[i].vendor = reg->devs[i].vendor;
 			devs[i].model = reg->devs[i].model;

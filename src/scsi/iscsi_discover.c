@@ -22,18 +22,25 @@ struct sendtargets {
 	int done;
 	int status;
 	int n;
+	char why[160];		/* the first failure, as libiscsi told it */
 	char target[MAX_TARGETS][224];
 };
 
+/*
+ * libiscsi words a failed connect (no route, refused) only inside this
+ * callback: by the time iscsi_service returns it has put a reconnect
+ * message in its place.
+ */
 static void
 step_cb(struct iscsi_context *ctx, int status, void *data, void *priv)
 {
 	struct sendtargets *st = priv;
 
-	(void)ctx;
 	(void)data;
 	st->status = status;
 	st->done = 1;
+	if (status != SCSI_STATUS_GOOD && st->why[0] == '\0')
+		snprintf(st->why, sizeof(st->why), "%s", iscsi_get_error(ctx));
 }
 
 /* The list is only valid during the callback: copy the names out. */
@@ -53,7 +60,10 @@ targets_cb(struct iscsi_context *ctx, int status, void *data, void *priv)
 			strcpy(st->target[st->n++], a->target_name);
 }
 
-/* Run one asynchronous step of the discovery session. */
+/*
+ * Run one asynchronous step of the discovery session, each with its own
+ * deadline: a host that does not answer costs one ISCSI_LOGIN_TIMEOUT_MS.
+ */
 static int
 step(struct iscsi_context *ctx, struct sendtargets *st, int rc)
 {
@@ -62,8 +72,11 @@ step(struct iscsi_context *ctx, struct sendtargets *st, int rc)
 	if (rc != 0)
 		return -1;
 	iscsi_deadline_in(&deadline, ISCSI_LOGIN_TIMEOUT_MS);
-	if (iscsi_run_until(ctx, &st->done, &deadline) != 0 ||
-	    st->status != SCSI_STATUS_GOOD)
+	rc = iscsi_run_until(ctx, &st->done, &deadline);
+	if (rc > 0 && st->why[0] == '\0')
+		snprintf(st->why, sizeof(st->why), "no answer within %d s",
+		    ISCSI_LOGIN_TIMEOUT_MS / 1000);
+	if (rc != 0 || st->status != SCSI_STATUS_GOOD)
 		return -1;
 	st->done = 0;
 	return 0;
@@ -96,7 +109,7 @@ send_targets(const char *portal_url, struct sendtargets *st, char *portal,
 	    step(ctx, st, iscsi_login_async(ctx, step_cb, st)) < 0 ||
 	    step(ctx, st, iscsi_discovery_async(ctx, targets_cb, st)) < 0) {
 		snprintf(err, errlen, "SendTargets on %s: %s", url->portal,
-		    iscsi_get_error(ctx));
+		    st->why[0] != '\0' ? st->why : iscsi_get_error(ctx));
 		iscsi_destroy_url(url);
 		goto out;
 	}

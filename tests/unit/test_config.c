@@ -29,6 +29,7 @@ test_valid(void **state)
 	    "hosts_file /x/saned.conf\n"
 	    "data_portrange 10000 10100\n"
 	    "discover sg sysfs=/x dev=/y\n"
+	    "rediscover 0\n"
 	    "discover iscsi://portal:3261";
 	struct config c;
 	char err[256];
@@ -59,7 +60,10 @@ test_valid(void **state)
 	assert_int_equal(c.ndiscover, 2);
 	assert_string_equal(c.discover[0], "sg sysfs=/x dev=/y");
 	assert_string_equal(c.discover[1], "iscsi://portal:3261");
+	assert_int_equal(c.rediscover_s, 0);
 	config_free(&c);
+	config_init(&c);
+	assert_int_equal(c.rediscover_s, 60);
 }
 
 static void
@@ -108,6 +112,8 @@ test_errors_name_the_line(void **state)
 	expect_error("data_portrange 9 3\n", "t.conf:1: usage: data_portrange");
 	expect_error("allow\n", "t.conf:1: usage: allow");
 	expect_error("discover usb\n", "t.conf:1: usage: discover");
+	expect_error("rediscover -1\n", "t.conf:1: usage: rediscover");
+	expect_error("rediscover 90000\n", "t.conf:1: usage: rediscover");
 	expect_error("discover sg color=red\n", "t.conf:1: unknown discover option 'color=red'");
 	expect_error("discover iscsi://h extra\n", "t.conf:1: usage: discover");
 	expect_error_n("device a sim:x\ndevice b\0c sim:y\n", 31, "t.conf:2: line too long or NUL byte");
