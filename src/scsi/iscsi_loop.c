@@ -15,12 +15,18 @@ iscsi_log_to_ours(int level, const char *msg)
 	log_debug("libiscsi[%d]: %s", level, msg);
 }
 
+/*
+ * libiscsi formats every log line into one static buffer shared by all
+ * contexts, so two threads logging at once (sessions, discovery jobs) race
+ * on it.  Its lines are wanted only when tracing (-d 4), where a garbled
+ * line is the price; our own messages carry the reasons (SendTargets and
+ * login failures say why) at every level.
+ */
 void
 iscsi_quiet_or_verbose(struct iscsi_context *ctx)
 {
 	iscsi_set_log_fn(ctx, iscsi_log_to_ours);
-	iscsi_set_log_level(ctx, log_enabled(LOG_LVL_TRACE) ? 5 :
-	    log_enabled(LOG_LVL_DEBUG) ? 1 : 0);
+	iscsi_set_log_level(ctx, log_enabled(LOG_LVL_TRACE) ? 5 : 0);
 }
 
 static long
