@@ -22,11 +22,12 @@ FAILED=0
 LEASES=${SCSANED_TEST_LEASES:-${TMPDIR:-/tmp}/scsaned-test-leases}
 LEASED=()
 # lease VAR KIND: set VAR to a free one of KIND: addr (127.0.0.N), minor
-# (an sg minor for mknod c 21 N), tgt (a tgtd control port, tgtd -C N).
+# (an sg minor for mknod c 21 N), tgt (a tgtd control port, tgtd -C N),
+# net (a number 2-250 for the names and subnet of a namespace lab).
 lease() {
 	local var=$1 kind=$2 lo=2 hi n f fd pid
 	case $kind in
-	addr) hi=254 ;; minor) hi=255 ;; tgt) hi=999 ;;
+	addr) hi=254 ;; minor) hi=255 ;; tgt) hi=999 ;; net) hi=250 ;;
 	*) echo "lease: unknown kind $kind" >&2; exit 1 ;;
 	esac
 	mkdir -p "$LEASES"
