@@ -15,6 +15,13 @@
  *   - the queued interface: write() of a struct sg_io_hdr runs the
  *     command, the fd (an eventfd underneath) becomes readable, read()
  *     returns the completed header.  poll/epoll work on it unchanged.
+ *     By default the command runs inside write().  With SGSIM_ASYNC=1
+ *     write() returns at once and a thread runs it, the commands of one
+ *     node in the order written, as the kernel does: a program serving
+ *     several nodes from one event loop (tgtd) then waits for none of
+ *     them, so two paced scanners behind one tgtd scan side by side.
+ *     (A process that forks with commands in flight leaves them to the
+ *     parent: the lab's tgtds, which use it, do not.)
  * One simulated device per path lives from its first open to process exit,
  * as a scanner stays powered between opens.  The open rules hold across
  * processes, as the kernel's do: every open takes a flock() on a lock file
@@ -64,6 +71,8 @@ struct sgs_dev {
 	uint8_t type;		/* peripheral type, from the model's INQUIRY */
 	int reserved;		/* SG_SET_RESERVED_SIZE */
 	pthread_mutex_t cmd;	/* the simulator runs one command at a time */
+	unsigned long ticket;	/* SGSIM_ASYNC: the next queued command's turn */
+	unsigned long serving;	/* and the turn being run */
 };
 
 struct sgs_fd {
@@ -75,6 +84,17 @@ struct sgs_fd {
 	int timeout;		/* SG_SET_TIMEOUT, in jiffies as the kernel keeps it */
 	sg_io_hdr_t done[SGS_QUEUE];	/* completed, not yet read */
 	int ndone;
+	int pending;		/* SGSIM_ASYNC: written, still running */
+};
+
+/* A command written under SGSIM_ASYNC, on its way through its thread. */
+struct sgs_queued {
+	struct sgs_fd *f;
+	struct sgs_dev *dev;
+	sg_io_hdr_t h;
+	unsigned long ticket;
+	unsigned char cdb[16];	/* the kernel copies the CDB at write() too */
+	unsigned char *cmdp;	/* the caller's, back in the header it reads */
 };
 
 static struct sgs_dev devs[SGS_MAX_DEVS];
@@ -82,6 +102,8 @@ static int ndevs;
 static struct sgs_fd fds[SGS_MAX_FDS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+static pthread_cond_t turn = PTHREAD_COND_INITIALIZER;	/* with LOCK */
+static int async_queue;		/* SGSIM_ASYNC=1 */
 
 static int (*real_open)(const char *, int, ...);
 static int (*real_openat)(int, const char *, int, ...);
@@ -134,6 +156,7 @@ init(void)
 	real_write = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT, "write");
 	real_fstat = (int (*)(int, struct stat *))dlsym(RTLD_NEXT, "fstat");
 	real_fstat64 = (int (*)(int, struct stat64 *))dlsym(RTLD_NEXT, "fstat64");
+	async_queue = getenv("SGSIM_ASYNC") != NULL && strcmp(getenv("SGSIM_ASYNC"), "1") == 0;
 	parse_devices();
 }
 
@@ -271,6 +294,13 @@ hang(const sg_io_hdr_t *h)
 	nanosleep(&ts, NULL);
 }
 
+static int
+header_ok(const sg_io_hdr_t *h)
+{
+	return h->interface_id == 'S' && h->cmd_len >= 6 && h->cmd_len <= 16 &&
+	    h->cmdp != NULL && (h->dxfer_len == 0 || h->dxferp != NULL);
+}
+
 /* Run H on D and fill in the results as the kernel's sg driver does. */
 static int
 execute(struct sgs_dev *d, sg_io_hdr_t *h)
@@ -280,8 +310,7 @@ execute(struct sgs_dev *d, sg_io_hdr_t *h)
 	uint8_t *buf = h->dxferp;
 	int in;
 
-	if (h->interface_id != 'S' || h->cmd_len < 6 || h->cmd_len > 16 ||
-	    h->cmdp == NULL || (h->dxfer_len > 0 && h->dxferp == NULL))
+	if (!header_ok(h))
 		return -EINVAL;
 	in = h->dxfer_direction == SG_DXFER_FROM_DEV ||
 	    h->dxfer_direction == SG_DXFER_TO_FROM_DEV;
@@ -461,6 +490,9 @@ close(int fd)
 	pthread_once(&once, init);
 	pthread_mutex_lock(&lock);
 	if ((f = fd_entry(fd)) != NULL) {
+		/* A queued command still writes to the fd when done: its own time. */
+		while (f->pending > 0)
+			pthread_cond_wait(&turn, &lock);
 		real_close(f->lockfd);
 		f->dev = NULL;
 	}
@@ -558,6 +590,80 @@ ioctl(int fd, unsigned long req, ...)
 ssize_t write(int fd, const void *buf, size_t n);
 ssize_t read(int fd, void *buf, size_t n);
 
+/*
+ * SGSIM_ASYNC: one queued command, in its own thread.  It waits for the
+ * commands written before it to the same node, runs, then files its
+ * header and wakes the fd in one step under LOCK, so read() never sees
+ * one without the other.
+ */
+static void *
+run_queued(void *arg)
+{
+	struct sgs_queued *q = arg;
+	uint64_t one = 1;
+
+	pthread_mutex_lock(&lock);
+	while (q->dev->serving != q->ticket)
+		pthread_cond_wait(&turn, &lock);
+	pthread_mutex_unlock(&lock);
+	if (execute(q->dev, &q->h) < 0) {
+		q->h.host_status = DID_ERROR;	/* no memory for its iovec copy */
+		q->h.info = SG_INFO_CHECK;
+	}
+	q->h.cmdp = q->cmdp;
+	pthread_mutex_lock(&lock);
+	q->f->done[q->f->ndone++] = q->h;	/* room kept at write() */
+	if (real_write(q->f->fd, &one, sizeof(one)) < 0)
+		q->f->ndone--;
+	q->dev->serving++;
+	q->f->pending--;
+	pthread_cond_broadcast(&turn);
+	pthread_mutex_unlock(&lock);
+	free(q);
+	return NULL;
+}
+
+static ssize_t
+queue_command(struct sgs_fd *f, const sg_io_hdr_t *h, size_t n)
+{
+	struct sgs_queued *q;
+	pthread_attr_t a;
+	pthread_t t;
+	int rc;
+
+	if (!header_ok(h)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((q = malloc(sizeof(*q))) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	pthread_mutex_lock(&lock);
+	if (f->ndone + f->pending >= SGS_QUEUE) {
+		pthread_mutex_unlock(&lock);
+		free(q);
+		errno = EDOM;
+		return -1;
+	}
+	q->f = f;
+	q->dev = f->dev;
+	q->h = *h;
+	q->cmdp = h->cmdp;
+	memcpy(q->cdb, h->cmdp, h->cmd_len);
+	q->h.cmdp = q->cdb;
+	q->ticket = f->dev->ticket++;
+	f->pending++;
+	pthread_mutex_unlock(&lock);
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&t, &a, run_queued, q);
+	pthread_attr_destroy(&a);
+	if (rc != 0)
+		run_queued(q);	/* no thread: in its turn, here */
+	return (ssize_t)n;
+}
+
 ssize_t
 write(int fd, const void *buf, size_t n)
 {
@@ -573,6 +679,8 @@ write(int fd, const void *buf, size_t n)
 		return -1;
 	}
 	memcpy(&h, buf, sizeof(h));
+	if (async_queue)
+		return queue_command(f, &h, n);
 	if ((r = execute(f->dev, &h)) < 0) {
 		errno = -r;
 		return -1;
@@ -605,7 +713,7 @@ read(int fd, void *buf, size_t n)
 	pthread_mutex_lock(&lock);
 	if (f->ndone == 0) {
 		pthread_mutex_unlock(&lock);
-		errno = EAGAIN;	/* every command completes at write() */
+		errno = EAGAIN;	/* nothing completed yet */
 		return -1;
 	}
 	memcpy(buf, &f->done[0], sizeof(sg_io_hdr_t));

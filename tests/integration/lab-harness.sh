@@ -3,7 +3,10 @@
 # one bridge in this namespace.  Every host runs a real tgtd exporting
 # simulated scanners (libsgsim.so) the way a lab host exports real ones,
 # with scripts/scsaned-export-tgt: one target per scanner, LUN 1, only
-# scsaned's address let in.  Source it after lib.sh; call lab_cleanup
+# scsaned's address let in.  The shim runs each node's commands in a
+# thread of their own (SGSIM_ASYNC=1), as the kernel's sg driver does, so a
+# paced scanner never holds up its tgtd's other LUNs.  Source it after
+# lib.sh; call lab_cleanup
 # from the test's test_cleanup.  The lab's number is leased (lib.sh), so
 # its bridge, namespaces, links and subnet are the run's own.
 #
@@ -68,7 +71,7 @@ lab_host() {
 		devs+="${devs:+,}$node=$spec${sep}trace=$TMP/trace.$name"
 	done
 	lease ctl tgt
-	ip netns exec "$ns" env SGSIM_DEVICES="$devs" SGSIM_LOCKDIR="$TMP" \
+	ip netns exec "$ns" env SGSIM_DEVICES="$devs" SGSIM_LOCKDIR="$TMP" SGSIM_ASYNC=1 \
 	    LD_PRELOAD="$BUILD/libsgsim.so" \
 	    tgtd -f -C "$ctl" --iscsi "portal=$addr:3260" >> "$TMP/tgtd.h$i.log" 2>&1 &
 	LAB_TGT_PID[$i]=$!
