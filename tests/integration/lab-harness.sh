@@ -14,6 +14,8 @@
 #                            address on it, the one scsaned dials from
 #   lab_addr I               host I's address (nobody answers there
 #                            until lab_host I)
+#   lab_ns I                 only host I's namespace ($LAB_NS-hI), link
+#                            and address, for a host that runs something else
 #   lab_host I NAME=SPEC...  host I: its namespace, link, address and a
 #                            tgtd exporting model SPEC as target
 #                            iqn.2026-12.lab.hI:hI-NAME for each; clients
@@ -34,7 +36,8 @@ lab_net() {
 	LAB_IF=sl$LAB_N
 	LAB_NS=scsaned-lab$LAB_N
 	LAB_GW=10.88.$LAB_N.1
-	ip link add "$LAB_BR" type bridge &&
+	# mDNS must cross it whether or not anyone answers IGMP.
+	ip link add "$LAB_BR" type bridge mcast_snooping 0 &&
 	    ip addr add "$LAB_GW/24" dev "$LAB_BR" &&
 	    ip link set "$LAB_BR" up
 }
@@ -47,18 +50,24 @@ lab_tgt_up() {
 	tgtadm -C "$1" --op show --mode sys > /dev/null 2>&1
 }
 
-lab_host() {
-	local i=$1 ns=$LAB_NS-h$1 addr ctl item name spec node minor sep devs=""
-	shift
-	addr=$(lab_addr "$i")
+lab_ns() {
+	local i=$1 ns=$LAB_NS-h$1
+
 	ip netns add "$ns" || return 1
 	LAB_HOSTS+=("$i")
 	ip link add "${LAB_IF}h$i" type veth peer name "${LAB_IF}p$i" &&
 	    ip link set "${LAB_IF}p$i" netns "$ns" &&
 	    ip link set "${LAB_IF}h$i" master "$LAB_BR" up &&
-	    ip -n "$ns" addr add "$addr/24" dev "${LAB_IF}p$i" &&
+	    ip -n "$ns" addr add "$(lab_addr "$i")/24" dev "${LAB_IF}p$i" &&
 	    ip -n "$ns" link set "${LAB_IF}p$i" up &&
-	    ip -n "$ns" link set lo up || return 1
+	    ip -n "$ns" link set lo up
+}
+
+lab_host() {
+	local i=$1 ns=$LAB_NS-h$1 addr ctl item name spec node minor sep devs=""
+	shift
+	addr=$(lab_addr "$i")
+	lab_ns "$i" || return 1
 	for item in "$@"; do
 		name=h$i-${item%%=*}
 		spec=${item#*=}
