@@ -173,8 +173,9 @@ struct scsi_found {
  *   "iscsi://[user%pw@]host[:port]"  SendTargets on that portal, then
  *                               every LUN >= 1 of every target.
  * Fills at most MAX entries of OUT and returns how many; -1 with a
- * message in ERR when the enumeration itself failed.  Which of them a
- * driver claims is for the caller to find out.
+ * message in ERR when the enumeration itself failed.  ERR is "" on
+ * success, or says what was left out (targets that refused the login).
+ * Which of them a driver claims is for the caller to find out.
  */
 int scsi_discover(const char *spec, struct scsi_found *out, int max,
     char *err, size_t errlen);

@@ -189,7 +189,7 @@ run_line(struct pass *p, struct job *j)
 		d->lock_fd = -1;
 		snprintf(d->name, sizeof(d->name), "%s", sf[i].name);
 		snprintf(d->uri, sizeof(d->uri), "%s", sf[i].uri);
-		if (driver_probe(d, err, sizeof(err)) < 0) {
+		if (hosted_claim(d, &sf[i], err, sizeof(err)) < 0) {
 			/* Discovery finds disks and controllers too: not worth an error. */
 			scsi_uri_display(d->uri, shown, sizeof(shown));
 			log_debug("device %s (%s): %s; not served", d->name, shown, err);
@@ -204,6 +204,9 @@ run_line(struct pass *p, struct job *j)
 	log_msg(j->first || j->quiet || k > 0 ? LOG_LVL_INFO : LOG_LVL_DEBUG,
 	    "discover %s: %d found, %d new (%.2f s)", shown, n, k,
 	    (double)ms_since(&t0) / 1000);
+	if (err[0] != '\0')
+		log_msg(j->first || j->quiet ? LOG_LVL_WARN : LOG_LVL_DEBUG,
+		    "discover %s: %s", shown, err);
 }
 
 static void

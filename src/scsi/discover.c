@@ -115,6 +115,8 @@ int
 scsi_discover(const char *spec, struct scsi_found *out, int max, char *err,
     size_t errlen)
 {
+	if (errlen > 0)
+		err[0] = '\0';
 	if (strcmp(spec, "sg") == 0 || strncmp(spec, "sg ", 3) == 0)
 		return discover_sg(spec, out, max, err, errlen);
 	if (strncmp(spec, "iscsi://", 8) == 0)

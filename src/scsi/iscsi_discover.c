@@ -121,7 +121,10 @@ out:
 	return rc;
 }
 
-/* REPORT LUNS through LUN 0 of BASE (".../target/"); LUN numbers out. */
+/*
+ * REPORT LUNS through LUN 0 of BASE (".../target/"); LUN numbers out, or
+ * -1 when the target refused the login (CHAP: a wrong or missing secret).
+ */
 static int
 report_luns(const char *base, int *luns, int max)
 {
@@ -134,9 +137,9 @@ report_luns(const char *base, int *luns, int max)
 	int n = 0;
 
 	snprintf(uri, sizeof(uri), "%s0", base);
-	if (scsi_open(uri, &t, err, sizeof(err)) < 0) {
+	if ((n = scsi_open(uri, &t, err, sizeof(err))) < 0) {
 		log_debug("discovery: %s", err);
-		return 0;
+		return n == SCSI_OPEN_DENIED ? -1 : 0;
 	}
 	memset(buf, 0, sizeof(buf));
 	if (scsi_execute(t, cdb, sizeof(cdb), SCSI_DIR_IN, buf, sizeof(buf), 10000,
@@ -160,7 +163,7 @@ scsi_discover_iscsi(const char *portal_url, struct scsi_found *out, int max,
 	struct sendtargets *st;
 	const char *at, *host = portal_url + 8;
 	char portal[256], userinfo[256] = "", base[320], ident[320], *suffix;
-	int luns[MAX_LUNS], nl, i, j, count = 0;
+	int luns[MAX_LUNS], nl, i, j, count = 0, denied = 0;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -176,7 +179,9 @@ scsi_discover_iscsi(const char *portal_url, struct scsi_found *out, int max,
 	for (i = 0; i < st->n && count < max; i++) {
 		snprintf(base, sizeof(base), "iscsi://%s%s/%s/", userinfo, portal,
 		    st->target[i]);
-		nl = report_luns(base, luns, MAX_LUNS);
+		if ((nl = report_luns(base, luns, MAX_LUNS)) < 0 && denied++ == 0)
+			snprintf(err, errlen, "target %.200s refused the login (CHAP "
+			    "user or secret?)", st->target[i]);
 		suffix = strrchr(st->target[i], ':');
 		suffix = suffix ? suffix + 1 : st->target[i];
 		for (j = 0; j < nl && count < max; j++) {
@@ -194,6 +199,8 @@ scsi_discover_iscsi(const char *portal_url, struct scsi_found *out, int max,
 			count++;
 		}
 	}
+	if (denied > 1)
+		snprintf(err + strlen(err), errlen - strlen(err), ", and %d more", denied - 1);
 	free(st);
 	return count;
 }

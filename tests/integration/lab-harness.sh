@@ -21,13 +21,15 @@
 #                            iqn.2026-12.lab.hI:hI-NAME for each; clients
 #                            see the scanner as hI-NAME, its trace is
 #                            $TMP/trace.hI-NAME
+#   lab_chap I USER SECRET   host I's targets want CHAP: discover them
+#                            with iscsi://USER%SECRET@ADDRESS
 #   lab_host_down I          host I's tgtd killed, its namespace gone
 #   lab_scan_args NAME       scanimage options for a small scan of NAME
 #   lab_exact NAME GOT       GOT is what NAME's model gives for the last
 #                            window in its trace (scsaned-sim render)
 #   lab_cleanup              the whole lab
 LAB_HOSTS=()
-declare -A LAB_SPEC LAB_TGT_PID
+declare -A LAB_SPEC LAB_TGT_PID LAB_CTL LAB_NTGT
 LAB_EXPORT=$(dirname "${BASH_SOURCE[0]}")/../../scripts/scsaned-export-tgt
 
 lab_net() {
@@ -84,6 +86,8 @@ lab_host() {
 	    LD_PRELOAD="$BUILD/libsgsim.so" \
 	    tgtd -f -C "$ctl" --iscsi "portal=$addr:3260" >> "$TMP/tgtd.h$i.log" 2>&1 &
 	LAB_TGT_PID[$i]=$!
+	LAB_CTL[$i]=$ctl
+	LAB_NTGT[$i]=$#
 	PIDS+=("$!")
 	wait_for 10 lab_tgt_up "$ctl" || return 1
 	for item in "$@"; do
@@ -91,6 +95,15 @@ lab_host() {
 		ip netns exec "$ns" "$LAB_EXPORT" apply "$TMP/sg-$name" --control-port "$ctl" \
 		    --allow "$LAB_GW" --iqn "iqn.2026-12.lab.h$i:$name" --name "$name" \
 		    --host "$addr" > /dev/null || return 1
+	done
+}
+
+lab_chap() {
+	local tid adm=(tgtadm -C "${LAB_CTL[$1]}" --lld iscsi)
+
+	"${adm[@]}" --op new --mode account --user "$2" --password "$3" || return 1
+	for ((tid = 1; tid <= LAB_NTGT[$1]; tid++)); do
+		"${adm[@]}" --op bind --mode account --tid "$tid" --user "$2" || return 1
 	done
 }
 

@@ -7,7 +7,8 @@
 # when scsaned starts (nothing answers at its address): it costs the
 # start-up at most one connect timeout and the other hosts nothing; when
 # it comes up it is served without a restart.  Then all nine scanners
-# scan at the same time, each image exactly its model's.
+# scan at the same time, each image exactly its model's.  The second host
+# wants CHAP, given on its discover line.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab-harness.sh"
 CONNECT_TIMEOUT=10	# src/scsi/iscsi_int.h, ISCSI_LOGIN_TIMEOUT_MS
@@ -24,13 +25,14 @@ H1=(flatbed=scsi2-flatbed "ls2000=coolscan-ls2000?holder=strip" fs2710=canon-fs2
 H2=("fs4000=canon-fs4000us?holder=strip&lamp=300&timescale=200" flatbed=scsi2-flatbed
     ls30=coolscan-ls30)
 H3=(fs2710=canon-fs2710 ls30=coolscan-ls30 flatbed=scsi2-flatbed)
-lab_host 1 "${H1[@]}" && lab_host 2 "${H2[@]}"
+SECRET=Secret-Of-Host2
+lab_host 1 "${H1[@]}" && lab_host 2 "${H2[@]}" && lab_chap 2 lab2 "$SECRET"
 check "two hosts in namespaces of their own export three scanners each" test $? -eq 0
 
 cat > "$TMP/scsaned.conf" <<CONF
 discover iscsi://$(lab_addr 1)
 discover iscsi://$(lab_addr 3)
-discover iscsi://$(lab_addr 2)
+discover iscsi://lab2%$SECRET@$(lab_addr 2)
 rediscover 2
 hosts_file none
 users_file none
@@ -44,7 +46,7 @@ at() {
 }
 t0=$(at 'discovery: ')
 t1=$(at "discover iscsi://$(lab_addr 1): 3 found, 3 new")
-t2=$(at "discover iscsi://$(lab_addr 2): 3 found, 3 new")
+t2=$(at "discover iscsi://lab2%\\*\\*\\*\\*@$(lab_addr 2): 3 found, 3 new")
 t3=$(at "discover iscsi://$(lab_addr 3): ")
 tl=$(at "listening on $ADDR")
 # true EXPR: an awk condition on numbers.
@@ -68,6 +70,12 @@ listed() {	# listed NAME...: scanimage -L shows every NAME
 	scan -L > "$TMP/list" 2>&1
 	for n in "$@"; do grep -q "net:$ADDR:$n'" "$TMP/list" || return 1; done
 }
+check "the CHAP secret is in no log line" eval '! grep -q "$SECRET" "$SERVER_LOG"'
+printf 'discover iscsi://lab2%%Not-The-Secret@%s\nhosts_file none\n' "$(lab_addr 2)" > "$TMP/wrong.conf"
+"$BUILD/scsaned" -c "$TMP/wrong.conf" -L > "$TMP/wrong.L" 2> "$TMP/wrong.err"
+check "a wrong CHAP secret: nothing served from that host, and the log says why" \
+    eval '[ ! -s "$TMP/wrong.L" ] &&
+	grep -q "target iqn.2026-12.lab.h2:h2-.* refused the login (CHAP user or secret?), and 2 more" "$TMP/wrong.err"'
 check "scanimage lists the six scanners of the live hosts, named by target" \
     listed h1-flatbed h1-ls2000 h1-fs2710 h2-fs4000 h2-flatbed h2-ls30
 check "... and nothing else" test "$(grep -c "net:$ADDR:" "$TMP/list")" -eq 6
