@@ -68,7 +68,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_BINS := $(BUILD)/tests/mini_inetd $(BUILD)/tests/garbage_client $(BUILD)/tests/raw_read
 
 .PHONY: all run check check-build check-tsan check-layout tests deps clean \
-        bench bench-saned bench-iscsi fuzz fuzzers install uninstall
+        bench bench-saned bench-iscsi bench-lab fuzz fuzzers install uninstall
 all: $(BUILD)/scsaned $(BUILD)/scsaned-sim $(BUILD)/libsgsim.so $(BUILD)/scsaned-backend
 
 $(BUILD)/%.o: %.c
@@ -159,13 +159,16 @@ fuzz: deps
 	done
 
 # Benchmarks: ratios measured side by side in one run, never timed tests.
-bench: bench-saned bench-iscsi
+bench: bench-saned bench-iscsi bench-lab
 bench-saned: deps
 	@$(MAKE) --no-print-directory tests
 	@BUILD=$(BUILD) bash tests/bench/bench-saned.sh
 bench-iscsi: deps
 	@$(MAKE) --no-print-directory tests
 	@BUILD=$(BUILD) bash tests/bench/bench-iscsi.sh
+bench-lab: deps
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) bash tests/bench/bench-lab.sh
 
 deps:
 	@scripts/install-deps
