@@ -44,6 +44,22 @@ int driver_probe(struct device *dev, char *err, size_t errlen);
  */
 int hosted_probe(struct device *dev, char *err, size_t errlen);
 
+/*
+ * DEV (name and URI set), found by discovery: the driver written for its
+ * model; else, with backends on, the first SCSI backend whose own
+ * discovery finds it (DEV is then hosted, its backend's names shown, and
+ * its name and FOUND's, if given, become "BACKEND:NAME"); else the
+ * generic driver.  0, or -1 with ERR.  Thread-safe after the config.
+ */
+int hosted_claim(struct device *dev, struct scsi_found *found, char *err, size_t errlen);
+/*
+ * The backends rule of the config, before any hosted_claim: ON (backends
+ * yes|LIST), ONLY (the LIST, "" for every backend of the system's
+ * dll.conf, asked in its order), IGNORE (backends not to ask), and the
+ * scan stall timeout hosted devices get.
+ */
+void hosted_offer_config(int on, const char *only, const char *ignore, unsigned stall_ms);
+
 extern const struct driver driver_scsi2;
 extern const struct driver driver_coolscan;
 extern const struct driver driver_fs4000;

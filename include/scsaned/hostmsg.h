@@ -19,6 +19,13 @@
  *   HM_READ     u32 max -> u32 status, blob data (at most max bytes)
  *   HM_CANCEL   -> u32 status
  *   HM_CLOSE    -> u32 status; then the helper exits
+ *   HM_PROBE    str backend, str uri, u32 timeout_ms (before any HM_OPEN)
+ *               -> u32 status, str vendor, str model, str type, u32 lun_type
+ *               does the backend's own discovery find the LUN?  GOOD with
+ *               its names, or UNSUPPORTED (it has no SCSI, or finds it
+ *               not); the backend is unloaded again, the LUN stays reached
+ *               for the next probe.  lun_type: the LUN's peripheral type,
+ *               HM_NULL if it cannot be reached
  *
  * The URI travels in HM_OPEN, never on the helper's command line, so a
  * CHAP secret in it is not shown by ps.  Every decoder checks every
@@ -49,6 +56,7 @@ enum hm_type {
 	HM_READ,
 	HM_CANCEL,
 	HM_CLOSE,
+	HM_PROBE,
 };
 #define HM_REPLY 0x100u
 

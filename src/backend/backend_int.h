@@ -20,9 +20,13 @@
  * The LUN at URI, reached at first need and kept until lun_shutdown():
  * a backend opens and closes its device many times (canon per operation),
  * and each open must not cost an iSCSI login or reset a simulated
- * scanner.  TIMEOUT_MS, if not 0, overrides SANE_SCSICMD_TIMEOUT.
+ * scanner.  TIMEOUT_MS, if not 0, overrides SANE_SCSICMD_TIMEOUT.  A
+ * new configuration starts a new backend's sanei (its first open, its
+ * buffer size); the same URI keeps the LUN reached.
  */
 void lun_configure(const char *uri, unsigned timeout_ms);
+/* The LUN's peripheral type (its INQUIRY byte 0), or -1 if unreachable. */
+int lun_type(void);
 void lun_shutdown(void);
 
 typedef SANE_Status (*SANEI_SCSI_Sense_Handler)(int fd, u_char *sense, void *arg);

@@ -73,10 +73,14 @@ sym(void *field, const char *name, const char *suffix)
  * else the system's SANE directory.  Its config comes from
  * SCSANED_BACKEND_CONFIG_DIR or the system's, never from "." (sanei's
  * default search starts there, and the helper's working directory is
- * nobody's choice).
+ * nobody's choice).  A backend that is not there is logged at LEVEL.
+ * Loaded for good (RTLD_NODELETE): a backend's sane_exit may leave
+ * threads of its libraries running (libusb's event thread, when it does
+ * not call sanei_usb_exit), and unmapping their code under them would
+ * crash the helper at the next probe.
  */
 static int
-load(const char *name)
+load(const char *name, int level)
 {
 	const char *dir = getenv("SCSANED_BACKEND_DIR");
 	const char *conf = getenv("SCSANED_BACKEND_CONFIG_DIR");
@@ -85,14 +89,14 @@ load(const char *name)
 	setenv("SANE_CONFIG_DIR", conf != NULL ? conf : SANE_CONFIG_DEFAULT, 1);
 	if (dir != NULL) {
 		snprintf(path, sizeof(path), "%s/libsane-%s.so.1", dir, name);
-		be.lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		be.lib = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	}
 	if (be.lib == NULL) {
 		snprintf(path, sizeof(path), "%s/libsane-%s.so.1", SANE_BACKEND_DIR, name);
-		be.lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+		be.lib = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	}
 	if (be.lib == NULL) {
-		log_err("backend host: %s", dlerror());
+		log_msg(level, "backend host: %s", dlerror());
 		return -1;
 	}
 	if (sym(&be.init, name, "init") || sym(&be.exit, name, "exit") ||
@@ -106,6 +110,31 @@ load(const char *name)
 		return -1;
 	}
 	return 0;
+}
+
+/* The backend, if any, done: closed, exited, its handle dropped. */
+static void
+unload(void)
+{
+	if (be.h != NULL)
+		be.close(be.h);
+	if (be.inited)
+		be.exit();
+	if (be.lib != NULL)
+		dlclose(be.lib);
+	memset(&be, 0, sizeof(be));
+}
+
+/*
+ * The backend talks SCSI: it carries its own sanei_scsi (the 45 Debian
+ * SCSI backends all export it), which our definitions stand in for.
+ */
+static int
+has_scsi(void)
+{
+	void *own = dlsym(be.lib, "sanei_scsi_find_devices");
+
+	return own != NULL && own != (void *)sanei_scsi_find_devices;
 }
 
 /* The backend's device on our LUN: the one whose name holds LUN_NAME. */
@@ -123,20 +152,44 @@ our_device(void)
 	return NULL;
 }
 
+/*
+ * The backend and LUN a request names (backend, uri, timeout_ms), the LUN
+ * configured; -1 if the request is bad or a backend is loaded already.
+ */
+static int
+take_lun(struct hm_in *in, char name[40])
+{
+	char uri[256];
+	uint32_t timeout_ms;
+
+	hm_get_str(in, name, 40);
+	hm_get_str(in, uri, sizeof(uri));
+	timeout_ms = hm_get_u32(in);
+	if (hm_in_done(in) != 0 || be.lib != NULL || !valid_backend(name))
+		return -1;
+	lun_configure(uri, timeout_ms);
+	return 0;
+}
+
+/* STATUS and the backend's names for the LUN (D, or none). */
+static void
+put_names(struct hm_out *o, SANE_Status st, const SANE_Device *d)
+{
+	hm_put_u32(o, (uint32_t)st);
+	hm_put_str(o, d ? d->vendor : "");
+	hm_put_str(o, d ? d->model : "");
+	hm_put_str(o, d ? d->type : "");
+}
+
 static void
 do_open(struct hm_in *in, struct hm_out *o)
 {
-	char name[40], uri[256];
+	char name[40];
 	const SANE_Device *d = NULL;
 	SANE_Status st = SANE_STATUS_INVAL;
 	SANE_Int version;
-	uint32_t timeout_ms;
 
-	hm_get_str(in, name, sizeof(name));
-	hm_get_str(in, uri, sizeof(uri));
-	timeout_ms = hm_get_u32(in);
-	if (hm_in_done(in) == 0 && be.lib == NULL && valid_backend(name) && load(name) == 0) {
-		lun_configure(uri, timeout_ms);
+	if (take_lun(in, name) == 0 && load(name, LOG_LVL_ERR) == 0) {
 		if ((st = be.init(&version, NULL)) == SANE_STATUS_GOOD) {
 			be.inited = 1;
 			if ((d = our_device()) == NULL) {
@@ -147,12 +200,40 @@ do_open(struct hm_in *in, struct hm_out *o)
 			}
 		}
 	}
-	if (st != SANE_STATUS_GOOD)
-		d = NULL;
-	hm_put_u32(o, (uint32_t)st);
-	hm_put_str(o, d ? d->vendor : "");
-	hm_put_str(o, d ? d->model : "");
-	hm_put_str(o, d ? d->type : "");
+	put_names(o, st, st == SANE_STATUS_GOOD ? d : NULL);
+}
+
+/*
+ * Would the backend serve the LUN?  It is loaded, runs its own discovery
+ * (its config's scsi lines, its model table) against the LUN's INQUIRY,
+ * and is unloaded, whatever it answers; the LUN stays reached for the
+ * next backend.  Only a scanner or processor is worth asking about: sanei
+ * opens no other type.
+ */
+static void
+do_probe(struct hm_in *in, struct hm_out *o)
+{
+	char name[40];
+	const SANE_Device *d = NULL;
+	SANE_Status st = SANE_STATUS_INVAL;
+	SANE_Int version;
+	int type = -1;
+
+	if (take_lun(in, name) == 0) {
+		type = lun_type();
+		st = SANE_STATUS_UNSUPPORTED;
+		if ((type == 3 || type == 6) && load(name, LOG_LVL_DEBUG) == 0 && has_scsi() &&
+		    be.init(&version, NULL) == SANE_STATUS_GOOD) {
+			be.inited = 1;
+			if ((d = our_device()) != NULL)
+				st = SANE_STATUS_GOOD;
+		}
+		log_debug("backend host: %s %s the LUN", name,
+		    d != NULL ? "finds" : "does not find");
+	}
+	put_names(o, st, d);
+	hm_put_u32(o, type < 0 ? HM_NULL : (uint32_t)type);
+	unload();	/* after the names are copied: they are the backend's */
 }
 
 static void
@@ -253,6 +334,10 @@ serve(uint32_t type, struct hm_in *in, struct hm_out *o, uint8_t *data)
 		do_open(in, o);
 		return 0;
 	}
+	if (type == HM_PROBE) {
+		do_probe(in, o);
+		return 0;
+	}
 	if (!opened || (type != HM_READ && type != HM_CONTROL && hm_in_done(in) != 0)) {
 		hm_put_u32(o, SANE_STATUS_INVAL);
 		return type == HM_CLOSE;
@@ -321,10 +406,7 @@ main(int argc, char **argv)
 	/* The daemon watches the socket; a write to it after it went is an error, not death. */
 	signal(SIGPIPE, SIG_IGN);
 	rc = loop(fd);
-	if (be.h != NULL)
-		be.close(be.h);
-	if (be.inited)
-		be.exit();
+	unload();
 	lun_shutdown();
 	return rc;
 }

@@ -71,9 +71,19 @@ static struct {
 void
 lun_configure(const char *uri, unsigned timeout_ms)
 {
+	int cs;
+
+	ENTER(cs);
+	if (strcmp(uri, lun.uri) != 0) {
+		scsi_close(lun.t);
+		lun.t = NULL;
+	}
 	snprintf(lun.uri, sizeof(lun.uri), "%s", uri);
 	lun.timeout_ms = timeout_ms;
 	lun.owner = getpid();
+	lun.first_open_done = 0;
+	sanei_scsi_max_request_size = BUFFER_DEFAULT;
+	LEAVE(cs);
 }
 
 void
@@ -123,6 +133,17 @@ lun_reach(void)
 		return SANE_STATUS_IO_ERROR;
 	}
 	return SANE_STATUS_GOOD;
+}
+
+int
+lun_type(void)
+{
+	int cs, type;
+
+	ENTER(cs);
+	type = lun_reach() == SANE_STATUS_GOOD ? lun.inq[0] & 0x1f : -1;
+	LEAVE(cs);
+	return type;
 }
 
 /* The kernel's names for peripheral types, as sysfs and sanei spell them. */

@@ -214,6 +214,8 @@ devreg_build(struct devreg *reg, const struct config *conf)
 	}
 	if ((tmpl = templates_of(conf, &n)) == NULL)
 		return -1;
+	hosted_offer_config(conf->backends, conf->backends_only, conf->backends_ignore,
+	    conf->scan_stall_s * 1000);
 	reg->disc = discovery_new(conf, tmpl, n);
 	explicit_bzero(tmpl, ((size_t)conf->ndevices + 1) * sizeof(*tmpl));
 	free(tmpl);

@@ -377,7 +377,7 @@ hosted_select_fd(void *hv)
 	return h->hp.fd;
 }
 
-static const struct device_ops hosted_ops = {
+const struct device_ops hosted_ops = {
 	.open = hosted_open,
 	.close = hosted_close,
 	.option = hosted_option,

@@ -9,7 +9,11 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "scsaned/device.h"
 #include "scsaned/hostmsg.h"
+
+/* A bridged device's operations (hosted.c). */
+extern const struct device_ops hosted_ops;
 
 struct helper {
 	pid_t pid;		/* -1 once reaped */
