@@ -162,7 +162,7 @@ run_line(struct pass *p, struct job *j)
 {
 	struct scsi_found *sf;
 	struct timespec t0;
-	char err[256], shown[300];
+	char err[256], why[256], shown[300];
 	int n, i, k = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -189,10 +189,10 @@ run_line(struct pass *p, struct job *j)
 		d->lock_fd = -1;
 		snprintf(d->name, sizeof(d->name), "%s", sf[i].name);
 		snprintf(d->uri, sizeof(d->uri), "%s", sf[i].uri);
-		if (hosted_claim(d, &sf[i], err, sizeof(err)) < 0) {
+		if (hosted_claim(d, &sf[i], why, sizeof(why)) < 0) {
 			/* Discovery finds disks and controllers too: not worth an error. */
 			scsi_uri_display(d->uri, shown, sizeof(shown));
-			log_debug("device %s (%s): %s; not served", d->name, shown, err);
+			log_debug("device %s (%s): %s; not served", d->name, shown, why);
 			continue;
 		}
 		j->found[k++].names = sf[i];
