@@ -333,6 +333,15 @@ main(int argc, char **argv)
 		usleep(10000);
 	if (status_sock[0] != '\0')
 		unlink(status_sock);
+	/*
+	 * A session thread still running (detached, stuck in a device command
+	 * or a client write) reads the registry and the config: freeing them
+	 * under it would be a use after free.  The exit takes them instead.
+	 */
+	if ((c = atomic_load(&server.clients)) > 0) {
+		log_warn("exiting with %d session(s) still running", c);
+		exit(rc);
+	}
 	server_access_free(&server);
 	devreg_free(&reg);
 	config_free(&conf);
