@@ -18,6 +18,9 @@
 #   unpaced     K = 1, 2, 4 full-speed scans on K hosts: aggregate MB/s,
 #               and CPU seconds per MB in scsaned, in the tgtds (with the
 #               shimmed simulator in them) and in the simulator alone
+#   burst       16 full-speed scans on 16 LUNs of the 8 hosts at once:
+#               aggregate MB/s, RSS per scan, and (with perf) how much of
+#               scsaned's time goes to locks
 #   exact       16 clients on 16 LUNs of mixed models on the 8 hosts at
 #               once, every image byte for byte its model's
 #
@@ -32,13 +35,14 @@ CONNECT_TIMEOUT=10	# src/scsi/iscsi_int.h
 LPS=100
 PACED=(--mode Gray --resolution 100 -x 50 -y 76 --format=pnm)	# 299 lines: 3 s at $LPS
 UNPACED=(--mode Color --resolution 600 -x 215 -y 296 --format=pnm)	# 107 MB, to /dev/null
+BURST=(--mode Color --resolution 300 -x 215 -y 296 --format=pnm)	# 26.6 MB
 test_cleanup() {
 	lab_cleanup
 }
 lab_net || { echo "bench-lab: cannot create a bridge and network namespaces"; exit 1; }
 lease ADDR addr
-MIX=("pa=scsi2-flatbed?lps=$LPS" "pb=scsi2-flatbed?lps=$LPS" fb=scsi2-flatbed
-    "ls2000=coolscan-ls2000?holder=strip" ls30=coolscan-ls30 ls4000=coolscan-ls4000
+MIX=("pa=scsi2-flatbed?lps=$LPS" "pb=scsi2-flatbed?lps=$LPS" fb=scsi2-flatbed fc=scsi2-flatbed
+    "ls2000=coolscan-ls2000?holder=strip" ls30=coolscan-ls30
     fs2710=canon-fs2710 "fs4000=canon-fs4000us?holder=strip&lamp=300&timescale=200")
 t0=$(date +%s)
 for ((h = 1; h <= HOSTS; h++)); do
@@ -63,24 +67,37 @@ for ((h = 1; h <= HOSTS; h++)); do echo "discover iscsi://$(lab_addr "$h")"; don
 { cat "$TMP/all.lines"; echo "hosts_file none"; } > "$TMP/all.conf"
 { cat "$TMP/all.conf"; echo "discover iscsi://$DEAD"; } > "$TMP/dead.conf"
 { cat "$TMP/all.conf"; echo "discover iscsi://$SILENT"; } > "$TMP/silent.conf"
-listing() {	# listing CONF: ms to build the device list; its size in $TMP/n.CONF
-	local t
+sched_ms() {	# sched_ms PID...: their CPU time so far, ms (schedstat: ns)
+	local p n=0
+	for p in "$@"; do n=$(( n + $(awk '{ print $1 }' "/proc/$p/schedstat" 2>/dev/null || echo 0) )); done
+	echo $(( n / 1000000 ))
+}
+# listing CONF: "WALL CPU TGTD", the ms to build the device list, the CPU
+# ms scsaned spent on it and the CPU ms the tgtds did; its size in $TMP/n.CONF
+listing() {
+	local t g c
+	g=$(sched_ms "${LAB_TGT_PID[@]}")
 	t=$(ms)
-	"$BUILD/scsaned" -c "$TMP/$1.conf" -L > "$TMP/L.$1" 2>> "$TMP/L.err" || return 1
-	echo $(( $(ms) - t ))
+	c=$( { TIMEFORMAT='%3U %3S'; time "$BUILD/scsaned" -c "$TMP/$1.conf" -L \
+	    > "$TMP/L.$1" 2>> "$TMP/L.err"; } 2>&1 )
+	echo "$(( $(ms) - t )) $(echo "$c" | awk '{ printf "%d", ($1 + $2) * 1000 }')" \
+	    "$(( $(sched_ms "${LAB_TGT_PID[@]}") - g ))"
 	wc -l < "$TMP/L.$1" > "$TMP/n.$1"
 }
+col() { awk -v c="$1" '{ print $c }' "$2" | median; }
 for c in one all dead silent; do : > "$TMP/t.$c"; done
 for ((i = 0; i < RUNS; i++)); do
 	for c in one all dead silent; do listing "$c" >> "$TMP/t.$c"; done
 done
 for c in one all dead silent; do
-	echo "discovery runs, ms, $c ($(cat "$TMP/n.$c") devices): $(runs "$TMP/t.$c")"
-	eval "T_$c=$(median < "$TMP/t.$c")"
+	echo "discovery runs, ms, $c ($(cat "$TMP/n.$c") devices): $(awk '{ print $1 }' "$TMP/t.$c" | tr '\n' ' ')"
+	eval "T_$c=$(col 1 "$TMP/t.$c")"
 done
-printf '%-44s %6s ms\n' "1 host x 8 LUNs listed" "$T_one"
-printf '%-44s %6s ms   ratio %s (goal <= 2)\n' "8 hosts x 8 LUNs listed (start-up)" "$T_all" \
-    "$(ratio "$T_all" "$T_one")"
+printf '%-44s %6s ms   CPU: scsaned %s ms, tgtds %s ms\n' "1 host x 8 LUNs listed" "$T_one" \
+    "$(col 2 "$TMP/t.one")" "$(col 3 "$TMP/t.one")"
+printf '%-44s %6s ms   ratio %s (goal <= 2)   CPU: scsaned %s ms, tgtds %s ms\n' \
+    "8 hosts x 8 LUNs listed (start-up)" "$T_all" "$(ratio "$T_all" "$T_one")" \
+    "$(col 2 "$TMP/t.all")" "$(col 3 "$TMP/t.all")"
 printf '%-44s %6s ms   +%s ms (goal <= %d000)\n' "... and a dead host (no ARP answer)" "$T_dead" \
     "$((T_dead - T_all))" "$CONNECT_TIMEOUT"
 printf '%-44s %6s ms   +%s ms (goal <= %d000)\n' "... and a silent host (frames vanish)" "$T_silent" \
@@ -108,12 +125,14 @@ rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$SERVER_PID/status"; }
 # into OUTDIR/DEVICE.pnm (OUTDIR "-": /dev/null), wall ms to stdout;
 # scsaned's largest RSS meanwhile in $TMP/peak.
 together() {
-	local out=$1 d pids=() ok=0 t peak=0 r
+	local out=$1 d pids=() ok=0 t peak=0 r end=0
 	shift
 	t=$(ms)
 	for d in "$@"; do
-		SANE_CONFIG_DIR=$(sane_dir) timeout 120 scanimage -d "net:$ADDR:$d" "${SCAN[@]}" \
-		    > "$([ "$out" = - ] && echo /dev/null || echo "$out/$d.pnm")" 2> "$TMP/$d.err" &
+		# Each scan notes when it ended: the sampling below is coarser.
+		( SANE_CONFIG_DIR=$(sane_dir) timeout 120 scanimage -d "net:$ADDR:$d" "${SCAN[@]}" \
+		    > "$([ "$out" = - ] && echo /dev/null || echo "$out/$d.pnm")" 2> "$TMP/$d.err"
+		  r=$?; ms > "$TMP/$d.end"; exit $r ) &
 		pids+=("$!")
 	done
 	# Sample while any runs; bounded by scanimage's own timeout.
@@ -124,7 +143,11 @@ together() {
 	done
 	for d in "${pids[@]}"; do wait "$d" || ok=1; done
 	echo "$peak" > "$TMP/peak"
-	echo $(( $(ms) - t ))
+	for d in "$@"; do
+		r=$(cat "$TMP/$d.end" 2>/dev/null || echo 0)
+		[ "$r" -gt "$end" ] && end=$r
+	done
+	echo $(( end - t ))
 	return $ok
 }
 lun() {	# lun K: the Kth paced iSCSI LUN, spread over the hosts first
@@ -218,9 +241,37 @@ done
 printf 'the simulator alone (raw_read sim, same window): CPU s/MB %s\n' \
     "$(echo "$sim_cpu $sim_bytes" | awk '{ printf "%.4f", ($1 + $2) / ($3 / 1e6) }')"
 
+# ---- 16 full-speed scans at once ----------------------------------------
+devs=()
+for ((h = 1; h <= HOSTS; h++)); do devs+=("h$h-fb" "h$h-fc"); done
+SCAN=("${BURST[@]}")
+together - "${devs[@]}" > /dev/null	# warm: every LUN opened once
+perf_pid=""
+if command -v perf > /dev/null; then
+	perf record -q -o "$TMP/perf.data" -p "$SERVER_PID" > /dev/null 2>&1 &
+	perf_pid=$!
+	sleep 0.3	# perf attaches; it only watches
+fi
+n0=$(grep -c "h1-fb for .*scan ended: complete" "$SERVER_LOG")
+w=$(together - "${devs[@]}") || echo "burst: a scan failed"
+wait_for 10 eval '[ "$(grep -c "h1-fb for .*scan ended: complete" "$SERVER_LOG")" -gt "$n0" ]' ||
+    echo "burst: h1-fb's scan did not end in the log"
+peak=$(cat "$TMP/peak")
+[ -n "$perf_pid" ] && kill -INT "$perf_pid" && wait "$perf_pid"
+bytes=$(( 16 * $(one_bytes h1-fb) ))
+printf 'burst: 16 full-speed scans on 16 LUNs of 8 hosts at once: %s MB/s aggregate, RSS %d KiB per scan\n' \
+    "$(awk -v b="$bytes" -v w="$w" 'BEGIN { printf "%.1f", b / 1e6 / (w / 1000) }')" \
+    $(( (peak - IDLE_RSS) / 16 ))
+if [ -n "$perf_pid" ]; then
+	perf report -i "$TMP/perf.data" --no-children --sort sym --stdio 2> /dev/null |
+	    awk '/^ +[0-9.]+%/ { p = $1 + 0; t += p
+		if ($0 ~ /futex|mutex|lll_lock|_cond_/) l += p }
+		END { printf "burst: locks and futexes %.1f%% of scsaned'"'"'s samples (of %.0f%% shown)\n", l, t }'
+fi
+
 # ---- 16 clients, 16 LUNs of mixed models, 8 hosts ---------------------
-MIXED=(h1-ls2000 h1-fs2710 h2-fs4000 h2-ls30 h3-ls4000 h3-fb h4-ls2000 h4-fs4000
-    h5-fs2710 h5-ls30 h6-ls4000 h6-fs4000 h7-fb h7-ls2000 h8-fs2710 h8-ls30)
+MIXED=(h1-ls2000 h1-fs2710 h2-fs4000 h2-ls30 h3-fc h3-fb h4-ls2000 h4-fs4000
+    h5-fs2710 h5-ls30 h6-ls2000 h6-fs4000 h7-fb h7-ls30 h8-fs2710 h8-ls2000)
 mkdir -p "$TMP/mixed"
 pids=()
 t=$(ms)
