@@ -458,6 +458,8 @@ watch(void *arg)
 			pthread_cond_timedwait(&d->cv, &d->mu, &until);
 			continue;
 		}
+		log_debug("discovery: a pass, %s", d->kicked ? "for a client's list" :
+		    "as every rediscover");
 		d->kicked = 0;
 		d->running = 1;
 		clock_gettime(CLOCK_MONOTONIC, &d->began);

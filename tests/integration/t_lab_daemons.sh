@@ -57,7 +57,13 @@ if [ "$role" = daemon ]; then
 	wait_for 120 test -e "$TMP/stop"
 	exit 0
 fi
-[ "$mdns" = yes ] && timeout 20 avahi-browse -rtp _sane-port._tcp > "$TMP/browse.out" 2>&1
+# -t ends at Avahi's "all for now", which may come before the renamed
+# second service is answered: browse again until both are resolved.
+two_resolved() {
+	timeout 10 avahi-browse -rtp _sane-port._tcp > "$TMP/browse.out" 2>&1
+	[ "$(grep "^=;[^;]*;IPv4;" "$TMP/browse.out" | cut -d";" -f8 | sort -u | wc -l)" -ge 2 ]
+}
+[ "$mdns" = yes ] && wait_for 30 two_resolved
 mkdir -p "$TMP/dnssd-sane"
 echo net > "$TMP/dnssd-sane/dll.conf"
 : > "$TMP/dnssd-sane/net.conf"		# nothing named: DNS-SD only

@@ -8,7 +8,11 @@
 # start-up at most one connect timeout and the other hosts nothing; when
 # it comes up it is served without a restart.  Then all nine scanners
 # scan at the same time, each image exactly its model's.  The second host
-# wants CHAP, given on its discover line.
+# wants CHAP, given on its discover line.  A device line naming a scanner
+# of the third host is served under its own name once that host is up,
+# and discovery does not serve that scanner a second time.  The pass that
+# finds the third host is the one a client's list starts (rediscover is
+# longer than the test).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab-harness.sh"
 CONNECT_TIMEOUT=10	# src/scsi/iscsi_int.h, ISCSI_LOGIN_TIMEOUT_MS
@@ -30,10 +34,11 @@ lab_host 1 "${H1[@]}" && lab_host 2 "${H2[@]}" && lab_chap 2 lab2 "$SECRET"
 check "two hosts in namespaces of their own export three scanners each" test $? -eq 0
 
 cat > "$TMP/scsaned.conf" <<CONF
+device late-ls30 iscsi://$(lab_addr 3)/iqn.2026-12.lab.h3:h3-ls30/1
 discover iscsi://$(lab_addr 1)
 discover iscsi://$(lab_addr 3)
 discover iscsi://lab2%$SECRET@$(lab_addr 2)
-rediscover 2
+rediscover 600
 hosts_file none
 users_file none
 lock_dir $TMP/locks
@@ -44,7 +49,7 @@ start_server "$TMP/scsaned.conf"
 at() {
 	grep -m1 -E "$1" "$SERVER_LOG" | awk '{ split($1, t, ":"); printf "%.3f\n", t[1] * 3600 + t[2] * 60 + t[3] }'
 }
-t0=$(at 'discovery: ')
+t0=$(at 'discovery: 1 device line and 3 discover lines at once')
 t1=$(at "discover iscsi://$(lab_addr 1): 3 found, 3 new")
 t2=$(at "discover iscsi://lab2%\\*\\*\\*\\*@$(lab_addr 2): 3 found, 3 new")
 t3=$(at "discover iscsi://$(lab_addr 3): ")
@@ -82,12 +87,20 @@ check "... and nothing else" test "$(grep -c "net:$ADDR:" "$TMP/list")" -eq 6
 
 lab_host 3 "${H3[@]}"
 check "the third host comes up" test $? -eq 0
-check "... and is listed without a restart" wait_for 20 listed h3-fs2710 h3-ls30 h3-flatbed
-check "... found by discovery again" \
-    grep -q "discover iscsi://$(lab_addr 3): 3 found, 3 new" "$SERVER_LOG"
+# A list starts a pass once the last began 10 s ago: the start-up's did.
+check "... and is listed without a restart" wait_for 20 listed h3-fs2710 late-ls30 h3-flatbed
+check "... found by the pass a client's list started" \
+    eval 'grep -q "discovery: a pass, for a client.s list" "$SERVER_LOG" &&
+	grep -q "discover iscsi://$(lab_addr 3): 3 found, 2 new" "$SERVER_LOG"'
+check "the device line's scanner is served once, under its own name" \
+    eval '! grep -q "net:$ADDR:h3-ls30'"'"'" "$TMP/list" &&
+	grep -q "device late-ls30: Nikon LS-30 .* at iscsi://$(lab_addr 3)" "$SERVER_LOG"'
+check "nine devices in all" test "$(grep -c "net:$ADDR:" "$TMP/list")" -eq 9
 check "the same daemon serves it" kill -0 "$SERVER_PID"
 
-names=(h1-flatbed h1-ls2000 h1-fs2710 h2-fs4000 h2-flatbed h2-ls30 h3-fs2710 h3-ls30 h3-flatbed)
+names=(h1-flatbed h1-ls2000 h1-fs2710 h2-fs4000 h2-flatbed h2-ls30 h3-fs2710 late-ls30 h3-flatbed)
+LAB_SPEC[late-ls30]=${LAB_SPEC[h3-ls30]}
+ln -sf "$TMP/trace.h3-ls30" "$TMP/trace.late-ls30"
 declare -A bg
 for n in "${names[@]}"; do
 	scan_bg "$TMP/$n.pnm" -d "net:$ADDR:$n" $(lab_scan_args "$n") --format=pnm
