@@ -346,8 +346,14 @@ merge(struct discovery *d, struct devreg *reg, const struct job *j)
 		if (i == d->npending)
 			return;
 		d->pending[i].down = !j->ok;
-		if (j->ok && devreg_append(reg, &j->dev, 0) == 0)
+		if (j->ok && devreg_name_taken(reg, j->dev.name)) {
+			/* A system SANE backend's device came first (backends yes). */
+			log_err("device %s: a device of that name is served; not served",
+			    j->dev.name);
 			pending_drop(d, i);
+		} else if (j->ok && devreg_append(reg, &j->dev, 0) == 0) {
+			pending_drop(d, i);
+		}
 		return;
 	}
 	d->line_down[j->line] = !j->ok;
