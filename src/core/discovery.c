@@ -30,7 +30,7 @@
 #include "scsaned/scsi.h"
 #include "registry_int.h"
 
-#define DISCOVERY_THREADS	16	/* jobs running at once, at most */
+#define DISCOVERY_THREADS	64	/* jobs at once; a dead host holds one */
 #define DISCOVERY_FOUND_MAX	64	/* devices one discover line finds, at most */
 #define DISCOVERY_LIST_GAP_S	10	/* a list request starts a pass at most this often */
 #define DISCOVERY_LIST_WAIT_MS	1000	/* and waits for it this long, at most */
