@@ -3,7 +3,8 @@
 # the test builds, with real mknod'ed nodes behind libsgsim.so); discover
 # iscsi:// finds the scanner LUN behind a real tgtd portal.  Names come
 # from the devices' identity and stay the same across restarts; a device
-# the config names keeps that name and is not served twice.
+# the config names keeps that name and is not served twice.  A scanner
+# cabled while the daemon runs is served by its next pass (rediscover).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tgt-harness.sh"
 tgt_addresses
@@ -23,7 +24,9 @@ for n in 3 4 5; do
 	ln -s "../../devices/2:0:$n:0" "$sys/class/sg$n/device"
 	mknod "$TMP/dev/sg$n" c 21 $((230 + n))
 done
-export SGSIM_DEVICES="$TMP/dev/sg3=scsi2-flatbed"
+lease minor minor
+mknod "$TMP/dev/sg6" c 21 "$minor"	# in sysfs only later
+export SGSIM_DEVICES="$TMP/dev/sg3=scsi2-flatbed,$TMP/dev/sg6=coolscan-ls30"
 export SGSIM_LOCKDIR=$TMP
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
@@ -33,6 +36,7 @@ check "tgtd exports a scanner to discover" test $? -eq 0
 cat > "$TMP/scsaned.conf" <<CONF
 discover sg sysfs=$sys/class dev=$TMP/dev
 discover iscsi://$PORTAL
+rediscover 1
 CONF
 LD_PRELOAD=$BUILD/libsgsim.so "$BUILD/scsaned" -c "$TMP/scsaned.conf" -L > "$TMP/L" 2> "$TMP/Lerr"
 check "discover sg finds the scanner node, named from its identity" \
@@ -66,6 +70,17 @@ check_exact "a discovered iSCSI scanner scans exactly" "$TMP/trace" "$TMP/got.pn
 scan -d "net:$ADDR:scsaned-scsi2-flatbed" --resolution 75 -x 25 -y 25 --format=pnm \
     > "$TMP/sg.pnm" 2> "$TMP/sgerr"
 check "a discovered sg scanner scans" test -s "$TMP/sg.pnm"
+
+mkdir -p "$sys/devices/2:0:6:0" "$sys/class/sg6"
+printf '6\n' > "$sys/devices/2:0:6:0/type"
+printf 'Nikon   \n' > "$sys/devices/2:0:6:0/vendor"
+printf 'COOLSCANIII     \n' > "$sys/devices/2:0:6:0/model"
+ln -s "../../devices/2:0:6:0" "$sys/class/sg6/device"
+check "a scanner cabled meanwhile is served by the next pass, without a restart" \
+    wait_for 10 grep -q "device nikon-coolscaniii: Nikon LS-30 .* at sg:$TMP/dev/sg6, driver coolscan (discovered)" "$SERVER_LOG"
+check "... a pass rediscover runs" grep -q "discovery: a pass, as every rediscover" "$SERVER_LOG"
+scan -L > "$TMP/list2" 2>&1
+check "... and listed" grep -q "net:$ADDR:nikon-coolscaniii'" "$TMP/list2"
 stop_server
 tgt_stop
 finish
