@@ -132,7 +132,9 @@ stop_server() {
 		pass "server exited cleanly"
 	else
 		fail "server exit status $rc or sanitizer report"
-		tail -40 "$SERVER_LOG"
+		# The report itself, which may sit far above the log's tail.
+		grep -E -A30 'runtime error|Sanitizer' "$SERVER_LOG" | head -60
+		tail -20 "$SERVER_LOG"
 	fi
 }
 
