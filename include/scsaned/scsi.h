@@ -74,6 +74,7 @@ struct scsi_transport_ops {
 	    struct scsi_result *res);
 	void (*close)(struct scsi_target *t);
 	int instance;		/* every open makes a device of its own (sim:) */
+	int exclusive;		/* an open excludes every other (sg: O_EXCL) */
 };
 
 /* The common head of every transport's target. */
@@ -200,6 +201,14 @@ void scsi_uri_canonical(const char *uri, char *out, size_t len);
  * its own (sim:), so two opens never meet.
  */
 int scsi_uri_shared(const char *uri);
+
+/*
+ * 1 if an open of the device behind WHAT (a URI, or a discover spec such
+ * as "sg") fails while any other open of it is under way, as sg's O_EXCL
+ * does: whoever probes such devices must probe them one at a time, since
+ * two names for one node (a udev symlink) would collide.
+ */
+int scsi_uri_exclusive(const char *what);
 
 /* Turn TEXT into a device name: lower case, [a-z0-9-_.+], max LEN-1. */
 void scsi_name_from(const char *text, char *out, size_t len);

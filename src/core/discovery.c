@@ -63,6 +63,8 @@ struct job {
 struct pass {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	/* Held by a job on an exclusive transport (sg:): see scsi_uri_exclusive. */
+	pthread_mutex_t one_at_a_time;
 	int refs, next, done, njobs;
 	struct job *jobs;
 	char (*known)[256];	/* URIs served or named by a device line */
@@ -225,7 +227,28 @@ pass_unref(struct pass *p)
 	free(p->known);
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->mu);
+	pthread_mutex_destroy(&p->one_at_a_time);
 	free(p);
+}
+
+/*
+ * Local sg nodes are opened O_EXCL and probed in milliseconds: taking
+ * turns costs nothing, while two lines naming one node (through a udev
+ * symlink) probed at once would find it busy.
+ */
+static void
+run_job(struct pass *p, struct job *j)
+{
+	int serial = scsi_uri_exclusive(j->spec != NULL ? j->spec : j->dev.uri);
+
+	if (serial)
+		pthread_mutex_lock(&p->one_at_a_time);
+	if (j->spec != NULL)
+		run_line(p, j);
+	else
+		probe_line(j);
+	if (serial)
+		pthread_mutex_unlock(&p->one_at_a_time);
 }
 
 /* Take jobs until none is left. */
@@ -243,10 +266,7 @@ worker(void *arg)
 		if (i < 0)
 			break;
 		j = &p->jobs[i];
-		if (j->spec != NULL)
-			run_line(p, j);
-		else
-			probe_line(j);
+		run_job(p, j);
 		pthread_mutex_lock(&p->mu);
 		j->finished = 1;
 		p->done++;
@@ -299,6 +319,7 @@ pass_new(struct discovery *d, struct devreg *reg, int first)
 	p->njobs = n;
 	p->stop = &d->stopping;
 	pthread_mutex_init(&p->mu, NULL);
+	pthread_mutex_init(&p->one_at_a_time, NULL);
 	cond_init(&p->cv);
 	p->refs = 1;
 	return p;

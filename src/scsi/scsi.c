@@ -103,6 +103,18 @@ scsi_uri_shared(const char *uri)
 }
 
 int
+scsi_uri_exclusive(const char *what)
+{
+	const struct scsi_transport_ops *ops;
+
+	/* A discover spec names its transport without the colon. */
+	if (strcmp(what, "sg") == 0 || strncmp(what, "sg ", 3) == 0)
+		what = scsi_sg_transport.scheme;
+	ops = transport_of(what);
+	return ops != NULL && ops->exclusive;
+}
+
+int
 scsi_uri_same(const char *a, const char *b)
 {
 	char ca[300], cb[300];

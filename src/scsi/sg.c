@@ -121,4 +121,5 @@ const struct scsi_transport_ops scsi_sg_transport = {
 	.open = sgt_open,
 	.execute = sgt_execute,
 	.close = sgt_close,
+	.exclusive = 1,		/* opened O_EXCL: see sgt_open */
 };
