@@ -11,7 +11,10 @@
  * the 12 bits at the top.  The driver makes 8-bit samples of their top 8
  * bits or scales the 12 bits to 16, in host order, inverting negatives
  * (the unit has no negative mode of its own).  It reads many lines per
- * READ into one buffer and converts them straight into the caller's.
+ * READ and converts them straight into the caller's buffer; over iSCSI
+ * the next READ is already queued while one is handed up (readahead.h):
+ * the unit takes a READ of any length and ends each GOOD with all it
+ * asked for, so the queue never asks past the frame the window holds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,7 @@
 #include "scsaned/log.h"
 #include "scsaned/scsi_opcodes.h"
 #include "../optutil.h"
+#include "../readahead.h"
 #include "../scsiutil.h"
 #include "fs2710.h"
 
@@ -228,6 +232,9 @@ fs27_start(void *h)
 	    (!s->preview && (st = fs27_focus(s)) != SANE_STATUS_GOOD) ||
 	    (st = fs27_scan(s)) != SANE_STATUS_GOOD)
 		return st;
+	if (drv_lines_begin(&s->rd, s->dev, s->t, s->dbuf, 0, dev_line(s),
+	    (uint64_t)s->params.lines, READ_MS) < 0)
+		return SANE_STATUS_NO_MEM;
 	s->left = (uint64_t)dev_line(s) * (uint64_t)s->params.lines;
 	drv_out_set(&s->out, NULL, 0);
 	s->scanning = 1;
@@ -256,23 +263,6 @@ fs27_convert(const struct fs27 *s, const uint8_t *in, size_t lines, uint8_t *out
 	return deep ? 2 * n : n;
 }
 
-static SANE_Status
-fs27_read_lines(struct fs27 *s, size_t lines)
-{
-	uint8_t cdb[10] = { SCSI_OP_READ10 };
-	size_t n = lines * dev_line(s);
-	struct scsi_result res;
-	SANE_Status st;
-
-	drv_put_be(cdb + 6, 3, (uint32_t)n);
-	st = fs27_cmd(s, "READ", cdb, 10, SCSI_DIR_IN, s->dbuf, n, READ_MS, &res);
-	if (st == SANE_STATUS_GOOD && res.residual != 0) {
-		log_err("%s: READ delivered %zu of %zu bytes", s->dev->name, n - res.residual, n);
-		st = SANE_STATUS_IO_ERROR;
-	}
-	return st;
-}
-
 /*
  * Whole lines, converted straight into the caller's buffer when it holds
  * at least one; a caller asking less than a line gets it through OBUF.
@@ -281,7 +271,8 @@ static SANE_Status
 fs27_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 {
 	struct fs27 *s = h;
-	size_t out_line = (size_t)s->params.bytes_per_line, in_line = dev_line(s), lines;
+	size_t out_line = (size_t)s->params.bytes_per_line, lines;
+	const uint8_t *data;
 	SANE_Status st;
 
 	*len = 0;
@@ -292,28 +283,32 @@ fs27_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 			s->scanning = 0;
 			return SANE_STATUS_EOF;
 		}
-		lines = drv_lines_next(DRV_XFER_MAX / in_line, s->left, in_line, out_line, max);
-		if ((st = fs27_read_lines(s, lines)) != SANE_STATUS_GOOD) {
+		if ((st = drv_lines_get(&s->rd, out_line, max, &data, &lines)) !=
+		    SANE_STATUS_GOOD) {
 			s->scanning = 0;
 			return st;
 		}
-		s->left -= (uint64_t)lines * in_line;
-		if ((size_t)max >= out_line) {
-			*len = (SANE_Int)fs27_convert(s, s->dbuf, lines, buf);
+		s->left -= (uint64_t)lines * dev_line(s);
+		if (max > 0 && lines * out_line <= (size_t)max) {
+			*len = (SANE_Int)fs27_convert(s, data, lines, buf);
 			return SANE_STATUS_GOOD;
 		}
-		drv_out_set(&s->out, s->obuf, fs27_convert(s, s->dbuf, lines, s->obuf));
+		drv_out_set(&s->out, s->obuf, fs27_convert(s, data, lines, s->obuf));
 	}
 	*len = drv_out_take(&s->out, buf, max);
 	return SANE_STATUS_GOOD;
 }
 
-/* The unit has no abort: the next SCAN starts afresh, whatever was left. */
+/*
+ * The unit has no abort: the next SCAN starts afresh, whatever was left.
+ * A READ queued ahead still comes back first, so nothing overtakes it.
+ */
 static void
 fs27_cancel(void *h)
 {
 	struct fs27 *s = h;
 
+	drv_lines_drop(&s->rd);
 	s->cancelled = s->scanning;
 	s->scanning = 0;
 	s->left = 0;
@@ -365,6 +360,7 @@ fs27_close(void *h)
 
 	fs27_cancel(s);
 	fs27_cmd(s, "RELEASE", rel, 6, SCSI_DIR_NONE, NULL, 0, TIMEOUT_MS, NULL);
+	drv_lines_free(&s->rd);
 	scsi_close(s->t);
 	free(s->dbuf);
 	free(s->obuf);

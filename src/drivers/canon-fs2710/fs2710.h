@@ -13,6 +13,7 @@
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
 #include "../optutil.h"
+#include "../readahead.h"
 #include "../scsiutil.h"
 
 enum fs27_opt {
@@ -60,6 +61,7 @@ struct fs27 {
 	int scanning, cancelled;
 	SANE_Parameters params;
 	uint64_t left;			/* device bytes still owed */
+	struct drv_lines rd;		/* the READs of the image */
 	uint8_t *dbuf, *obuf;		/* device data; lines for small reads */
 	struct drv_out out;		/* what is left of OBUF to hand up */
 };
