@@ -118,11 +118,19 @@ drv_lines_begin(struct drv_lines *r, const struct device *dev, struct scsi_targe
 	r->line = line;
 	r->per_read = DRV_XFER_MAX / line;
 	r->unasked = lines;
+	r->reads = r->ahead = 0;
 	r->timeout_ms = timeout_ms;
 	r->queue = scsi_can_queue(t);
 	if (r->queue && drv_ra_init(&r->ra, r->per_read * line) < 0)
 		return -1;
 	return 0;
+}
+
+void
+drv_lines_limit(struct drv_lines *r, size_t max)
+{
+	if (r->per_read * r->line > max)
+		r->per_read = max / r->line > 0 ? max / r->line : 1;
 }
 
 static void
@@ -146,6 +154,19 @@ lines_check(const struct drv_lines *r, int rc, const struct scsi_result *res, si
 		return SANE_STATUS_IO_ERROR;
 	}
 	return SANE_STATUS_GOOD;
+}
+
+/* One more READ handed up; after the image's last, what they were. */
+static void
+lines_count(struct drv_lines *r)
+{
+	r->reads++;
+	if (r->ra.count > 0)
+		r->ahead++;
+	if (r->unasked == 0 && r->ra.count == 0)
+		log_debug("%s: image read in %lu READ(s) of up to %zu lines of %zu bytes, "
+		    "%lu handed up with the next queued", r->dev->name, r->reads, r->per_read,
+		    r->line, r->ahead);
 }
 
 /* Keep READs for what the window still holds queued, then take the oldest. */
@@ -175,6 +196,7 @@ lines_queued(struct drv_lines *r, const uint8_t **data, size_t *lines)
 	}
 	*data = got;
 	*lines = len / r->line;
+	lines_count(r);
 	return SANE_STATUS_GOOD;
 }
 
@@ -184,6 +206,7 @@ drv_lines_get(struct drv_lines *r, size_t out_line, SANE_Int max, const uint8_t 
 {
 	struct scsi_result res;
 	uint8_t cdb[10];
+	SANE_Status st;
 	size_t n;
 	int rc;
 
@@ -198,7 +221,9 @@ drv_lines_get(struct drv_lines *r, size_t out_line, SANE_Int max, const uint8_t 
 	r->unasked -= n;
 	*data = r->own;
 	*lines = n;
-	return lines_check(r, rc, &res, n * r->line);
+	if ((st = lines_check(r, rc, &res, n * r->line)) == SANE_STATUS_GOOD)
+		lines_count(r);
+	return st;
 }
 
 int

@@ -80,6 +80,8 @@ struct drv_lines {
 	size_t line;		/* bytes a device line */
 	size_t per_read;	/* lines a READ at most */
 	uint64_t unasked;	/* lines no READ has asked for yet */
+	unsigned long reads;	/* READs handed up this image */
+	unsigned long ahead;	/* ... of them with the next one already queued */
 	unsigned timeout_ms;
 	uint8_t byte1;		/* READ(10) CDB byte 1 (the FS4000US wants 10h) */
 	int queue;		/* READs go ahead on this transport */
@@ -94,11 +96,19 @@ int drv_lines_begin(struct drv_lines *r, const struct device *dev,
     uint64_t lines, unsigned timeout_ms);
 
 /*
+ * For a device whose READs must stay below the transfer maximum: at most
+ * MAX bytes a READ from here on, yet always one whole line.
+ */
+void drv_lines_limit(struct drv_lines *r, size_t max);
+
+/*
  * The next lines of the image: *DATA and *LINES, valid until the next call
  * or drop.  One READ at a time asks no more lines than the caller's MAX
  * bytes hold as OUT_LINE-byte image lines (MAX 0: no limit); queued READs
  * were asked before the caller's room was known, so the caller checks.
- * Failures are logged and the queue dropped.  Nothing left: INVAL.
+ * Failures are logged and the queue dropped.  Nothing left: INVAL.  The
+ * last lines' call logs at debug level how many READs the image took and
+ * how many of them were handed up with the next one queued behind.
  */
 SANE_Status drv_lines_get(struct drv_lines *r, size_t out_line, SANE_Int max,
     const uint8_t **data, size_t *lines);

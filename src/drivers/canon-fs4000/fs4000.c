@@ -25,7 +25,9 @@
  *    the pictures), so the orange mask becomes black;
  *  - infrared is its own scan, as in the Coolscan driver: the IR lamp,
  *    the same window, one gray sample a pixel, forward so it registers
- *    line for line with the colour scan of that window.
+ *    line for line with the colour scan of that window;
+ *  - over iSCSI the next READ of a scan or prepass is already queued at
+ *    the target while the last one's lines are handed up (readahead.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +74,7 @@ fs_pass_setup(struct fs_pass *p, unsigned spp, unsigned res, int depth, uint32_t
 	p->lines = p->raw_lines > 2 * p->k ? p->raw_lines - 2 * p->k : 0;
 	p->dev_line = ((size_t)FS_MARGIN + p->pixels) * spp * p->bps;
 	p->out_line = (size_t)p->pixels * spp * p->bps;
-	return p->pixels > 0 && p->lines > 0 && p->dev_line <= DRV_XFER_MAX ? 0 : -1;
+	return p->pixels > 0 && p->lines > 0 && p->dev_line <= FS_READ_MAX ? 0 : -1;
 }
 
 /* The scan area in device units, within one frame; -1 if empty. */
@@ -132,6 +134,7 @@ fs_prepass(struct fs *s, uint32_t x, uint32_t y, uint32_t w, uint32_t l, uint32_
 	struct fs_pass p;
 	struct fs_front f;
 	uint32_t n, i, c, v, m0, m1, p0, p1, done = 0;
+	const uint8_t *data;
 	size_t lines;
 	SANE_Status st;
 
@@ -142,24 +145,22 @@ fs_prepass(struct fs *s, uint32_t x, uint32_t y, uint32_t w, uint32_t l, uint32_
 	if ((st = fs_scan_mode(s, FS_FORMAT_WORDS, &f)) !=
 	    SANE_STATUS_GOOD || (st = fs_set_frame(s, FS_FRAME_NORMAL)) != SANE_STATUS_GOOD ||
 	    (st = fs_window(s, PREPASS_DPI, x, y, w, l, 1, 16)) != SANE_STATUS_GOOD ||
-	    (st = fs_scan(s, &p)) != SANE_STATUS_GOOD)
+	    (st = fs_scan(s, &p)) != SANE_STATUS_GOOD ||
+	    (st = fs_lines_begin(s, &p)) != SANE_STATUS_GOOD)
 		return st;
 	p0 = p.pixels / 20;
 	p1 = p.pixels - p0;
 	m0 = p.raw_lines / 20 + 2 * p.k;
 	m1 = p.raw_lines - p.raw_lines / 20;
 	while (done < p.raw_lines) {
-		lines = DRV_XFER_MAX / p.dev_line;
-		if (lines > p.raw_lines - done)
-			lines = p.raw_lines - done;
-		if ((st = fs_read_lines(s, &p, s->dbuf, lines)) != SANE_STATUS_GOOD)
+		if ((st = drv_lines_get(&s->rd, 0, 0, &data, &lines)) != SANE_STATUS_GOOD)
 			return st;
 		for (n = 0; n < lines; n++, done++) {
 			if (done < m0 || done >= m1)
 				continue;
 			for (i = p0; i < p1; i++) {
 				for (c = 0; c < 3; c++) {
-					const uint8_t *q = s->dbuf + n * p.dev_line +
+					const uint8_t *q = data + n * p.dev_line +
 					    ((FS_MARGIN + i) * 3 + c) * 2;
 
 					v = (uint32_t)(q[0] | q[1] << 8) >> 2;
@@ -344,13 +345,13 @@ fs_start_frame(struct fs *s, unsigned frame)
 	    SANE_STATUS_GOOD ||
 	    (st = fs_set_frame(s, FS_FRAME_NORMAL)) != SANE_STATUS_GOOD ||
 	    (st = fs_window(s, res, x, y, w, raw_l, spp == 3, depth == 16 ? 16 : 8)) !=
-	    SANE_STATUS_GOOD || (st = fs_scan(s, &s->pass)) != SANE_STATUS_GOOD)
+	    SANE_STATUS_GOOD || (st = fs_scan(s, &s->pass)) != SANE_STATUS_GOOD ||
+	    (st = fs_lines_begin(s, &s->pass)) != SANE_STATUS_GOOD)
 		return st;
 	fs_ring_free(&s->ring);
 	if (fs_ring_init(&s->ring, &s->pass) < 0)
 		return SANE_STATUS_NO_MEM;
 	s->left = (uint64_t)s->pass.dev_line * s->pass.raw_lines;
-	s->lines_per_read = DRV_XFER_MAX / s->pass.dev_line;
 	drv_out_set(&s->out, NULL, 0);
 	s->scanning = 1;
 	s->params.format = spp == 3 ? SANE_FRAME_RGB : SANE_FRAME_GRAY;
@@ -400,6 +401,7 @@ fs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 {
 	struct fs *s = h;
 	const struct fs_pass *p = &s->pass;
+	const uint8_t *data;
 	size_t n, lines, i;
 	uint8_t *out;
 	int direct;
@@ -413,18 +415,18 @@ fs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 			s->scanning = 0;
 			return SANE_STATUS_EOF;
 		}
-		lines = drv_lines_next(s->lines_per_read, s->left, p->dev_line, p->out_line,
-		    max);
-		if ((st = fs_read_lines(s, p, s->dbuf, lines)) != SANE_STATUS_GOOD) {
+		if ((st = drv_lines_get(&s->rd, p->out_line, max, &data, &lines)) !=
+		    SANE_STATUS_GOOD) {
 			s->scanning = 0;
 			return st;
 		}
 		s->left -= (uint64_t)lines * p->dev_line;
-		direct = (size_t)max >= p->out_line;
+		/* A READ queued ahead may bring more lines than the caller holds. */
+		direct = max > 0 && lines * p->out_line <= (size_t)max;
 		out = direct ? buf : s->obuf;
 		/* The ring may hold lines back until the colours line up. */
 		for (n = i = 0; i < lines; i++)
-			n += (size_t)fs_ring_push(&s->ring, s->dbuf + i * p->dev_line, out + n) *
+			n += (size_t)fs_ring_push(&s->ring, data + i * p->dev_line, out + n) *
 			    p->out_line;
 		if (direct && n > 0) {
 			*len = (SANE_Int)n;
@@ -436,13 +438,18 @@ fs_read(void *h, SANE_Byte *buf, SANE_Int max, SANE_Int *len)
 	return SANE_STATUS_GOOD;
 }
 
-/* Mid-scan: CANCEL, and bring the carriage home for the next scan. */
+/*
+ * Mid-scan: CANCEL, and bring the carriage home for the next scan.  The
+ * READs queued ahead come back first, so nothing overtakes them; once the
+ * last line was asked for, the unit has finished and needs neither.
+ */
 static void
 fs_cancel(void *h)
 {
 	struct fs *s = h;
 
-	if (s->scanning && s->left > 0) {
+	drv_lines_drop(&s->rd);
+	if (s->scanning && s->rd.unasked > 0) {
 		fs_cancel_unit(s);
 		fs_move(s, FS_MOVE_CARRIAGE, FS_MOVE_HOME, 0);
 	}
@@ -516,6 +523,7 @@ fs_close(void *h)
 	fs_set_lamp(s, 0, 0);
 	fs_led(s, 0);
 	fs_reserve(s, 0);
+	drv_lines_free(&s->rd);
 	scsi_close(s->t);
 	fs_ring_free(&s->ring);
 	fs_cal_free(&s->cal);

@@ -14,6 +14,7 @@
 #include "scsaned/device.h"
 #include "scsaned/scsi.h"
 #include "../optutil.h"
+#include "../readahead.h"
 #include "../scsiutil.h"
 
 #define FS_DPI		4000	/* device units per inch, and the optical resolution */
@@ -21,6 +22,12 @@
 #define FS_LENGTH	5904	/* a frame's scan length, device units */
 #define FS_MARGIN	40	/* dark pixels that start every line */
 #define FS_CAL_LINES	8	/* lines of a stationary calibration scan */
+/*
+ * The most a READ asks for.  Every host on record keeps its READs within
+ * 64 KiB (FilmGet 19 lines of 3240 bytes, Burns and Saunderson as many
+ * lines as fit in 65536) and nothing is known of larger ones.
+ */
+#define FS_READ_MAX	65536
 
 /* MOVE POSITION: CDB byte 1 says what moves, byte 2 how. */
 #define FS_MOVE_CARRIAGE	0
@@ -158,7 +165,7 @@ struct fs {
 	struct fs_pass pass;
 	struct fs_ring ring;
 	uint64_t left;			/* device bytes still owed */
-	size_t lines_per_read;
+	struct drv_lines rd;		/* the READs of a pass, prepass or reference */
 	uint8_t *dbuf, *obuf;		/* device data; lines for small reads */
 	struct drv_out out;		/* what is left of OBUF to hand up */
 };
@@ -180,7 +187,13 @@ SANE_Status fs_scan_mode(struct fs *s, uint8_t format, const struct fs_front *f)
 SANE_Status fs_window(struct fs *s, unsigned res, uint32_t x, uint32_t y, uint32_t w,
     uint32_t l, int rgb, int bits);
 SANE_Status fs_scan(struct fs *s, const struct fs_pass *p);
-SANE_Status fs_read_lines(struct fs *s, const struct fs_pass *p, uint8_t *buf, size_t lines);
+/*
+ * After fs_scan: the READs (byte 1 10h, whole lines, at most FS_READ_MAX
+ * bytes) of P's RAW_LINES lines into s->rd, taken with drv_lines_get.  A
+ * READ ends GOOD with all it asked for, and one past the pass would be
+ * refused, so none goes past it.
+ */
+SANE_Status fs_lines_begin(struct fs *s, const struct fs_pass *p);
 
 /* fs4000_calib.c */
 /*

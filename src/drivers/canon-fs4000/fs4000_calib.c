@@ -62,7 +62,9 @@ static SANE_Status
 cal_reference(struct fs *s, const struct fs_pass *cp, unsigned res, uint32_t x, uint32_t w,
     uint16_t pos, const struct fs_front *f, uint32_t *mean)
 {
-	uint32_t i, c, n, sum;
+	size_t m = (size_t)cp->pixels * cp->spp, got, done, l;
+	const uint8_t *data;
+	uint32_t i, c;
 	SANE_Status st, st2;
 
 	if ((st = fs_move(s, FS_MOVE_CARRIAGE, FS_MOVE_HOME, 0)) != SANE_STATUS_GOOD ||
@@ -70,20 +72,26 @@ cal_reference(struct fs *s, const struct fs_pass *cp, unsigned res, uint32_t x, 
 	    (st = fs_scan_mode(s, FS_FORMAT_WORDS, f)) != SANE_STATUS_GOOD ||
 	    (st = fs_set_frame(s, FS_FRAME_STATIONARY)) != SANE_STATUS_GOOD)
 		return st;
+	memset(mean, 0, m * sizeof(*mean));
 	if ((st = fs_window(s, res, x, 0, w, FS_CAL_LINES * (FS_DPI / res), cp->spp == 3,
 	    16)) == SANE_STATUS_GOOD && (st = fs_scan(s, cp)) == SANE_STATUS_GOOD)
-		st = fs_read_lines(s, cp, s->dbuf, FS_CAL_LINES);
+		st = fs_lines_begin(s, cp);
+	/* Wide lines take more than one READ: the sums run across them. */
+	for (done = 0; st == SANE_STATUS_GOOD && done < FS_CAL_LINES; done += got) {
+		if ((st = drv_lines_get(&s->rd, 0, 0, &data, &got)) != SANE_STATUS_GOOD)
+			break;
+		for (l = 0; l < got; l++)
+			for (i = 0; i < cp->pixels; i++)
+				for (c = 0; c < cp->spp; c++)
+					mean[(size_t)i * cp->spp + c] +=
+					    fs_sample14(cp, data + l * cp->dev_line, i, c);
+	}
 	/* Back to normal scanning whatever happened: the next scan must move. */
 	st2 = fs_set_frame(s, FS_FRAME_NORMAL);
 	if (st != SANE_STATUS_GOOD || st2 != SANE_STATUS_GOOD)
 		return st != SANE_STATUS_GOOD ? st : st2;
-	for (i = 0; i < cp->pixels; i++) {
-		for (c = 0; c < cp->spp; c++) {
-			for (sum = 0, n = 0; n < FS_CAL_LINES; n++)
-				sum += fs_sample14(cp, s->dbuf + n * cp->dev_line, i, c);
-			mean[(size_t)i * cp->spp + c] = sum / FS_CAL_LINES;
-		}
-	}
+	for (l = 0; l < m; l++)
+		mean[l] /= FS_CAL_LINES;
 	return SANE_STATUS_GOOD;
 }
 
@@ -136,7 +144,7 @@ fs_calibrate(struct fs *s, const struct fs_pass *p, unsigned res, uint32_t x, ui
 	cp.pixels = p->pixels;
 	cp.raw_lines = FS_CAL_LINES;
 	cp.dev_line = ((size_t)FS_MARGIN + cp.pixels) * cp.spp * cp.bps;
-	if (cp.dev_line * FS_CAL_LINES > DRV_XFER_MAX)
+	if (cp.dev_line > FS_READ_MAX)
 		return SANE_STATUS_INVAL;	/* wider than the unit's 4000 pixels */
 	if (cal_alloc(&s->cal, n) < 0 || (mean = malloc(2 * n * sizeof(*mean))) == NULL)
 		return SANE_STATUS_NO_MEM;

@@ -253,21 +253,20 @@ fs_scan(struct fs *s, const struct fs_pass *p)
 	return SANE_STATUS_GOOD;
 }
 
+/*
+ * The READs bypass fs_cmd: holder news on one means the holder moved
+ * under a scan, whose lines are then no longer the frame's, and the
+ * READs queued behind it have taken the lines it was to bring.  So it
+ * fails the scan.
+ */
 SANE_Status
-fs_read_lines(struct fs *s, const struct fs_pass *p, uint8_t *buf, size_t lines)
+fs_lines_begin(struct fs *s, const struct fs_pass *p)
 {
-	uint8_t cdb[10] = { SCSI_OP_READ10, 0x10 };
-	size_t n = lines * p->dev_line;
-	struct scsi_result res;
-	SANE_Status st;
-
-	drv_put_be(cdb + 6, 3, (uint32_t)n);
-	st = fs_cmd(s, "READ", cdb, 10, SCSI_DIR_IN, buf, n, READ_MS, &res);
-	if (st == SANE_STATUS_GOOD && res.residual != 0) {
-		log_err("%s: READ delivered %zu of %zu bytes", s->dev->name, n - res.residual, n);
-		st = SANE_STATUS_IO_ERROR;
-	}
-	return st;
+	if (drv_lines_begin(&s->rd, s->dev, s->t, s->dbuf, 0x10, p->dev_line, p->raw_lines,
+	    READ_MS) < 0)
+		return SANE_STATUS_NO_MEM;
+	drv_lines_limit(&s->rd, FS_READ_MAX);
+	return SANE_STATUS_GOOD;
 }
 
 /* The carriage home, then the holder out (the eject button). */
