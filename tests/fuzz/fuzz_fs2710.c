@@ -3,7 +3,8 @@
  * takes from the unit: page F0 and MODE SENSE page 03h (read as open
  * reads them), GET WINDOW, GET FILM STATUS, GET DATA STATUS, sense, and
  * READ data, through the driver's own start, read and cancel
- * (tests/fuzz/fake_target.h gives the input's layout).
+ * (tests/fuzz/fake_target.h gives the input's layout); with the first
+ * option byte's top bit set the target queues, so the READs go ahead.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fs27 *s;
 
 	fake_init(&f, data, size, opts);
+	if (opts[0] & 0x80)
+		fake_queue(&f);		/* as over iSCSI: READs go ahead */
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return 0;
 	fake_enter();

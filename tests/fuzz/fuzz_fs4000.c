@@ -4,7 +4,8 @@
  * SCAN MODE, GET WINDOW, GET DATA STATUS, holder news and other sense,
  * and READ data of the prepasses, the calibration and the scan, through
  * the driver's own start, read and cancel (tests/fuzz/fake_target.h
- * gives the input's layout).
+ * gives the input's layout); with the first option byte's top bit set
+ * the target queues, so the READs go ahead.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,6 +25,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fs *s;
 
 	fake_init(&f, data, size, opts);
+	if (opts[0] & 0x80)
+		fake_queue(&f);		/* as over iSCSI: READs go ahead */
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return 0;
 	fake_enter();

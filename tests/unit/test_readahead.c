@@ -30,6 +30,8 @@ struct fake {
 	struct scsi_cmd *inflight[8];
 	int fail_next_start;
 	unsigned last_timeout;
+	uint8_t last_byte1;
+	size_t max_len;		/* the longest command started */
 };
 
 static struct scsi_cmd *
@@ -41,7 +43,6 @@ fake_start(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
 	struct scsi_cmd *c;
 	int i;
 
-	(void)cdb;
 	(void)cdb_len;
 	assert_int_equal(dir, SCSI_DIR_IN);
 	if (f->fail_next_start) {
@@ -59,6 +60,8 @@ fake_start(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
 	c->len = len;
 	f->inflight[f->started++ % 8] = c;
 	f->last_timeout = timeout_ms;
+	f->last_byte1 = cdb[1];
+	f->max_len = len > f->max_len ? len : f->max_len;
 	return c;
 }
 
@@ -205,6 +208,55 @@ test_timeout_and_failed_start(void **state)
 	drv_ra_free(&ra);
 }
 
+/*
+ * The FS4000US's case: READs (byte 1 10h) of whole 24240-byte lines
+ * within 64 KiB, two lines each, the last one short; two in flight, so
+ * each but the last is handed up with the next queued; then nothing left.
+ */
+static void
+test_lines_within_a_limit(void **state)
+{
+	struct fake f = { .head.ops = &fake_ops };
+	struct device dev;
+	struct drv_lines r;
+	const uint8_t *data;
+	size_t lines, got = 0;
+	static const size_t want[] = { 2, 2, 2, 1 };
+	unsigned k;
+
+	(void)state;
+	memset(&dev, 0, sizeof(dev));
+	strcpy(dev.name, "fs");
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(drv_lines_begin(&r, &dev, &f.head, NULL, 0x10, 24240, 7, 5000), 0);
+	drv_lines_limit(&r, 65536);
+	assert_int_equal(r.per_read, 2);
+	for (k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		assert_int_equal(drv_lines_get(&r, 0, 0, &data, &lines), SANE_STATUS_GOOD);
+		assert_int_equal(lines, want[k]);
+		assert_int_equal(f.last_byte1, 0x10);
+		got += lines;
+	}
+	assert_int_equal(got, 7);
+	assert_true(f.max_len <= 65536);
+	assert_int_equal(f.started, 4);
+	assert_int_equal(f.finished, 4);
+	assert_int_equal(r.reads, 4);
+	assert_int_equal(r.ahead, 3);
+	assert_int_equal(drv_lines_get(&r, 0, 0, &data, &lines), SANE_STATUS_INVAL);
+	/* A limit below one line still reads whole lines, one a READ. */
+	assert_int_equal(drv_lines_begin(&r, &dev, &f.head, NULL, 0x10, 24240, 3, 5000), 0);
+	drv_lines_limit(&r, 1000);
+	assert_int_equal(r.per_read, 1);
+	assert_int_equal(drv_lines_get(&r, 0, 0, &data, &lines), SANE_STATUS_GOOD);
+	assert_int_equal(lines, 1);
+	/* Cancelled with one queued: it is finished, and the unit is still inside. */
+	assert_int_equal(drv_lines_drop(&r), 1);
+	assert_int_equal(f.finished, f.started);
+	assert_true(r.unasked > 0);
+	drv_lines_free(&r);
+}
+
 int
 main(void)
 {
@@ -213,6 +265,7 @@ main(void)
 		cmocka_unit_test(test_start_checks_the_request),
 		cmocka_unit_test(test_queue_order_and_buffers),
 		cmocka_unit_test(test_timeout_and_failed_start),
+		cmocka_unit_test(test_lines_within_a_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
