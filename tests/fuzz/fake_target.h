@@ -8,8 +8,10 @@
  *     opcode, how, n, n bytes of data
  * how: 0 GOOD with the data (a data-in command gets min(n, asked) bytes,
  * the rest is residual); 1 CHECK CONDITION with the data as sense; 2 a
- * transport error; 3 GOOD with the whole length asked for, the data
- * repeated (zeros if n is 0): what a READ needs.
+ * transport error; 4 GOOD, a data-in getting what the last data-out
+ * command sent (GET WINDOW's answer to SET WINDOW); any other GOOD with
+ * the whole length asked for, the data repeated (zeros if n is 0): what
+ * a READ needs.
  * A command takes the first reply for its opcode it has not used yet, or
  * again the last one when all are used; with none for its opcode, a
  * data-in command is GOOD with nothing transferred and any other command
@@ -47,6 +49,8 @@ struct fake_target {
 	struct scsi_target head;
 	struct fake_reply r[FAKE_REPLIES];
 	size_t nr;
+	uint8_t sent[256];	/* the last data-out, for replies of how 4 */
+	size_t nsent;
 };
 
 /*
@@ -103,6 +107,10 @@ fake_execute(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
 	(void)timeout_ms;
 	memset(res, 0, sizeof(*res));
 	res->residual = dir == SCSI_DIR_IN ? len : 0;
+	if (dir == SCSI_DIR_OUT) {
+		f->nsent = len < sizeof(f->sent) ? len : sizeof(f->sent);
+		memcpy(f->sent, buf, f->nsent);
+	}
 	if (r == NULL)
 		return 0;
 	switch (r->how) {
@@ -121,6 +129,13 @@ fake_execute(struct scsi_target *t, const uint8_t *cdb, size_t cdb_len,
 	case 2:
 		res->transport_error = SCSI_TERR_TIMEOUT;
 		return -1;
+	case 4:
+		if (dir == SCSI_DIR_IN) {
+			n = f->nsent < len ? f->nsent : len;
+			memcpy(buf, f->sent, n);
+			res->residual = len - n;
+		}
+		return 0;
 	default:
 		if (dir == SCSI_DIR_IN) {
 			for (i = 0; i < len; i++)
