@@ -65,7 +65,8 @@ LIBS_DAEMON = $(LIBS_SCSI) $(LIB_MD) $(LIB_SYSTEMD) $(LIB_AVAHI) -ldl
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
-TOOL_BINS := $(BUILD)/tests/mini_inetd $(BUILD)/tests/garbage_client $(BUILD)/tests/raw_read
+TOOL_BINS := $(BUILD)/tests/mini_inetd $(BUILD)/tests/garbage_client $(BUILD)/tests/raw_read \
+    $(BUILD)/tests/delay_proxy $(BUILD)/tests/rtt_probe
 
 .PHONY: all run check check-build check-tsan check-layout tests deps clean \
         bench bench-saned bench-iscsi bench-lab fuzz fuzzers install uninstall
@@ -129,6 +130,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPERS) $(LAYER_LIBS)
 $(BUILD)/tests/mini_inetd: $(BUILD)/tests/tools/mini_inetd.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/garbage_client: $(BUILD)/tests/tools/garbage_client.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+$(BUILD)/tests/delay_proxy: $(BUILD)/tests/tools/delay_proxy.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+$(BUILD)/tests/rtt_probe: $(BUILD)/tests/tools/rtt_probe.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 $(BUILD)/tests/raw_read: $(BUILD)/tests/bench/raw_read.o $(BUILD)/libscsi.a $(BUILD)/libsim.a $(BUILD)/libcore.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -Wl,--start-group $(filter %.a,$^) -Wl,--end-group $(LIBS_SCSI)
