@@ -301,6 +301,7 @@ s2_start(void *h)
 		s->xfer_max = DRV_XFER_MAX;	/* a line longer than a READ */
 	s->left = (uint64_t)s->params.bytes_per_line * (uint64_t)s->params.lines;
 	s->unasked = s->left;
+	s->reads = s->ahead = 0;
 	drv_out_set(&s->out, NULL, 0);
 	s->queue = scsi_can_queue(s->t) && drv_ra_init(&s->ra, s->xfer_max) == 0;
 	s->scanning = 1;
@@ -418,8 +419,16 @@ s2_fill(struct s2 *s)
 		s->unasked -= n;
 	}
 	rc = drv_ra_finish(&s->ra, s->t, &data, &n, &res);
+	s->reads++;
+	if (s->ra.count > 0)
+		s->ahead++;
 	if ((st = s2_read_done(s, rc, &res, data, n, &got)) != SANE_STATUS_GOOD ||
 	    s->left == 0) {
+		/* What bench-latency reports as the READs kept in flight. */
+		if (st == SANE_STATUS_GOOD)
+			log_debug("%s: image read in %lu READ(s) of up to %zu bytes, "
+			    "%lu handed up with the next queued", s->dev->name, s->reads,
+			    s->xfer_max, s->ahead);
 		s2_read_drop(s);
 		if (st != SANE_STATUS_GOOD)
 			return st;

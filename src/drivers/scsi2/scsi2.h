@@ -72,6 +72,8 @@ struct s2 {
 	struct drv_out out;	/* data not yet handed up: in buf or ra's */
 	int queue;		/* the transport queues: READ ahead */
 	struct drv_ra ra;
+	unsigned long reads;	/* this image's READs handed up so far */
+	unsigned long ahead;	/* ... of them with the next one queued */
 };
 
 /*
