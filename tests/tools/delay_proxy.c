@@ -30,6 +30,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tool_addr.h"
+
 #define MAX_CONNS	64
 #define CHUNK_MAX	65536
 #define CHUNKS_MAX	4096
@@ -71,27 +73,6 @@ now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
-
-static int
-parse_addr(const char *s, struct sockaddr_in *a)
-{
-	char host[64];
-	const char *colon = strrchr(s, ':');
-	long port;
-	char *end;
-
-	if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
-		return -1;
-	memcpy(host, s, (size_t)(colon - s));
-	host[colon - s] = '\0';
-	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || port < 1 || port > 65535)
-		return -1;
-	memset(a, 0, sizeof(*a));
-	a->sin_family = AF_INET;
-	a->sin_port = htons((uint16_t)port);
-	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
 }
 
 static void
@@ -267,13 +248,14 @@ next_timeout(int64_t now)
 	return (int)((first - now + 999999) / 1000000);
 }
 
+/* What D needs of poll: to read its source (FROM), to write its sink (TO). */
 static void
-want(struct pollfd *p, const struct pipe_dir *d, int64_t now)
+want(struct pollfd *from, struct pollfd *to, const struct pipe_dir *d, int64_t now)
 {
 	if (!d->eof && d->queued < queue_max && d->chunks < CHUNKS_MAX)
-		p[0].events |= POLLIN;
+		from->events |= POLLIN;
 	if (d->head != NULL && d->head->due <= now)
-		p[1].events |= POLLOUT;
+		to->events |= POLLOUT;
 }
 
 static void
@@ -296,14 +278,8 @@ serve(int lfd, const struct sockaddr_in *target)
 				continue;
 			q[0].fd = conns[i].up.from;
 			q[1].fd = conns[i].up.to;
-			want(q, &conns[i].up, now);
-			{
-				struct pollfd r[2] = { { .fd = -1 }, { .fd = -1 } };
-
-				want(r, &conns[i].down, now);
-				q[1].events |= r[0].events;
-				q[0].events |= r[1].events;
-			}
+			want(&q[0], &q[1], &conns[i].up, now);
+			want(&q[1], &q[0], &conns[i].down, now);
 			/* An fd with nothing wanted is left out: a hang-up would
 			 * wake poll at once, and spin while the queue drains. */
 			if (q[0].events == 0)
@@ -368,8 +344,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 3 || rate < 0 || queue_max < 1 ||
-	    parse_addr(argv[optind], &listen_at) < 0 ||
-	    parse_addr(argv[optind + 1], &target) < 0)
+	    tool_addr(argv[optind], &listen_at) < 0 ||
+	    tool_addr(argv[optind + 1], &target) < 0)
 		usage();
 	ms = strtod(argv[optind + 2], NULL);
 	if (ms < 0 || ms > 10000)

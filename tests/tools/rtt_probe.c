@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tool_addr.h"
+
 #define STALL_MS	10000
 
 static double
@@ -32,22 +34,6 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static int
-parse_addr(const char *s, struct sockaddr_in *a)
-{
-	char host[64];
-	const char *colon = strrchr(s, ':');
-
-	if (colon == NULL || (size_t)(colon - s) >= sizeof(host))
-		return -1;
-	memcpy(host, s, (size_t)(colon - s));
-	host[colon - s] = '\0';
-	memset(a, 0, sizeof(*a));
-	a->sin_family = AF_INET;
-	a->sin_port = htons((uint16_t)atoi(colon + 1));
-	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
 }
 
 static int
@@ -178,7 +164,7 @@ main(int argc, char **argv)
 {
 	struct sockaddr_in a;
 
-	if (argc < 3 || parse_addr(argv[2], &a) < 0) {
+	if (argc < 3 || tool_addr(argv[2], &a) < 0) {
 		fprintf(stderr, "usage: rtt_probe echo|ping|bulk ADDR:PORT [N]\n");
 		return 2;
 	}
