@@ -105,9 +105,10 @@ $(BUILD)/scsaned-backend: $(BACKEND_OBJS) $(BUILD)/libscsi.a $(BUILD)/libsim.a $
 	    $(BACKEND_OBJS) -Wl,--start-group $(BUILD)/libscsi.a $(BUILD)/libsim.a \
 	    $(BUILD)/libcore.a -Wl,--end-group $(LIBS_SCSI) -ldl
 
-# Backends that fail on purpose, for the helper's fault tests.
-TEST_BACKENDS = $(BUILD)/tests/backends/libsane-broken.so.1 $(BUILD)/tests/backends/libsane-hang.so.1
-$(BUILD)/tests/backends/libsane-%.so.1: tests/backends/broken.c
+# Backends that fail on purpose or fork, for the helper's tests.
+TEST_BACKENDS = $(BUILD)/tests/backends/libsane-broken.so.1 $(BUILD)/tests/backends/libsane-hang.so.1 \
+    $(BUILD)/tests/backends/libsane-forker.so.1
+$(BUILD)/tests/backends/libsane-%.so.1: tests/backends/broken.c tests/backends/testbackend.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(SHIM_CFLAGS) -DBACKEND=$* -shared -o $@ $<
 

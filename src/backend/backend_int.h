@@ -13,6 +13,11 @@
 #include <sys/types.h>
 #include <sane/sane.h>
 
+#include "scsaned/scsi.h"
+
+/* The most one command moves: tgt's sg reserve, about an HBA's max_sectors. */
+#define LUN_BUFFER_MAX	(512 * 1024)
+
 /* The device name discovery hands to the backend's attach(). */
 #define LUN_NAME "/dev/scsaned-lun"
 
@@ -28,6 +33,21 @@ void lun_configure(const char *uri, unsigned timeout_ms);
 /* The LUN's peripheral type (its INQUIRY byte 0), or -1 if unreachable. */
 int lun_type(void);
 void lun_shutdown(void);
+/* One command on the LUN, reached at need, under its lock (scsi_execute's result). */
+int lun_execute(const uint8_t *cdb, size_t cdb_len, enum scsi_dir dir, void *buf,
+    size_t len, unsigned timeout_ms, struct scsi_result *res);
+
+/*
+ * broker.c: in a process the backend forked, every command goes to the
+ * parent's LUN (broker_child() is 1 there); the parent serves each child
+ * from a thread of its own.
+ */
+int broker_child(void);
+/* The LUN's lock around fork: taken before, released in the parent, new in the child. */
+enum lun_fork_phase { LUN_FORK_BEFORE, LUN_FORK_PARENT, LUN_FORK_CHILD };
+void lun_fork(enum lun_fork_phase phase);
+int broker_execute(const uint8_t *cdb, size_t cdb_len, enum scsi_dir dir, void *buf,
+    size_t len, unsigned timeout_ms, struct scsi_result *res);
 
 typedef SANE_Status (*SANEI_SCSI_Sense_Handler)(int fd, u_char *sense, void *arg);
 

@@ -35,7 +35,6 @@
 #include "backend_int.h"
 
 #define BUFFER_DEFAULT	131072		/* Debian's SCSIBUFFERSIZE */
-#define BUFFER_MAX	(512 * 1024)	/* tgt's sg reserve; about an HBA's max_sectors */
 #define TIMEOUT_DEFAULT	120
 
 int sanei_scsi_max_request_size = BUFFER_DEFAULT;
@@ -99,9 +98,8 @@ lun_shutdown(void)
 
 /*
  * The target, opened at first need, with its INQUIRY read once.  A
- * forked child (sharp's reader) shares an sg fd as it would locally, but
- * a copy of an iSCSI session or of a simulated scanner would drift from
- * the parent's, so it is refused there.
+ * forked child (sharp's reader) never touches its copy: its commands go
+ * to the parent's LUN through broker.c; a child without that is refused.
  */
 static SANE_Status
 lun_reach(void)
@@ -111,7 +109,9 @@ lun_reach(void)
 	char err[256], shown[256];
 	int rc;
 
-	if (getpid() != lun.owner && strncmp(lun.uri, "sg:", 3) != 0) {
+	if (getpid() != lun.owner) {
+		if (broker_child())
+			return SANE_STATUS_GOOD;
 		log_err("backend host: a forked process cannot share %s",
 		    scsi_uri_display(lun.uri, shown, sizeof(shown)));
 		return SANE_STATUS_IO_ERROR;
@@ -133,6 +133,56 @@ lun_reach(void)
 		return SANE_STATUS_IO_ERROR;
 	}
 	return SANE_STATUS_GOOD;
+}
+
+/* scsi_execute on the LUN, reached; the lock held. */
+static int
+lun_run(const uint8_t *cdb, size_t cdb_len, enum scsi_dir dir, void *buf, size_t len,
+    unsigned timeout_ms, struct scsi_result *res)
+{
+	return scsi_execute(lun.t, cdb, cdb_len, dir, buf, len, timeout_ms, res);
+}
+
+int
+lun_execute(const uint8_t *cdb, size_t cdb_len, enum scsi_dir dir, void *buf,
+    size_t len, unsigned timeout_ms, struct scsi_result *res)
+{
+	int cs, rc = -1;
+
+	ENTER(cs);
+	if (lun_reach() == SANE_STATUS_GOOD) {
+		rc = lun_run(cdb, cdb_len, dir, buf, len, timeout_ms, res);
+	} else {
+		memset(res, 0, sizeof(*res));
+		res->transport_error = SCSI_TERR_LINK;
+	}
+	LEAVE(cs);
+	return rc;
+}
+
+/*
+ * Around fork: the LUN's lock taken, so that no other thread holds it
+ * mid-command while the child is made (the child's copy would stay
+ * locked for good); released in the parent.  The child cannot release
+ * it: the lock is recursive, so it belongs to the forking thread's id,
+ * which the child's one thread does not have; it starts a fresh one.
+ */
+void
+lun_fork(enum lun_fork_phase phase)
+{
+	static const pthread_mutex_t fresh = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+
+	switch (phase) {
+	case LUN_FORK_BEFORE:
+		pthread_mutex_lock(&lun_lock);
+		break;
+	case LUN_FORK_PARENT:
+		pthread_mutex_unlock(&lun_lock);
+		break;
+	case LUN_FORK_CHILD:
+		memcpy(&lun_lock, &fresh, sizeof(lun_lock));
+		break;
+	}
 }
 
 int
@@ -209,7 +259,7 @@ env_buffersize(void)
 	const char *s = getenv("SANE_SG_BUFFERSIZE");
 	long v = s != NULL ? strtol(s, NULL, 10) : 0;
 
-	return v >= 32768 && v <= BUFFER_MAX ? (int)v : BUFFER_DEFAULT;
+	return v >= 32768 && v <= LUN_BUFFER_MAX ? (int)v : BUFFER_DEFAULT;
 }
 
 SANE_Status
@@ -239,8 +289,8 @@ sanei_scsi_open_extended(const char *dev, int *fdp, SANEI_SCSI_Sense_Handler han
 		lun.fd = *fdp = fd;
 		lun.handler = handler;
 		lun.arg = arg;
-		if (*buffersize <= 0 || *buffersize > BUFFER_MAX)
-			*buffersize = BUFFER_MAX;	/* as the kernel caps a reserve */
+		if (*buffersize <= 0 || *buffersize > LUN_BUFFER_MAX)
+			*buffersize = LUN_BUFFER_MAX;	/* as the kernel caps a reserve */
 		lun.bufsize = *buffersize;
 		lun.fd_timeout_ms = env_timeout_ms();
 	}
@@ -329,7 +379,7 @@ run(int fd, const void *cmd, size_t cmd_size, const void *src, size_t src_size,
 			len = (size_t)lun.bufsize;
 		}
 	}
-	rc = scsi_execute(lun.t, cmd, cmd_size, dir, buf, len,
+	rc = (broker_child() ? broker_execute : lun_run)(cmd, cmd_size, dir, buf, len,
 	    lun.timeout_ms ? lun.timeout_ms : lun.fd_timeout_ms, &res);
 	/* sanei ignores the residual: the backend sees the length it asked. */
 	return verdict(fd, rc, &res);
