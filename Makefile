@@ -69,7 +69,7 @@ TOOL_BINS := $(BUILD)/tests/mini_inetd $(BUILD)/tests/garbage_client $(BUILD)/te
     $(BUILD)/tests/delay_proxy $(BUILD)/tests/rtt_probe
 
 .PHONY: all run check check-build check-tsan check-layout tests deps clean \
-        bench bench-saned bench-iscsi bench-lab bench-latency fuzz fuzzers install uninstall
+        bench bench-saned bench-iscsi bench-lab bench-latency bench-bridge fuzz fuzzers install uninstall
 all: $(BUILD)/scsaned $(BUILD)/scsaned-sim $(BUILD)/libsgsim.so $(BUILD)/scsaned-backend
 
 $(BUILD)/%.o: %.c
@@ -165,7 +165,7 @@ fuzz: deps
 	done
 
 # Benchmarks: ratios measured side by side in one run, never timed tests.
-bench: bench-saned bench-iscsi bench-lab bench-latency
+bench: bench-saned bench-iscsi bench-lab bench-latency bench-bridge
 bench-saned: deps
 	@$(MAKE) --no-print-directory tests
 	@BUILD=$(BUILD) bash tests/bench/bench-saned.sh
@@ -175,6 +175,9 @@ bench-iscsi: deps
 bench-latency: deps
 	@$(MAKE) --no-print-directory tests
 	@BUILD=$(BUILD) bash tests/bench/bench-latency.sh
+bench-bridge: deps
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) bash tests/bench/bench-bridge.sh
 bench-lab: deps
 	@$(MAKE) --no-print-directory tests
 	@BUILD=$(BUILD) bash tests/bench/bench-lab.sh

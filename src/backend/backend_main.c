@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "scsaned/hostmsg.h"
@@ -412,6 +413,7 @@ loop(int fd)
 int
 main(int argc, char **argv)
 {
+	struct rusage ru;
 	int c, fd = -1, rc;
 
 	while ((c = getopt(argc, argv, "f:d:S")) != -1) {
@@ -432,5 +434,7 @@ main(int argc, char **argv)
 	rc = loop(fd);
 	unload();
 	lun_shutdown();
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		log_debug("backend host: done, peak RSS %ld KiB", ru.ru_maxrss);
 	return rc;
 }
