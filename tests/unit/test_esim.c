@@ -259,8 +259,17 @@ test_parameter_values(void **state)
 	v = 0x05;
 	setter(d, 'C', &v, 1, &a1, &a2);
 	assert_int_equal(a2, 0x15);
-	v = 0x00;	/* halftone A: the model has no screens */
+	v = 0x00;	/* halftone A: a B8 firmware's screen */
 	setter(d, 'B', &v, 1, &a1, &a2);
+	assert_int_equal(a2, 0x06);
+	v = 0xc0;	/* download pattern A: no pattern was downloaded */
+	setter(d, 'B', &v, 1, &a1, &a2);
+	assert_int_equal(a2, 0x15);
+	v = 0x80;	/* colour correction for a CRT */
+	setter(d, 'M', &v, 1, &a1, &a2);
+	assert_int_equal(a2, 0x06);
+	v = 0x02;	/* no such correction */
+	setter(d, 'M', &v, 1, &a1, &a2);
 	assert_int_equal(a2, 0x15);
 	v = 1;		/* no option unit to switch on */
 	setter(d, 'e', &v, 1, &a1, &a2);

@@ -357,13 +357,12 @@ set_param(struct esim *es, uint8_t cmd, const uint8_t *p)
 		w->gamma = v;
 		break;
 	case 'B':
-		/* Only plain thresholding: the model has no dither screens. */
-		if (v != 0x01)
+		if (!esim_halftone_known(v))
 			return "halftone";
 		w->halftone = v;
 		break;
 	case 'M':
-		if (v > 1)
+		if (!esim_correction_known(v))
 			return "correction";
 		w->corr = v;
 		break;

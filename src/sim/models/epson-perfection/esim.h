@@ -42,10 +42,10 @@ struct esim_window {
 	uint8_t depth;		/* ESC D: 1, 8 or 16 */
 	uint8_t gamma;		/* ESC Z */
 	int8_t bright;		/* ESC L, -4..3 */
-	uint8_t halftone;	/* ESC B */
+	uint8_t halftone;	/* ESC B: 01 none, 03 TET, else a screen */
 	uint8_t threshold;	/* ESC t */
 	uint8_t mirror;		/* ESC K */
-	uint8_t corr;		/* ESC M: 0 none, 1 the ESC m matrix */
+	uint8_t corr;		/* ESC M: 0 none, 1 the ESC m matrix, else built in */
 	uint8_t cct[9];		/* ESC m, device order GG GR GB RG RR RB BG BR BB */
 	int custom_tables;	/* ESC z loaded something other than identity */
 	uint8_t table[3][256];	/* ESC z, R G B */
@@ -91,6 +91,9 @@ int esim_scan_start(struct esim_scan *sc, const struct esim_window *w);
 void esim_scan_end(struct esim_scan *sc);
 void esim_scan_copy(struct esim_scan *sc, uint64_t off, uint8_t *dst, size_t n);
 void esim_window_format(const struct esim_window *w, char *buf, size_t len);
+/* The ESC B and ESC M values the firmware takes. */
+int esim_halftone_known(uint8_t v);
+int esim_correction_known(uint8_t v);
 int esim_render(const char *window, FILE *out, char *err, size_t errlen);
 
 #endif

@@ -10,11 +10,15 @@
  * one channel ESC C's dropout names.  16-bit samples leave as they are,
  * little-endian (Intel order, as Epson sends them).  8-bit samples are
  * the top byte through the ESC Z curve (or the ESC z tables) and the
- * ESC L brightness.  Bi-level is that 8-bit value against ESC t, one
- * bit a pixel, most significant first, 1 = white.  Colour is pixel
+ * ESC L brightness.  Bi-level is that 8-bit value against ESC t (ESC B
+ * 01h "none" and 03h, text enhancement, which the model treats alike) or
+ * against a screen cell (ESC B's halftones A-C and dithers A-D), one bit
+ * a pixel, most significant first, 1 = white.  ESC M's built-in
+ * corrections (printers, CRT) are matrices like ESC m's.  Colour is pixel
  * sequence, R G B (ESC C 13h) or G R B (03h).  ESC K mirrors each line.
- * The curves and the brightness step are the model's own: Epson does
- * not publish the device's, and scsaned-sim render uses the same ones.
+ * The curves, the brightness step, the screens and the built-in
+ * matrices are the model's own: Epson does not publish the device's, and
+ * scsaned-sim render uses the same ones.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +44,67 @@ esim_window_default(struct esim_window *w)
 	for (c = 0; c < 3; c++)
 		for (i = 0; i < 256; i++)
 			w->table[c][i] = (uint8_t)i;
+}
+
+/*
+ * ESC B's ordered screens: thresholds 0-255, rows of WIDTH cells, four
+ * rows.  Halftone and dither A-C share a cell each; dither D is 8 wide.
+ */
+struct screen {
+	unsigned width;
+	uint8_t cell[4][8];
+};
+static const struct screen screen_bayer = { 4, {
+	{ 8, 136, 40, 168 }, { 200, 72, 232, 104 }, { 56, 184, 24, 152 }, { 248, 120, 216, 88 } } };
+static const struct screen screen_spiral = { 4, {
+	{ 168, 104, 120, 184 }, { 88, 8, 24, 136 }, { 72, 56, 40, 152 }, { 248, 232, 216, 200 } } };
+static const struct screen screen_net = { 4, {
+	{ 8, 72, 200, 136 }, { 104, 40, 168, 232 }, { 200, 136, 8, 72 }, { 168, 232, 104, 40 } } };
+static const struct screen screen_net8 = { 8, {
+	{ 8, 40, 72, 104, 248, 216, 184, 152 }, { 136, 168, 200, 232, 120, 88, 56, 24 },
+	{ 248, 216, 184, 152, 8, 40, 72, 104 }, { 120, 88, 56, 24, 136, 168, 200, 232 } } };
+
+/* ESC B's screen, or NULL for plain thresholding. */
+static const struct screen *
+screen(uint8_t halftone)
+{
+	switch (halftone) {
+	case 0x00: case 0x80: return &screen_bayer;	/* halftone A, dither A */
+	case 0x10: case 0x90: return &screen_spiral;	/* halftone B, dither B */
+	case 0x20: case 0xa0: return &screen_net;	/* halftone C, dither C */
+	case 0xb0: return &screen_net8;			/* dither D */
+	default: return NULL;
+	}
+}
+
+int
+esim_halftone_known(uint8_t v)
+{
+	return v == 0x01 || v == 0x03 || screen(v) != NULL;
+}
+
+/* ESC M's built-in matrices, in ESC m's layout (G R B, signed magnitude /32). */
+static const uint8_t *
+builtin_cct(uint8_t corr)
+{
+	static const uint8_t dot[9] = { 40, 0x84, 0x84, 0x84, 40, 0x84, 0x84, 0x84, 40 };
+	static const uint8_t thermal[9] = { 38, 0x83, 0x83, 0x83, 38, 0x83, 0x83, 0x83, 38 };
+	static const uint8_t inkjet[9] = { 36, 0x82, 0x82, 0x82, 36, 0x82, 0x82, 0x82, 36 };
+	static const uint8_t crt[9] = { 42, 0x85, 0x85, 0x85, 42, 0x85, 0x85, 0x85, 42 };
+
+	switch (corr) {
+	case 0x10: return dot;
+	case 0x20: return thermal;
+	case 0x40: return inkjet;
+	case 0x80: return crt;
+	default: return NULL;
+	}
+}
+
+int
+esim_correction_known(uint8_t v)
+{
+	return v == 0x00 || v == 0x01 || builtin_cct(v) != NULL;
 }
 
 static int
@@ -196,7 +261,7 @@ pixel(const struct esim_window *w, uint32_t i, uint32_t n, uint16_t s[3])
 		}
 		return;
 	}
-	if (w->corr == 1) {
+	if (w->corr != 0 && (w->corr == 1 || (m = builtin_cct(w->corr)) != NULL)) {
 		/* Epson's order is G R B, rows and columns alike. */
 		s[1] = clamp16((coeff(m[0]) * g + coeff(m[1]) * r + coeff(m[2]) * b) / 32);
 		s[0] = clamp16((coeff(m[3]) * g + coeff(m[4]) * r + coeff(m[5]) * b) / 32);
@@ -219,12 +284,15 @@ make_line(const struct esim_scan *sc, uint32_t n, uint8_t *out)
 	uint8_t *p = out;
 	uint32_t i;
 
+	const struct screen *scr = screen(w->halftone);
+
 	if (w->depth == 1)
 		memset(out, 0, sc->bpl);
 	for (i = 0; i < w->w; i++) {
 		pixel(w, i, n, s);
 		if (w->depth == 1) {
-			if (sc->lut[1][s[0] >> 8] >= w->threshold)
+			if (sc->lut[1][s[0] >> 8] >= (scr != NULL ?
+			    scr->cell[n % 4][i % scr->width] : w->threshold))
 				out[i / 8] |= (uint8_t)(0x80 >> (i % 8));
 			continue;
 		}
@@ -266,10 +334,10 @@ void
 esim_window_format(const struct esim_window *w, char *buf, size_t len)
 {
 	snprintf(buf, len, "xres=%u yres=%u x=%u y=%u w=%u l=%u color=%u depth=%u "
-	    "gamma=%u bright=%d threshold=%u mirror=%u corr=%u "
+	    "gamma=%u bright=%d threshold=%u halftone=%u mirror=%u corr=%u "
 	    "cct=%02x%02x%02x%02x%02x%02x%02x%02x%02x tables=%s",
 	    w->xres, w->yres, w->x, w->y, w->w, w->l, w->color, w->depth,
-	    w->gamma, w->bright, w->threshold, w->mirror, w->corr,
+	    w->gamma, w->bright, w->threshold, w->halftone, w->mirror, w->corr,
 	    w->cct[0], w->cct[1], w->cct[2], w->cct[3], w->cct[4], w->cct[5],
 	    w->cct[6], w->cct[7], w->cct[8], w->custom_tables ? "custom" : "identity");
 }
@@ -320,8 +388,11 @@ render_kv(void *arg, const char *key, const char *val)
 	else if (strcmp(key, "depth") == 0) w->depth = (uint8_t)v;
 	else if (strcmp(key, "gamma") == 0) w->gamma = (uint8_t)v;
 	else if (strcmp(key, "threshold") == 0) w->threshold = (uint8_t)v;
+	else if (strcmp(key, "halftone") == 0 && esim_halftone_known((uint8_t)v))
+		w->halftone = (uint8_t)v;
 	else if (strcmp(key, "mirror") == 0) w->mirror = (uint8_t)(v != 0);
-	else if (strcmp(key, "corr") == 0) w->corr = (uint8_t)v;
+	else if (strcmp(key, "corr") == 0 && esim_correction_known((uint8_t)v))
+		w->corr = (uint8_t)v;
 	else return -1;
 	return 0;
 }
