@@ -33,6 +33,8 @@ void lun_configure(const char *uri, unsigned timeout_ms);
 /* The LUN's peripheral type (its INQUIRY byte 0), or -1 if unreachable. */
 int lun_type(void);
 void lun_shutdown(void);
+/* 1 if a command failed to reach the device since the last call. */
+int lun_lost_take(void);
 /* One command on the LUN, reached at need, under its lock (scsi_execute's result). */
 int lun_execute(const uint8_t *cdb, size_t cdb_len, enum scsi_dir dir, void *buf,
     size_t len, unsigned timeout_ms, struct scsi_result *res);

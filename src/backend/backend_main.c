@@ -344,6 +344,12 @@ do_read(struct hm_in *in, struct hm_out *o, uint8_t *data)
 		log_err("backend host: sane_read gave %d bytes for %u", (int)len, max);
 		st = SANE_STATUS_IO_ERROR;
 	}
+	/* Data the backend read past a lost device is not the scanner's. */
+	if ((st == SANE_STATUS_GOOD || st == SANE_STATUS_EOF) && lun_lost_take()) {
+		log_err("backend host: the device was lost during the scan; "
+		    "the backend's data after it is not an image; ending the scan");
+		st = SANE_STATUS_IO_ERROR;
+	}
 	hm_put_u32(o, (uint32_t)st);
 	hm_put_blob(o, data, st == SANE_STATUS_GOOD ? (size_t)len : 0);
 }
@@ -371,7 +377,10 @@ serve(uint32_t type, struct hm_in *in, struct hm_out *o, uint8_t *data)
 	case HM_OPTIONS: do_options(o); break;
 	case HM_CONTROL: do_control(in, o); break;
 	case HM_PARAMS: do_params(o); break;
-	case HM_START: hm_put_u32(o, (uint32_t)be.start(be.h)); break;
+	case HM_START:
+		lun_lost_take();	/* a loss before this scan is not its own */
+		hm_put_u32(o, (uint32_t)be.start(be.h));
+		break;
 	case HM_READ: do_read(in, o, data); break;
 	case HM_CANCEL: be.cancel(be.h); hm_put_u32(o, SANE_STATUS_GOOD); break;
 	case HM_CLOSE:

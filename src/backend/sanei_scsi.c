@@ -135,12 +135,37 @@ lun_reach(void)
 	return SANE_STATUS_GOOD;
 }
 
+/*
+ * Set when a command could not reach the device at all (the link or the
+ * host adapter failed), cleared by lun_lost_take.  Some backends
+ * (coolscan3) ignore every command's status and would go on handing up
+ * their buffer's old contents as image; the host ends the scan instead.
+ */
+static int lun_lost;
+
+int
+lun_lost_take(void)
+{
+	int cs, was;
+
+	ENTER(cs);
+	was = lun_lost;
+	lun_lost = 0;
+	LEAVE(cs);
+	return was;
+}
+
 /* scsi_execute on the LUN, reached; the lock held. */
 static int
 lun_run(const uint8_t *cdb, size_t cdb_len, enum scsi_dir dir, void *buf, size_t len,
     unsigned timeout_ms, struct scsi_result *res)
 {
-	return scsi_execute(lun.t, cdb, cdb_len, dir, buf, len, timeout_ms, res);
+	int rc = scsi_execute(lun.t, cdb, cdb_len, dir, buf, len, timeout_ms, res);
+
+	if (rc < 0 && (res->transport_error == SCSI_TERR_LINK ||
+	    res->transport_error == SCSI_TERR_HOST))
+		lun_lost = 1;
+	return rc;
 }
 
 int
