@@ -42,6 +42,7 @@ LIB_MD      := $(call pc,libmd,-lmd)
 LIB_SYSTEMD := $(call pc,libsystemd,-lsystemd)
 LIB_AVAHI   := $(call pc,avahi-client,-lavahi-client -lavahi-common)
 LIB_CMOCKA  := $(call pc,cmocka,-lcmocka)
+LIB_IMAGE   := $(call pc,libpng libtiff-4 libjpeg,-lpng16 -ltiff -ljpeg)
 ALL_CPPFLAGS += $(call pccflags,libiscsi) $(call pccflags,avahi-client)
 
 # One archive per layer (design.md); a binary takes the layers it uses.
@@ -53,7 +54,8 @@ DRIVERS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,drivers))
 SIM_SRCS     := $(call src_of,sim)
 SIM_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRCS))
 BACKEND_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,backend))
-LAYERS  = net drivers scsi sim core
+ENCODE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,encode))
+LAYERS  = net drivers scsi sim encode core
 LAYER_LIBS = $(LAYERS:%=$(BUILD)/lib%.a)
 # Layers call down, and core/ (log, registry) is called by all and calls
 # drivers/ through the registry: one group resolves the cycle.
@@ -81,6 +83,7 @@ $(BUILD)/libnet.a: $(NET_OBJS)
 $(BUILD)/libscsi.a: $(SCSI_OBJS)
 $(BUILD)/libdrivers.a: $(DRIVERS_OBJS)
 $(BUILD)/libsim.a: $(SIM_OBJS)
+$(BUILD)/libencode.a: $(ENCODE_OBJS)
 # Rebuilt whole, so a source file removed leaves no stale member behind.
 $(LAYER_LIBS):
 	rm -f $@
@@ -126,7 +129,8 @@ $(BUILD)/libsgsim.so: $(SHIM_OBJS)
 UNIT_HELPERS = $(BUILD)/tests/unit/vectors.o $(BUILD)/tests/unit/simhost.o
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPERS) $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LAYERS) $(LIB_CMOCKA) $(LIBS_DAEMON)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LAYERS) $(LIB_CMOCKA) $(LIBS_DAEMON) \
+	    $(LIB_IMAGE)
 
 $(BUILD)/tests/mini_inetd: $(BUILD)/tests/tools/mini_inetd.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
