@@ -335,6 +335,31 @@ execute(struct sim_device *d, uint8_t op)
 	assert_int_equal(io.status, 0);
 }
 
+/* The VPD pages: 00h lists what there is, C1 answers, others are refused. */
+static void
+test_coolscan_vpd(void **state)
+{
+	struct sim_device *d = simhost_open("coolscan-ls2000");
+	uint8_t p0[6] = { 0x12, 1, 0x00, 0, 255, 0 }, c1[6] = { 0x12, 1, 0xc1, 0, 4, 0 };
+	uint8_t f0[6] = { 0x12, 1, 0xf0, 0, 255, 0 }, buf[255];
+	struct sim_io io;
+
+	(void)state;
+	simhost_cmd(d, p0, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);
+	assert_int_equal(io.xfer, 6);
+	assert_int_equal(buf[1], 0x00);
+	assert_int_equal(buf[3], 2);
+	assert_int_equal(buf[4], 0x00);
+	assert_int_equal(buf[5], 0xc1);
+	simhost_cmd(d, c1, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_int_equal(io.status, 0);
+	assert_int_equal(buf[1], 0xc1);
+	simhost_cmd(d, f0, 6, SIM_DIR_IN, buf, sizeof(buf), &io);
+	assert_sense(&io, 5, 0x24, 0x00);	/* not listed, not answered */
+	sim_close(d);
+}
+
 /* No holder: medium not present, even after LOAD; eject and load a slide. */
 static void
 test_coolscan_holder(void **state)
@@ -575,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_mode_pages),
 		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_coolscan_lut),
+		cmocka_unit_test(test_coolscan_vpd),
 		cmocka_unit_test(test_coolscan_holder),
 		cmocka_unit_test(test_coolscan_film),
 		cmocka_unit_test(test_coolscan_odd_pad),

@@ -3,7 +3,7 @@
  * and LS-8000 ED, the command set.
  *
  * As Nikon's SCSI (and SBP-2) film scanners speak it: INQUIRY with vendor
- * page C1 (resolutions, boundaries, frames, focus range, bits), MODE
+ * page C1, listed in page 00h (resolutions, boundaries, frames, focus range, bits), MODE
  * SELECT with page 03h (the unit is 1/maximum dpi), SEND of frame
  * boundaries (data type 88h) and per-channel LUTs (03h), SET/GET WINDOW
  * once per channel (window id 1 R, 2 G, 3 B, 9 IR) with Nikon's vendor
@@ -91,6 +91,13 @@ csim_inquiry(struct csim *cs, struct sim_io *io)
 			return;
 		}
 		sim_data_in(io, std, sizeof(std), io->cdb[4]);
+		return;
+	}
+	if (io->cdb[2] == 0x00) {
+		/* SPC: a device with VPD pages lists them in page 00h. */
+		uint8_t list[6] = { SCSI_TYPE_SCANNER, 0x00, 0, 2, 0x00, NIKON_VPD_CAPABILITIES };
+
+		sim_data_in(io, list, sizeof(list), io->cdb[4]);
 		return;
 	}
 	if (io->cdb[2] != NIKON_VPD_CAPABILITIES) {
