@@ -43,7 +43,10 @@ LIB_SYSTEMD := $(call pc,libsystemd,-lsystemd)
 LIB_AVAHI   := $(call pc,avahi-client,-lavahi-client -lavahi-common)
 LIB_CMOCKA  := $(call pc,cmocka,-lcmocka)
 LIB_IMAGE   := $(call pc,libpng libtiff-4 libjpeg,-lpng16 -ltiff -ljpeg)
-ALL_CPPFLAGS += $(call pccflags,libiscsi) $(call pccflags,avahi-client)
+LIB_XML     := $(call pc,libxml-2.0,-lxml2)
+# The HTTP front's libraries (image encoders, the eSCL ticket's XML).
+LIBS_FRONT  = $(LIB_IMAGE) $(LIB_XML)
+ALL_CPPFLAGS += $(call pccflags,libiscsi) $(call pccflags,avahi-client) $(call pccflags,libxml-2.0)
 
 # One archive per layer (design.md); a binary takes the layers it uses.
 src_of = $(shell find src/$(1) -name '*.c' | sort)
@@ -55,7 +58,8 @@ SIM_SRCS     := $(call src_of,sim)
 SIM_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRCS))
 BACKEND_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,backend))
 ENCODE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,encode))
-LAYERS  = net drivers scsi sim encode core
+ESCL_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,escl))
+LAYERS  = net escl drivers scsi sim encode core
 LAYER_LIBS = $(LAYERS:%=$(BUILD)/lib%.a)
 # Layers call down, and core/ (log, registry) is called by all and calls
 # drivers/ through the registry: one group resolves the cycle.
@@ -84,6 +88,7 @@ $(BUILD)/libscsi.a: $(SCSI_OBJS)
 $(BUILD)/libdrivers.a: $(DRIVERS_OBJS)
 $(BUILD)/libsim.a: $(SIM_OBJS)
 $(BUILD)/libencode.a: $(ENCODE_OBJS)
+$(BUILD)/libescl.a: $(ESCL_OBJS)
 # Rebuilt whole, so a source file removed leaves no stale member behind.
 $(LAYER_LIBS):
 	rm -f $@
@@ -130,7 +135,7 @@ UNIT_HELPERS = $(BUILD)/tests/unit/vectors.o $(BUILD)/tests/unit/simhost.o
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPERS) $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LINK_LAYERS) $(LIB_CMOCKA) $(LIBS_DAEMON) \
-	    $(LIB_IMAGE)
+	    $(LIBS_FRONT)
 
 $(BUILD)/tests/mini_inetd: $(BUILD)/tests/tools/mini_inetd.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
@@ -148,7 +153,7 @@ tests: all $(UNIT_BINS) $(TOOL_BINS) $(TEST_BACKENDS)
 # libFuzzer harnesses, in their own tree (see fuzzers below).
 $(BUILD)/fuzzers/%: $(BUILD)/tests/fuzz/%.o $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LINK_LAYERS) $(LIBS_DAEMON)
+	$(CC) $(CFLAGS) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(LINK_LAYERS) $(LIBS_DAEMON) $(LIBS_FRONT)
 
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 60
