@@ -1,7 +1,7 @@
 /*
- * escl.h - what the eSCL front needs from its parsers: a client's
- * ScanSettings ticket, read strictly into a plain struct.  Knows nothing
- * of SANE, SCSI or HTTP.
+ * escl.h - the eSCL front's documents: a client's ScanSettings ticket,
+ * read strictly into a plain struct, and the ScannerCapabilities written
+ * from one.  Knows nothing of SANE, SCSI or HTTP.
  */
 #ifndef SCSANED_ESCL_H
 #define SCSANED_ESCL_H
@@ -37,5 +37,36 @@ struct escl_settings {
  */
 int escl_settings_parse(const char *xml, size_t len, struct escl_settings *s,
     char *err, size_t errlen);
+
+/* What a device offers over eSCL, filled by the front from its SANE options. */
+#define ESCL_RES_LIST_MAX	32
+struct escl_caps {
+	const char *make_and_model;	/* pwg:MakeAndModel */
+	const char *manufacturer;
+	const char *serial;		/* stable: the device's name */
+	const char *uuid;		/* stable across restarts */
+	const char *admin_uri;		/* the web page, absolute; NULL for none */
+	uint32_t min_w, max_w, min_h, max_h;	/* area, 1/300 inch */
+	uint32_t res[ESCL_RES_LIST_MAX];	/* discrete resolutions, ascending */
+	unsigned nres;
+	uint32_t max_optical;			/* dpi */
+	/* Colour modes offered: ESCL_MODE_* bits. */
+	unsigned modes;
+	int sixteen_bit_formats;	/* offer TIFF beside PNG (16-bit kept) */
+};
+#define ESCL_MODE_BW1		(1u << 0)
+#define ESCL_MODE_GRAY8		(1u << 1)
+#define ESCL_MODE_GRAY16	(1u << 2)
+#define ESCL_MODE_RGB24		(1u << 3)
+#define ESCL_MODE_RGB48		(1u << 4)
+
+/*
+ * The ScannerCapabilities document for C, as eSCL 2.x clients read it:
+ * a Platen source, discrete resolutions (never only a range), JPEG and
+ * PNG always, PDF, and TIFF where 16-bit is offered.  A malloc'ed,
+ * NUL-terminated string (its length in *LEN), or NULL with why in ERR:
+ * no resolution, no mode, an empty area.
+ */
+char *escl_caps_xml(const struct escl_caps *c, size_t *len, char *err, size_t errlen);
 
 #endif

@@ -1,5 +1,7 @@
 /*
- * test_escl.c - the eSCL ScanSettings parser (src/escl/settings.c): the
+ * test_escl.c - the eSCL documents.  ScannerCapabilities (caps.c) parsed
+ * back with libxml2 and queried by namespace: what sane-airscan needs is
+ * there, odd names are escaped.  The ScanSettings parser (settings.c): the
  * tickets real clients send (sane-airscan's, ScanBridge's with only
  * DocumentFormatExt, any prefixes), and the hostile ones it must refuse
  * with a reason: not XML, a DTD with entities, a wrong root, numbers that
@@ -13,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 
 #include "scsaned/escl.h"
 
@@ -142,6 +147,90 @@ test_refusals(void **state)
 	free(big);
 }
 
+/* The number of nodes XPATH (prefixes pwg and scan) selects in DOC. */
+static int
+count(xmlDoc *doc, const char *xpath)
+{
+	xmlXPathContext *x = xmlXPathNewContext(doc);
+	xmlXPathObject *r;
+	int n;
+
+	xmlXPathRegisterNs(x, BAD_CAST "pwg", BAD_CAST "http://www.pwg.org/schemas/2010/12/sm");
+	xmlXPathRegisterNs(x, BAD_CAST "scan", BAD_CAST "http://schemas.hp.com/imaging/escl/2011/05/03");
+	r = xmlXPathEvalExpression(BAD_CAST xpath, x);
+	assert_non_null(r);
+	n = r->nodesetval != NULL ? r->nodesetval->nodeNr : 0;
+	xmlXPathFreeObject(r);
+	xmlXPathFreeContext(x);
+	return n;
+}
+
+static const struct escl_caps film = {
+	"Nikon LS-2000 <&> \"film\"", "Nikon", "coolscan", "6f1c6a52-3b1e-5e6a-9d7e-2c0b3a1f4e5d",
+	"http://127.0.0.1:8090/", 30, 425, 30, 283,
+	{ 300, 675, 1350, 2700 }, 4, 2700,
+	ESCL_MODE_GRAY8 | ESCL_MODE_GRAY16 | ESCL_MODE_RGB24 | ESCL_MODE_RGB48, 1,
+};
+
+static void
+test_caps_document(void **state)
+{
+	char err[200], *xml;
+	size_t len = 0;
+	xmlDoc *doc;
+
+	(void)state;
+	assert_non_null(xml = escl_caps_xml(&film, &len, err, sizeof(err)));
+	assert_int_equal(strlen(xml), len);
+	assert_non_null(doc = xmlReadMemory(xml, (int)len, "caps", NULL, XML_PARSE_NONET));
+	assert_int_equal(count(doc, "/scan:ScannerCapabilities"), 1);
+	assert_int_equal(count(doc, "/scan:ScannerCapabilities/pwg:Version[.='2.0']"), 1);
+	/* Escaped, and read back as it was. */
+	assert_int_equal(count(doc, "//pwg:MakeAndModel[.='Nikon LS-2000 <&> \"film\"']"), 1);
+	assert_int_equal(count(doc, "//scan:UUID[.='6f1c6a52-3b1e-5e6a-9d7e-2c0b3a1f4e5d']"), 1);
+	assert_int_equal(count(doc, "//scan:Platen/scan:PlatenInputCaps/scan:MaxWidth[.='425']"), 1);
+	assert_int_equal(count(doc, "//scan:MaxHeight[.='283']"), 1);
+	/* Discrete resolutions, X = Y, never a range. */
+	assert_int_equal(count(doc, "//scan:DiscreteResolutions/scan:DiscreteResolution"), 4);
+	assert_int_equal(count(doc, "//scan:DiscreteResolution[scan:XResolution='2700' and "
+	    "scan:YResolution='2700']"), 1);
+	assert_int_equal(count(doc, "//scan:ResolutionRange"), 0);
+	/* The device's modes, and no others. */
+	assert_int_equal(count(doc, "//scan:ColorModes/scan:ColorMode"), 4);
+	assert_int_equal(count(doc, "//scan:ColorMode[.='RGB48']"), 1);
+	assert_int_equal(count(doc, "//scan:ColorMode[.='BlackAndWhite1']"), 0);
+	/* JPEG and PNG always, both spellings; TIFF with 16-bit. */
+	assert_int_equal(count(doc, "//pwg:DocumentFormat[.='image/jpeg']"), 1);
+	assert_int_equal(count(doc, "//scan:DocumentFormatExt[.='image/png']"), 1);
+	assert_int_equal(count(doc, "//scan:DocumentFormatExt[.='image/tiff']"), 1);
+	assert_int_equal(count(doc, "//scan:AdminURI"), 1);
+	assert_int_equal(count(doc, "//scan:Adf"), 0);
+	xmlFreeDoc(doc);
+	free(xml);
+}
+
+static void
+test_caps_refusals(void **state)
+{
+	struct escl_caps c = film;
+	char err[200];
+	size_t len;
+
+	(void)state;
+	c.nres = 0;
+	assert_null(escl_caps_xml(&c, &len, err, sizeof(err)));
+	c = film;
+	c.modes = 0;
+	assert_null(escl_caps_xml(&c, &len, err, sizeof(err)));
+	c = film;
+	c.res[1] = 300;		/* not ascending */
+	assert_null(escl_caps_xml(&c, &len, err, sizeof(err)));
+	assert_non_null(strstr(err, "ascending"));
+	c = film;
+	c.min_w = 500;		/* above the maximum */
+	assert_null(escl_caps_xml(&c, &len, err, sizeof(err)));
+}
+
 int
 main(void)
 {
@@ -149,6 +238,8 @@ main(void)
 		cmocka_unit_test(test_airscan_ticket),
 		cmocka_unit_test(test_other_prefixes),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_caps_document),
+		cmocka_unit_test(test_caps_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
