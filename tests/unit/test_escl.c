@@ -209,26 +209,34 @@ test_caps_document(void **state)
 	free(xml);
 }
 
+/* Each breaks one rule of a consistent description. */
+static void
+no_res(struct escl_caps *c) { c->nres = 0; }
+static void
+no_mode(struct escl_caps *c) { c->modes = 0; }
+static void
+descending(struct escl_caps *c) { c->res[1] = 300; }
+static void
+min_over_max(struct escl_caps *c) { c->min_w = 500; }
+
 static void
 test_caps_refusals(void **state)
 {
-	struct escl_caps c = film;
+	static void (*const breaks[])(struct escl_caps *) = {
+		no_res, no_mode, descending, min_over_max,
+	};
+	struct escl_caps c;
 	char err[200];
-	size_t len;
+	size_t len, i;
 
 	(void)state;
-	c.nres = 0;
-	assert_null(escl_caps_xml(&c, &len, err, sizeof(err)));
-	c = film;
-	c.modes = 0;
-	assert_null(escl_caps_xml(&c, &len, err, sizeof(err)));
-	c = film;
-	c.res[1] = 300;		/* not ascending */
-	assert_null(escl_caps_xml(&c, &len, err, sizeof(err)));
-	assert_non_null(strstr(err, "ascending"));
-	c = film;
-	c.min_w = 500;		/* above the maximum */
-	assert_null(escl_caps_xml(&c, &len, err, sizeof(err)));
+	for (i = 0; i < sizeof(breaks) / sizeof(breaks[0]); i++) {
+		c = film;
+		breaks[i](&c);
+		err[0] = '\0';
+		assert_null(escl_caps_xml(&c, &len, err, sizeof(err)));
+		assert_non_null(strstr(err, "ScannerCapabilities: "));
+	}
 }
 
 int
