@@ -69,4 +69,20 @@ struct escl_caps {
  */
 char *escl_caps_xml(const struct escl_caps *c, size_t *len, char *err, size_t errlen);
 
+/* ScannerStatus: the scanner's state and its jobs, newest first. */
+enum escl_state { ESCL_IDLE, ESCL_PROCESSING, ESCL_TESTING, ESCL_STOPPED, ESCL_DOWN };
+enum escl_job_state { ESCL_JOB_PENDING, ESCL_JOB_PROCESSING, ESCL_JOB_COMPLETED,
+    ESCL_JOB_CANCELED, ESCL_JOB_ABORTED };
+struct escl_job {
+	const char *uri;	/* absolute path, /eSCL/ScanJobs/UUID */
+	const char *uuid;
+	enum escl_job_state state;
+	unsigned age_s;		/* since it was created */
+	unsigned images_completed, images_to_transfer;
+};
+
+/* As escl_caps_xml: a malloc'ed document, or NULL with why in ERR. */
+char *escl_status_xml(enum escl_state st, const struct escl_job *jobs, size_t njobs,
+    size_t *len, char *err, size_t errlen);
+
 #endif

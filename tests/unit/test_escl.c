@@ -1,7 +1,7 @@
 /*
- * test_escl.c - the eSCL documents.  ScannerCapabilities (caps.c) parsed
- * back with libxml2 and queried by namespace: what sane-airscan needs is
- * there, odd names are escaped.  The ScanSettings parser (settings.c): the
+ * test_escl.c - the eSCL documents.  ScannerCapabilities (caps.c) and
+ * ScannerStatus (status.c) parsed back with libxml2 and queried by
+ * namespace: what sane-airscan needs is there, odd names are escaped.  The ScanSettings parser (settings.c): the
  * tickets real clients send (sane-airscan's, ScanBridge's with only
  * DocumentFormatExt, any prefixes), and the hostile ones it must refuse
  * with a reason: not XML, a DTD with entities, a wrong root, numbers that
@@ -239,6 +239,38 @@ test_caps_refusals(void **state)
 	}
 }
 
+static void
+test_status_document(void **state)
+{
+	const struct escl_job jobs[2] = {
+		{ "/eSCL/ScanJobs/b2", "b2", ESCL_JOB_PROCESSING, 3, 0, 1 },
+		{ "/eSCL/ScanJobs/a1", "a1", ESCL_JOB_CANCELED, 90, 0, 0 },
+	};
+	char err[200], *xml;
+	size_t len;
+	xmlDoc *doc;
+
+	(void)state;
+	assert_non_null(xml = escl_status_xml(ESCL_PROCESSING, jobs, 2, &len, err, sizeof(err)));
+	assert_non_null(doc = xmlReadMemory(xml, (int)len, "status", NULL, XML_PARSE_NONET));
+	assert_int_equal(count(doc, "/scan:ScannerStatus/pwg:State[.='Processing']"), 1);
+	assert_int_equal(count(doc, "//scan:Jobs/scan:JobInfo"), 2);
+	assert_int_equal(count(doc, "//scan:JobInfo[pwg:JobUuid='b2' and pwg:JobState='Processing' "
+	    "and pwg:ImagesToTransfer='1']"), 1);
+	assert_int_equal(count(doc, "//scan:JobInfo[pwg:JobUuid='a1']/pwg:JobStateReasons/"
+	    "pwg:JobStateReason[.='JobCanceledByUser']"), 1);
+	xmlFreeDoc(doc);
+	free(xml);
+	/* Idle with no jobs: no Jobs element at all. */
+	assert_non_null(xml = escl_status_xml(ESCL_IDLE, NULL, 0, &len, err, sizeof(err)));
+	assert_non_null(doc = xmlReadMemory(xml, (int)len, "status", NULL, XML_PARSE_NONET));
+	assert_int_equal(count(doc, "/scan:ScannerStatus/pwg:State[.='Idle']"), 1);
+	assert_int_equal(count(doc, "//scan:Jobs"), 0);
+	xmlFreeDoc(doc);
+	free(xml);
+	assert_null(escl_status_xml((enum escl_state)9, NULL, 0, &len, err, sizeof(err)));
+}
+
 int
 main(void)
 {
@@ -248,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_caps_document),
 		cmocka_unit_test(test_caps_refusals),
+		cmocka_unit_test(test_status_document),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
