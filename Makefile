@@ -23,6 +23,7 @@ sbindir ?= $(PREFIX)/sbin
 bindir  ?= $(PREFIX)/bin
 libdir  ?= $(PREFIX)/lib
 mandir  ?= $(PREFIX)/share/man
+datadir ?= $(PREFIX)/share
 docdir  ?= $(PREFIX)/share/doc/scsaned
 systemdunitdir ?= $(PREFIX)/lib/systemd/system
 
@@ -30,7 +31,8 @@ WERROR  ?=
 WARN    = -Wall -Wextra $(WERROR) -Wshadow -Wpointer-arith -Wstrict-prototypes \
           -Wmissing-prototypes -Wno-missing-field-initializers
 CFLAGS  ?= -O2 -g
-ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude -DSYSCONFDIR='"$(sysconfdir)"' $(CPPFLAGS)
+ALL_CPPFLAGS = -D_GNU_SOURCE -Iinclude -DSYSCONFDIR='"$(sysconfdir)"' \
+    -DWEB_ROOT='"$(datadir)/scsaned/www"' $(CPPFLAGS)
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -MMD -MP
 
 # One pkg-config query per library; sg3_utils ships no .pc file.
@@ -44,8 +46,9 @@ LIB_AVAHI   := $(call pc,avahi-client,-lavahi-client -lavahi-common)
 LIB_CMOCKA  := $(call pc,cmocka,-lcmocka)
 LIB_IMAGE   := $(call pc,libpng libtiff-4 libjpeg,-lpng16 -ltiff -ljpeg)
 LIB_XML     := $(call pc,libxml-2.0,-lxml2)
+LIB_MHD     := $(call pc,libmicrohttpd,-lmicrohttpd)
 # The HTTP front's libraries (image encoders, the eSCL ticket's XML).
-LIBS_FRONT  = $(LIB_IMAGE) $(LIB_XML)
+LIBS_FRONT  = $(LIB_MHD) $(LIB_IMAGE) $(LIB_XML)
 ALL_CPPFLAGS += $(call pccflags,libiscsi) $(call pccflags,avahi-client) $(call pccflags,libxml-2.0)
 
 # One archive per layer (design.md); a binary takes the layers it uses.
@@ -59,14 +62,15 @@ SIM_OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(SIM_SRCS))
 BACKEND_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,backend))
 ENCODE_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,encode))
 ESCL_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,escl))
-LAYERS  = net escl drivers scsi sim encode core
+HTTP_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(call src_of,http))
+LAYERS  = net http escl drivers scsi sim encode core
 LAYER_LIBS = $(LAYERS:%=$(BUILD)/lib%.a)
 # Layers call down, and core/ (log, registry) is called by all and calls
 # drivers/ through the registry: one group resolves the cycle.
 LINK_LAYERS = -Wl,--start-group $(LAYER_LIBS) -Wl,--end-group
 # What each transport and front needs.
 LIBS_SCSI   = $(LIB_ISCSI) $(LIB_SGUTILS) -lpthread
-LIBS_DAEMON = $(LIBS_SCSI) $(LIB_MD) $(LIB_SYSTEMD) $(LIB_AVAHI) -ldl
+LIBS_DAEMON = $(LIBS_SCSI) $(LIB_MD) $(LIB_SYSTEMD) $(LIB_AVAHI) -ldl $(LIBS_FRONT) -lm
 
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -89,6 +93,7 @@ $(BUILD)/libdrivers.a: $(DRIVERS_OBJS)
 $(BUILD)/libsim.a: $(SIM_OBJS)
 $(BUILD)/libencode.a: $(ENCODE_OBJS)
 $(BUILD)/libescl.a: $(ESCL_OBJS)
+$(BUILD)/libhttp.a: $(HTTP_OBJS)
 # Rebuilt whole, so a source file removed leaves no stale member behind.
 $(LAYER_LIBS):
 	rm -f $@

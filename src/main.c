@@ -17,6 +17,7 @@
 
 #include "scsaned/config.h"
 #include "scsaned/device.h"
+#include "scsaned/http.h"
 #include "scsaned/log.h"
 #include "scsaned/scsi.h"
 #include "scsaned/server.h"
@@ -27,6 +28,7 @@
 #define DEFAULT_CONFIG SYSCONFDIR "/scsaned/scsaned.conf"
 
 static struct server server;
+static struct http_env http_env;
 static const char *run_as;	/* -u USER */
 static int detach;		/* -D, -a */
 static const char *status_dir;	/* lock_dir: where our status socket goes */
@@ -67,6 +69,17 @@ after_bind(void)
 		if (status_listen(&server, status_sock) < 0)
 			status_sock[0] = '\0';
 	}
+	/* Before the privileges go: the admin may give it a low port. */
+	http_env.reg = server.reg;
+	http_env.conf = server.conf;
+	http_env.acl = &server.acl;
+	http_env.auth = &server.auth;
+	http_env.stopping = &server.stopping;
+	/* As the SANE front's: SCSANED_DNSSD=no overrides the config. */
+	http_env.dnssd = server.conf->dnssd && (getenv("SCSANED_DNSSD") == NULL ||
+	    strcmp(getenv("SCSANED_DNSSD"), "no") != 0);
+	if (http_start(&http_env) < 0)
+		return -1;
 	if (run_as == NULL)
 		return 0;
 	if (privs_drop(run_as, err, sizeof(err)) < 0) {
@@ -331,6 +344,7 @@ main(int argc, char **argv)
 	/* Give sessions still running a moment to release their devices. */
 	for (c = 0; c < 200 && atomic_load(&server.clients) > 0; c++)
 		usleep(10000);
+	http_stop();
 	if (status_sock[0] != '\0')
 		unlink(status_sock);
 	/*

@@ -46,6 +46,14 @@ int auth_challenge(const char *resource, char *out, size_t len);
  * 1 if USER and PASSWORD (as the client sent them, "$MD5$..." or, where
  * allowed, clear text) are right for the resource of CHALLENGE.
  */
+/*
+ * HTTP Basic: 1 if USER with the clear-text PASSWORD may use RESOURCE
+ * (a saned.users line for it).  The password crossed the wire in clear,
+ * so a front offers this only where the admin accepts that.
+ */
+int auth_check_plain(const struct auth_db *db, const char *resource,
+    const char *user, const char *password);
+
 int auth_check(const struct auth_db *db, const char *challenge,
     const char *user, const char *password);
 

@@ -7,6 +7,8 @@
  *	device NAME URI [timeout=SECONDS] [chap=USER:SECRET] [target_chap=USER:SECRET]
  *	       [backend=BACKEND]  (drive it with Debian's libsane-BACKEND.so.1,
  *	                           hosted in a helper process)
+ *	       [escl_port=PORT]   (its eSCL port; else the next free one
+ *	                           after the http port, in config order)
  *	discover sg [sysfs=DIR] [dev=DIR]
  *	discover iscsi://[user%password@]portal[:port]
  *	rediscover SECONDS         (try unanswered device lines and run the
@@ -29,6 +31,8 @@
  *	dnssd yes|no                      (announce _sane-port._tcp; yes)
  *	lock_dir PATH|none                (per-device lock files, so that
  *	                                   processes share the busy rule)
+ *	http [ADDR:]PORT|no               (the web page and eSCL; off)
+ *	web_root PATH                     (the web page's files)
  *
  * Any error names the file and line and nothing is half-applied.
  */
@@ -49,6 +53,7 @@ struct config_device {
 	char chap[CONFIG_CHAP_MAX + 1];		/* "user:secret" or "" */
 	char target_chap[CONFIG_CHAP_MAX + 1];	/* mutual CHAP, or "" */
 	char backend[CONFIG_BACKEND_MAX + 1];	/* a SANE backend's name, or "" */
+	unsigned escl_port;	/* 0 = the next free one after the http port */
 	int line;
 };
 
@@ -77,6 +82,9 @@ struct config {
 	char backends_ignore[CONFIG_URI_MAX + 1];
 	char lock_dir[CONFIG_URI_MAX + 1];	/* "" = in-process rule only */
 	int dnssd;				/* announce through Avahi */
+	char http_addr[64];			/* the HTTP front's address, "" = all */
+	unsigned http_port;			/* 0 = no HTTP front */
+	char web_root[CONFIG_URI_MAX + 1];	/* the web page's files */
 	char path[CONFIG_URI_MAX + 1];		/* the file loaded, absolute; or "" */
 };
 

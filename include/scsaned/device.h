@@ -67,9 +67,12 @@ struct device {
 	char backend[33];	/* a Debian SANE backend hosts it (backend=), or "" */
 	unsigned stall_ms;	/* how long a hosted backend may take to answer */
 
+	unsigned escl_port;	/* escl_port= of its line; 0 = the front picks */
+
 	/* Owned by the registry; see devreg_acquire(). */
 	int busy;
 	int lock_fd;		/* the cross-process lock while busy, or -1 */
+	char holder[80];	/* who has it while busy, for status pages */
 };
 
 struct discovery;
@@ -133,7 +136,15 @@ struct device *devreg_find(struct devreg *reg, const char *name);
  * SANE_STATUS_DEVICE_BUSY.  Thread-safe.
  */
 SANE_Status devreg_acquire(struct devreg *reg, struct device *dev);
+/* The same, naming the holder WHO ("SANE client 10.0.0.5") for status pages. */
+SANE_Status devreg_acquire_by(struct devreg *reg, struct device *dev,
+    const char *who);
 void devreg_release(struct devreg *reg, struct device *dev);
+/*
+ * 1 if DEV is held in this process, with its holder's name copied to WHO;
+ * 0 if not.  Thread-safe.
+ */
+int devreg_holder(struct devreg *reg, struct device *dev, char *who, size_t len);
 
 /*
  * The text DEV's cross-process lock is named after: the canonical URI of a

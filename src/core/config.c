@@ -44,6 +44,7 @@ config_init(struct config *c)
 	c->dnssd = 1;
 	c->max_clients = 64;
 	c->rediscover_s = 60;
+	snprintf(c->web_root, sizeof(c->web_root), "%s", WEB_ROOT);
 }
 
 void
@@ -165,6 +166,11 @@ device_option(struct config_device *d, const char *opt)
 		strcpy(d->backend, opt + 8);
 		return 0;
 	}
+	if (strncmp(opt, "escl_port=", 10) == 0) {
+		if (parse_uint(opt + 10, 65535, &d->escl_port) < 0 || d->escl_port == 0)
+			return -1;
+		return 0;
+	}
 	if (iscsi && strncmp(opt, "chap=", 5) == 0 && valid_chap(opt + 5)) {
 		strcpy(d->chap, opt + 5);
 		return 0;
@@ -186,7 +192,7 @@ add_device(struct config *c, char **w, int n, const char *src, int line,
 	if (n < 3)
 		return fail(err, errlen, src, line,
 		    "usage: device NAME URI [timeout=SECONDS] [chap=USER:SECRET] "
-		    "[target_chap=USER:SECRET] [backend=BACKEND]");
+		    "[target_chap=USER:SECRET] [backend=BACKEND] [escl_port=PORT]");
 	if (!valid_name(w[1]))
 		return fail(err, errlen, src, line,
 		    "bad device name '%.64s' (letters, digits, - _ . + only; at most %d)",
@@ -215,7 +221,8 @@ add_device(struct config *c, char **w, int n, const char *src, int line,
 			/* Never echo the option: it may hold a secret. */
 			return fail(err, errlen, src, line, "bad device option %d "
 			    "(timeout=1..3600, chap=USER:SECRET, target_chap=USER:SECRET, "
-			    "backend=NAME of [a-z0-9_]; CHAP only for iscsi://)", i - 2);
+			    "backend=NAME of [a-z0-9_], escl_port=1..65535; "
+			    "CHAP only for iscsi://)", i - 2);
 	c->ndevices++;
 	return 0;
 }
@@ -248,6 +255,41 @@ add_discover(struct config *c, char **w, int n, const char *src, int line,
 	c->discover = d;
 	strcpy(c->discover[c->ndiscover++], spec);
 	return 0;
+}
+
+/* http [ADDR:]PORT|no: an IPv6 address goes in brackets, [::1]:8090. */
+static int
+parse_http(struct config *c, int n, char **w, const char *src, int line,
+    char *err, size_t errlen)
+{
+	const char *arg = n == 2 ? w[1] : "", *colon, *port = arg;
+	size_t alen = 0;
+
+	if (n == 2 && strcmp(arg, "no") == 0) {
+		c->http_port = 0;
+		c->http_addr[0] = '\0';
+		return 0;
+	}
+	if (arg[0] == '[') {
+		colon = strstr(arg, "]:");
+		if (colon == NULL)
+			goto bad;
+		arg++;
+		alen = (size_t)(colon - arg);
+		port = colon + 2;
+	} else if ((colon = strrchr(arg, ':')) != NULL) {
+		alen = (size_t)(colon - arg);
+		port = colon + 1;
+	}
+	if (n != 2 || alen >= sizeof(c->http_addr) || (colon != NULL && alen == 0) ||
+	    parse_uint(port, 65535, &c->http_port) < 0 || c->http_port == 0)
+		goto bad;
+	memcpy(c->http_addr, arg, alen);
+	c->http_addr[alen] = '\0';
+	return 0;
+bad:
+	return fail(err, errlen, src, line,
+	    "usage: http [ADDR:]PORT|no (an IPv6 address in brackets, [::1]:8090)");
 }
 
 static int
@@ -336,6 +378,14 @@ parse_line(struct config *c, char *text, const char *src, int line,
 		if (n != 2 || (strcmp(w[1], "yes") != 0 && strcmp(w[1], "no") != 0))
 			return fail(err, errlen, src, line, "usage: dnssd yes|no");
 		c->dnssd = strcmp(w[1], "yes") == 0;
+		return 0;
+	}
+	if (strcmp(w[0], "http") == 0)
+		return parse_http(c, n, w, src, line, err, errlen);
+	if (strcmp(w[0], "web_root") == 0) {
+		if (n != 2 || strlen(w[1]) > CONFIG_URI_MAX)
+			return fail(err, errlen, src, line, "usage: web_root PATH");
+		snprintf(c->web_root, sizeof(c->web_root), "%s", w[1]);
 		return 0;
 	}
 	if (strcmp(w[0], "lock_dir") == 0) {

@@ -185,6 +185,7 @@ templates_of(const struct config *conf, int *n)
 		dev->timeout_ms = conf->devices[i].timeout_ms;
 		strcpy(dev->backend, conf->devices[i].backend);
 		dev->stall_ms = conf->scan_stall_s * 1000;
+		dev->escl_port = conf->devices[i].escl_port;
 		if (fold_chap(dev, &conf->devices[i]) < 0) {
 			log_err("device %s: URI with CHAP credentials longer than %zu "
 			    "bytes; not served", dev->name, sizeof(dev->uri) - 1);
@@ -331,6 +332,12 @@ lock_file(const struct devreg *reg, const struct device *dev)
 SANE_Status
 devreg_acquire(struct devreg *reg, struct device *dev)
 {
+	return devreg_acquire_by(reg, dev, "");
+}
+
+SANE_Status
+devreg_acquire_by(struct devreg *reg, struct device *dev, const char *who)
+{
 	SANE_Status st = SANE_STATUS_GOOD;
 	int fd = -2;
 
@@ -342,6 +349,7 @@ devreg_acquire(struct devreg *reg, struct device *dev)
 	} else {
 		dev->busy = 1;
 		dev->lock_fd = fd >= 0 ? fd : -1;
+		snprintf(dev->holder, sizeof(dev->holder), "%s", who);
 	}
 	pthread_mutex_unlock(&reg->lock);
 	return st;
@@ -355,5 +363,19 @@ devreg_release(struct devreg *reg, struct device *dev)
 		close(dev->lock_fd);	/* closing drops the flock */
 	dev->lock_fd = -1;
 	dev->busy = 0;
+	dev->holder[0] = '\0';
 	pthread_mutex_unlock(&reg->lock);
+}
+
+int
+devreg_holder(struct devreg *reg, struct device *dev, char *who, size_t len)
+{
+	int busy;
+
+	pthread_mutex_lock(&reg->lock);
+	busy = dev->busy;
+	if (len > 0)
+		snprintf(who, len, "%s", busy ? dev->holder : "");
+	pthread_mutex_unlock(&reg->lock);
+	return busy;
 }

@@ -289,6 +289,7 @@ open_device(struct session *s, const char *name, SANE_Word *out)
 	struct device *dev;
 	struct handle *hd = NULL;
 	SANE_Status st;
+	char who[96];
 	int i;
 
 	if (name == NULL || (dev = devreg_find(s->srv->reg, name)) == NULL) {
@@ -303,7 +304,8 @@ open_device(struct session *s, const char *name, SANE_Word *out)
 		log_warn("%s: more than %d open handles", s->peername, MAX_HANDLES);
 		return SANE_STATUS_NO_MEM;
 	}
-	if ((st = devreg_acquire(s->srv->reg, dev)) != SANE_STATUS_GOOD) {
+	snprintf(who, sizeof(who), "SANE client %s", s->peername);
+	if ((st = devreg_acquire_by(s->srv->reg, dev, who)) != SANE_STATUS_GOOD) {
 		log_info("%s: %s is in use", s->peername, dev->name);
 		return st;
 	}
