@@ -352,13 +352,13 @@ listen_on(struct front *fr, unsigned port, MHD_AccessHandlerCallback cb, void *c
 		freeaddrinfo(ai);
 	}
 	d = MHD_start_daemon(flags, (uint16_t)port, admit, fr, cb, cls,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, conf->max_clients,
 	    MHD_OPTION_CONNECTION_TIMEOUT, conf->request_timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_BYTES,
 	    MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, connection_note, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 	    MHD_OPTION_END);
 	return d;
