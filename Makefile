@@ -232,7 +232,8 @@ INSTALLED = $(sbindir)/scsaned $(sbindir)/scsaned-export-tgt $(bindir)/scsaned-s
         $(libdir)/scsaned/libsgsim.so $(libdir)/scsaned/scsaned-backend $(mandir)/man8/scsaned.8 $(mandir)/man5/scsaned.conf.5 \
         $(docdir)/README.md $(docdir)/configuration.md $(docdir)/scanner.conf.example \
         $(docdir)/scsaned.conf.example $(systemdunitdir)/scsaned.service \
-        $(systemdunitdir)/scsaned.socket
+        $(systemdunitdir)/scsaned.socket $(WEB_FILES:src/www/%=$(datadir)/scsaned/www/%)
+WEB_FILES = src/www/index.html src/www/app.js src/www/style.css
 install: all
 	install -d $(DESTDIR)$(sbindir) $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/scsaned \
 	    $(DESTDIR)$(mandir)/man8 $(DESTDIR)$(mandir)/man5 $(DESTDIR)$(docdir) \
@@ -250,11 +251,14 @@ install: all
 	sed 's|/usr/local/sbin/scsaned|$(sbindir)/scsaned|; s|/etc/scsaned/|$(sysconfdir)/scsaned/|' \
 	    conf/systemd/scsaned.service > $(DESTDIR)$(systemdunitdir)/scsaned.service
 	install -m 644 conf/systemd/scsaned.socket $(DESTDIR)$(systemdunitdir)/
+	install -d $(DESTDIR)$(datadir)/scsaned/www
+	install -m 644 $(WEB_FILES) $(DESTDIR)$(datadir)/scsaned/www/
 
 # The admin's scsaned.conf stays, as a package's conffile would.
 uninstall:
 	rm -f $(INSTALLED:%=$(DESTDIR)%)
-	-rmdir $(DESTDIR)$(libdir)/scsaned $(DESTDIR)$(docdir) 2>/dev/null
+	-rmdir $(DESTDIR)$(libdir)/scsaned $(DESTDIR)$(docdir) \
+	    $(DESTDIR)$(datadir)/scsaned/www $(DESTDIR)$(datadir)/scsaned 2>/dev/null
 
 clean:
 	rm -rf build

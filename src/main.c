@@ -78,8 +78,9 @@ after_bind(void)
 	/* As the SANE front's: SCSANED_DNSSD=no overrides the config. */
 	http_env.dnssd = server.conf->dnssd && (getenv("SCSANED_DNSSD") == NULL ||
 	    strcmp(getenv("SCSANED_DNSSD"), "no") != 0);
+	/* The SANE front serves on without it: the log says why. */
 	if (http_start(&http_env) < 0)
-		return -1;
+		log_err("http: the web page and eSCL are off");
 	if (run_as == NULL)
 		return 0;
 	if (privs_drop(run_as, err, sizeof(err)) < 0) {
