@@ -122,6 +122,45 @@ test_errors_name_the_line(void **state)
 	expect_error(longline, "t.conf:1: line too long or NUL byte");
 }
 
+/* http [ADDR:]PORT|no, with an IPv6 address in brackets; escl_port=. */
+static void
+test_http(void **state)
+{
+	static const struct { const char *text, *addr; unsigned port; } ok[] = {
+		{ "http 8090\n", "", 8090 },
+		{ "http 127.0.0.1:8090\n", "127.0.0.1", 8090 },
+		{ "http [::1]:8091\n", "::1", 8091 },
+		{ "http 8090\nhttp no\n", "", 0 },
+	};
+	struct config c;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		config_init(&c);
+		assert_int_equal(config_parse(&c, "t.conf", ok[i].text, strlen(ok[i].text),
+		    err, sizeof(err)), 0);
+		assert_string_equal(c.http_addr, ok[i].addr);
+		assert_int_equal(c.http_port, ok[i].port);
+		config_free(&c);
+	}
+	config_init(&c);
+	assert_int_equal(c.http_port, 0);	/* off unless asked for */
+	assert_int_equal(config_parse(&c, "t.conf", "device a sim:x escl_port=9001\n", 30,
+	    err, sizeof(err)), 0);
+	assert_int_equal(c.devices[0].escl_port, 9001);
+	config_free(&c);
+	expect_error("http\n", "t.conf:1: usage: http");
+	expect_error("http 0\n", "t.conf:1: usage: http");
+	expect_error("http 70000\n", "t.conf:1: usage: http");
+	expect_error("http [::1\n", "t.conf:1: usage: http");
+	expect_error("http :8090\n", "t.conf:1: usage: http");
+	expect_error("http 1.2.3.4:x\n", "t.conf:1: usage: http");
+	expect_error("device a sim:x escl_port=0\n", "t.conf:1: bad device option 1");
+	expect_error("device a sim:x escl_port=65536\n", "t.conf:1: bad device option 1");
+}
+
 static void
 test_missing_file(void **state)
 {
@@ -143,6 +182,7 @@ main(void)
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_errors_name_the_line),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_http),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
