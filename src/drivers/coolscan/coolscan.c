@@ -100,7 +100,8 @@ cs_set_execute(struct cs *s, uint8_t op, const uint8_t *param, size_t plen)
 	uint8_t data[9] = { 0 }, c1[6] = { NIKON_OP_EXECUTE };
 	SANE_Status st;
 
-	memcpy(data + 1, param, plen < 8 ? plen : 8);
+	if (plen > 0)	/* Eject and Load pass no parameter: NULL, 0 */
+		memcpy(data + 1, param, plen < 8 ? plen : 8);
 	if ((st = cs_ready(s)) != SANE_STATUS_GOOD ||
 	    (st = cs_cmd(s, "SET PARAMETER", e0, 10, SCSI_DIR_OUT, data, sizeof(data),
 	    TIMEOUT_MS, NULL)) != SANE_STATUS_GOOD ||
