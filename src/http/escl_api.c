@@ -57,7 +57,7 @@ static enum MHD_Result
 capabilities(struct eport *ep, struct MHD_Connection *c)
 {
 	struct escl_caps caps;
-	char origin[160], err[160], *xml;
+	char origin[160], admin[256], err[160], *xml;
 	enum MHD_Result rc;
 	size_t len;
 	int got = escl_load_caps(ep);
@@ -68,20 +68,12 @@ capabilities(struct eport *ep, struct MHD_Connection *c)
 		return front_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    "the scanner's capabilities cannot be read");
 	front_origin(ep->fr, c, ep->fr->env->conf->http_port, origin, sizeof(origin));
+	snprintf(admin, sizeof(admin), "%s/#%s", origin, ep->dev->name);
 	pthread_mutex_lock(&ep->caps_lock);
 	caps = ep->caps;
 	pthread_mutex_unlock(&ep->caps_lock);
-	/* The page is on the http port, whatever port this request came to. */
-	{
-		char *colon = strrchr(origin, ':'), admin[256];
-
-		if (colon != NULL && strchr(colon, ']') == NULL && colon > origin + 6)
-			*colon = '\0';
-		snprintf(admin, sizeof(admin), "%s:%u/#%s", origin,
-		    ep->fr->env->conf->http_port, ep->dev->name);
-		caps.admin_uri = admin;
-		xml = escl_caps_xml(&caps, &len, err, sizeof(err));
-	}
+	caps.admin_uri = admin;	/* the page is on the http port */
+	xml = escl_caps_xml(&caps, &len, err, sizeof(err));
 	if (xml == NULL)
 		return front_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, err);
 	rc = front_reply(c, MHD_HTTP_OK, "text/xml", xml, len);

@@ -118,11 +118,17 @@ front_origin(struct front *fr, struct MHD_Connection *c, unsigned port, char *bu
     size_t len)
 {
 	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	const char *end;
+	int n;
 
-	if (h != NULL && host_ok(h))
-		snprintf(buf, len, "http://%s", h);
-	else
+	if (h == NULL || !host_ok(h)) {
 		snprintf(buf, len, "http://%s:%u", fr->host, port);
+		return;
+	}
+	/* The host as the client named it, without its port: "[v6]" or "name". */
+	end = h[0] == '[' ? strchr(h, ']') : strchr(h, ':');
+	n = end == NULL ? (int)strlen(h) : (int)(end - h) + (h[0] == '[');
+	snprintf(buf, len, "http://%.*s:%u", n, h, port);
 }
 
 int

@@ -207,7 +207,10 @@ enum MHD_Result front_reply(struct MHD_Connection *c, unsigned code,
 enum MHD_Result front_error(struct MHD_Connection *c, unsigned code,
     const char *why);
 enum MHD_Result front_busy(struct MHD_Connection *c, const char *why);
-/* "http://HOST" as the client reached us (Host header, else our address). */
+/*
+ * "http://HOST:PORT": the host as the client reached us (its Host header,
+ * else our address), on PORT, whichever port the request came to.
+ */
 void front_origin(struct front *fr, struct MHD_Connection *c, unsigned port,
     char *buf, size_t len);
 

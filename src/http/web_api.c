@@ -190,16 +190,12 @@ list_scanners(struct front *fr, struct MHD_Connection *c)
 {
 	struct devreg *reg = fr->env->reg;
 	struct job_view *v = NULL;
-	char who[96], origin[160], *colon;
+	char who[96], origin[160];
 	struct jbuf b;
 	size_t nj, k;
 	int i, n = devreg_count(reg), busy;
 	unsigned port;
 
-	front_origin(fr, c, fr->env->conf->http_port, origin, sizeof(origin));
-	if ((colon = strrchr(origin, ':')) != NULL && colon > origin + 6 &&
-	    strchr(colon, ']') == NULL)
-		*colon = '\0';
 	nj = job_list(fr, NULL, &v);
 	jb_init(&b);
 	jb_add(&b, "[");
@@ -219,8 +215,10 @@ list_scanners(struct front *fr, struct MHD_Connection *c)
 		jb_str(&b, who);
 		jb_add(&b, ",\"locked\":%s", auth_required(fr->env->auth, d->name) ?
 		    "true" : "false");
-		if ((port = front_port_of(fr, d)) != 0)
-			jb_add(&b, ",\"escl\":\"%s:%u/eSCL\"", origin, port);
+		if ((port = front_port_of(fr, d)) != 0) {
+			front_origin(fr, c, port, origin, sizeof(origin));
+			jb_add(&b, ",\"escl\":\"%s/eSCL\"", origin);	/* host_ok()'s characters only */
+		}
 		for (k = 0; k < nj; k++)
 			if (strcmp(v[k].dev, d->name) == 0 && (v[k].state == JOB_PENDING ||
 			    v[k].state == JOB_PROCESSING)) {
