@@ -40,6 +40,27 @@ opt_find(struct devh *d, const char *name, SANE_Int *n)
 	return NULL;
 }
 
+SANE_Status
+devh_borrow(struct devreg *reg, struct device *dev, const char *who, struct devh *d)
+{
+	SANE_Status st;
+
+	if ((st = devreg_acquire_by(reg, dev, who)) != SANE_STATUS_GOOD)
+		return st;
+	d->dev = dev;
+	d->h = NULL;
+	if ((st = dev->ops->open(dev, &d->h)) != SANE_STATUS_GOOD)
+		devreg_release(reg, dev);
+	return st;
+}
+
+void
+devh_return(struct devreg *reg, struct devh *d)
+{
+	d->dev->ops->close(d->h);
+	devreg_release(reg, d->dev);
+}
+
 static double
 word_value(const SANE_Option_Descriptor *o, SANE_Word w)
 {
@@ -191,6 +212,21 @@ opt_set_text(struct devh *d, const char *name, const char *value, char *err,
 	return set_index(d, n, o, value, err, errlen);
 }
 
+int
+opt_number(struct devh *d, const char *name, double *out)
+{
+	const SANE_Option_Descriptor *o;
+	SANE_Word w;
+	SANE_Int n;
+
+	if ((o = opt_find(d, name, &n)) == NULL || o->size != sizeof(SANE_Word) ||
+	    (o->type != SANE_TYPE_INT && o->type != SANE_TYPE_FIXED) ||
+	    d->dev->ops->control(d->h, n, SANE_ACTION_GET_VALUE, &w, NULL) != SANE_STATUS_GOOD)
+		return -1;
+	*out = word_value(o, w);
+	return 0;
+}
+
 /* Set a one-word option to V, taken to the nearest value it allows. */
 static SANE_Status
 set_number(struct devh *d, const char *name, double v)
@@ -277,9 +313,8 @@ resolutions(struct devh *d, struct escl_caps *c)
 	    800, 1200, 1600, 2400, 3200, 4800 };
 	const SANE_Option_Descriptor *o;
 	const SANE_Range *r;
-	SANE_Word w;
 	SANE_Int n, i;
-	double lo, hi;
+	double lo, hi, v;
 	size_t k;
 
 	if ((o = opt_find(d, SANE_NAME_SCAN_RESOLUTION, &n)) == NULL)
@@ -296,9 +331,8 @@ resolutions(struct devh *d, struct escl_caps *c)
 				add_res(c, std[k]);
 		if (c->nres == 0)
 			add_res(c, (uint32_t)lround(lo));
-	} else if (d->dev->ops->control(d->h, n, SANE_ACTION_GET_VALUE, &w, NULL) ==
-	    SANE_STATUS_GOOD) {
-		add_res(c, (uint32_t)lround(word_value(o, w)));
+	} else if (opt_number(d, SANE_NAME_SCAN_RESOLUTION, &v) == 0) {
+		add_res(c, (uint32_t)lround(v));
 	}
 }
 

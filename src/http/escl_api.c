@@ -22,8 +22,8 @@
 int
 escl_load_caps(struct eport *ep)
 {
-	struct front *fr = ep->fr;
-	struct devh d = { ep->dev, NULL };
+	struct devreg *reg = ep->fr->env->reg;
+	struct devh d;
 	SANE_Status st;
 	int ok = 0;
 
@@ -32,14 +32,15 @@ escl_load_caps(struct eport *ep)
 		pthread_mutex_unlock(&ep->caps_lock);
 		return 1;
 	}
-	if (devreg_acquire_by(fr->env->reg, ep->dev, "eSCL capabilities") != SANE_STATUS_GOOD) {
+	st = devh_borrow(reg, ep->dev, "eSCL capabilities", &d);
+	if (st == SANE_STATUS_DEVICE_BUSY) {
 		pthread_mutex_unlock(&ep->caps_lock);
 		return 0;
 	}
-	if ((st = ep->dev->ops->open(ep->dev, &d.h)) == SANE_STATUS_GOOD) {
+	if (st == SANE_STATUS_GOOD) {
 		snprintf(ep->caps_text.uuid, sizeof(ep->caps_text.uuid), "%s", ep->uuid);
 		ok = opt_caps(&d, &ep->caps, &ep->caps_text) == 0;
-		ep->dev->ops->close(d.h);
+		devh_return(reg, &d);
 		if (!ok)
 			log_warn("http: %s: its options give no eSCL capabilities (no "
 			    "resolution, colour mode or area)", ep->dev->name);
@@ -47,7 +48,6 @@ escl_load_caps(struct eport *ep)
 		log_warn("http: %s: open for capabilities: %s", ep->dev->name,
 		    device_status_string(st));
 	}
-	devreg_release(fr->env->reg, ep->dev);
 	ep->have_caps = ok;
 	pthread_mutex_unlock(&ep->caps_lock);
 	return ok ? 1 : -1;
@@ -284,15 +284,10 @@ job_route(struct eport *ep, struct MHD_Connection *c, const char *rest,
 	const char *what;
 	struct job *j;
 	enum MHD_Result rc;
-	size_t n;
 	int queued;
 
-	what = strchr(rest, '/');
-	n = what != NULL ? (size_t)(what - rest) : strlen(rest);
-	if (n == 0 || n >= sizeof(id))
+	if (front_path_head(rest, id, sizeof(id), &what) < 0)
 		return front_error(c, MHD_HTTP_NOT_FOUND, "no such job");
-	memcpy(id, rest, n);
-	id[n] = '\0';
 	if ((j = job_get(ep->fr, id)) == NULL || j->dev != ep->dev) {
 		job_put(j);
 		return front_error(c, MHD_HTTP_NOT_FOUND, "no such job");

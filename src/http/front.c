@@ -132,6 +132,20 @@ front_origin(struct front *fr, struct MHD_Connection *c, unsigned port, char *bu
 }
 
 int
+front_path_head(const char *path, char *head, size_t len, const char **rest)
+{
+	const char *slash = strchr(path, '/');
+	size_t n = slash != NULL ? (size_t)(slash - path) : strlen(path);
+
+	if (n == 0 || n >= len)
+		return -1;
+	memcpy(head, path, n);
+	head[n] = '\0';
+	*rest = slash;
+	return 0;
+}
+
+int
 front_auth(struct front *fr, struct MHD_Connection *c, const struct device *dev,
     int *queued)
 {
@@ -383,11 +397,7 @@ device_uuid(struct front *fr, const struct device *dev, char out[40])
 	MD5Update(&m, (const unsigned char *)"scsaned eSCL ", 13);
 	MD5Update(&m, (const unsigned char *)key, strlen(key));
 	MD5Final(h, &m);
-	h[6] = (unsigned char)((h[6] & 0x0f) | 0x30);	/* version 3: name-based */
-	h[8] = (unsigned char)((h[8] & 0x3f) | 0x80);
-	snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2], h[3], h[4], h[5], h[6],
-	    h[7], h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15]);
+	uuid_format(h, 3, out);		/* version 3: name-based, MD5 */
 }
 
 /* A port another line asked for, or the web page's: not ours to take. */

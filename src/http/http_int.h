@@ -9,6 +9,7 @@
  *   devopts.c   SANE options: set by name from text, read into eSCL
  *               capabilities, written as JSON
  *   jsonbuf.c   a growing buffer with JSON string escaping
+ *   uuid.c      UUIDs: random for jobs, name-based for devices
  */
 #ifndef HTTP_INT_H
 #define HTTP_INT_H
@@ -42,6 +43,12 @@ void jb_put(struct jbuf *b, const void *p, size_t len);
 /* S as a JSON string, quotes included; NULL as null. */
 void jb_str(struct jbuf *b, const char *s);
 
+/* ---- UUIDs (uuid.c) ----------------------------------------------------- */
+
+/* B as 8-4-4-4-12 hex with VERSION (3 name-based, 4 random) and variant set. */
+void uuid_format(const unsigned char b[16], unsigned version, char out[40]);
+void uuid_random(char out[40]);
+
 /* ---- options (devopts.c) ------------------------------------------------ */
 
 /* An open handle on a device, for the time of one request or one scan. */
@@ -49,6 +56,18 @@ struct devh {
 	struct device *dev;
 	void *h;
 };
+
+/*
+ * Take DEV for WHO and open it for one request: GOOD, DEVICE_BUSY if
+ * anyone holds it, or the open's error (the device is released again).
+ * devh_return() closes and releases.
+ */
+SANE_Status devh_borrow(struct devreg *reg, struct device *dev, const char *who,
+    struct devh *d);
+void devh_return(struct devreg *reg, struct devh *d);
+
+/* The value of the one-word INT or FIXED option NAME; 0 or -1 (none, inactive). */
+int opt_number(struct devh *d, const char *name, double *out);
 
 /* The option named NAME, its index in *N; NULL if none or inactive. */
 const SANE_Option_Descriptor *opt_find(struct devh *d, const char *name, SANE_Int *n);
@@ -201,6 +220,11 @@ void front_peer(struct MHD_Connection *c, char *buf, size_t len);
  */
 int front_auth(struct front *fr, struct MHD_Connection *c, const struct device *dev,
     int *queued);
+/*
+ * "NAME/REST" -> HEAD = "NAME" (LEN with its NUL), *REST = "/REST" or NULL.
+ * -1 for an empty or too long NAME.
+ */
+int front_path_head(const char *path, char *head, size_t len, const char **rest);
 enum MHD_Result front_reply(struct MHD_Connection *c, unsigned code,
     const char *type, const char *body, size_t len);
 /* A short text error, logged with the peer and the reason. */

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <sane/saneopts.h>
 
@@ -25,27 +24,6 @@
 
 #define QUEUE_BYTES	(1024 * 1024)
 #define JOBS_KEPT	16	/* finished jobs kept for ScannerStatus */
-
-static void
-uuid_random(char out[40])
-{
-	unsigned char r[16];
-	size_t got = 0;
-	ssize_t n;
-
-	while (got < sizeof(r)) {
-		n = getrandom(r + got, sizeof(r) - got, 0);
-		if (n < 0 && errno != EINTR)
-			break;
-		if (n > 0)
-			got += (size_t)n;
-	}
-	r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);	/* version 4 */
-	r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
-	snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	    "%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5], r[6],
-	    r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15]);
-}
 
 static void
 job_free(struct job *j)
@@ -160,20 +138,6 @@ frame_channels(const SANE_Parameters *p)
 	return 0;	/* three-pass frames: no encoder takes them one by one */
 }
 
-static unsigned
-resolution_of(struct devh *d)
-{
-	const SANE_Option_Descriptor *o;
-	SANE_Word w;
-	SANE_Int n;
-
-	if ((o = opt_find(d, SANE_NAME_SCAN_RESOLUTION, &n)) == NULL ||
-	    o->size != sizeof(SANE_Word) ||
-	    d->dev->ops->control(d->h, n, SANE_ACTION_GET_VALUE, &w, NULL) != SANE_STATUS_GOOD)
-		return 0;
-	return (unsigned)lround(o->type == SANE_TYPE_FIXED ? SANE_UNFIX(w) : w);
-}
-
 /* Apply the request's options; GOOD or INVAL with why in the job. */
 static SANE_Status
 setup(struct job *j, struct devh *d)
@@ -261,6 +225,7 @@ scan(struct job *j, struct devh *d)
 	SANE_Parameters p;
 	struct enc *e;
 	SANE_Status st;
+	double dpi;
 
 	if ((st = setup(j, d)) != SANE_STATUS_GOOD)
 		return st;
@@ -285,7 +250,8 @@ scan(struct job *j, struct devh *d)
 	img.width = (unsigned)p.pixels_per_line;
 	img.height = (unsigned)p.lines;
 	img.depth = (unsigned)p.depth;
-	img.dpi_x = img.dpi_y = resolution_of(d);
+	img.dpi_x = img.dpi_y = opt_number(d, SANE_NAME_SCAN_RESOLUTION, &dpi) == 0 ?
+	    (unsigned)lround(dpi) : 0;
 	pthread_mutex_lock(&j->lock);
 	j->width = img.width;
 	j->height = img.height;

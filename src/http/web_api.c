@@ -232,28 +232,15 @@ list_scanners(struct front *fr, struct MHD_Connection *c)
 	return json_reply(c, MHD_HTTP_OK, &b);
 }
 
-/* Open DEV for the length of one request; BUSY if anyone holds it. */
+/* The device for this request, held as "web page ADDR". */
 static SANE_Status
 borrow(struct front *fr, struct MHD_Connection *c, struct device *dev, struct devh *d)
 {
 	char peer[64], who[96];
-	SANE_Status st;
 
 	front_peer(c, peer, sizeof(peer));
 	snprintf(who, sizeof(who), "web page %s", peer);
-	if ((st = devreg_acquire_by(fr->env->reg, dev, who)) != SANE_STATUS_GOOD)
-		return st;
-	d->dev = dev;
-	if ((st = dev->ops->open(dev, &d->h)) != SANE_STATUS_GOOD)
-		devreg_release(fr->env->reg, dev);
-	return st;
-}
-
-static void
-give_back(struct front *fr, struct devh *d)
-{
-	d->dev->ops->close(d->h);
-	devreg_release(fr->env->reg, d->dev);
+	return devh_borrow(fr->env->reg, dev, who, d);
 }
 
 static enum MHD_Result
@@ -297,7 +284,7 @@ options(struct front *fr, struct MHD_Connection *c, struct device *dev)
 	jb_add(&b, ",\"refused\":");
 	jb_str(&b, err[0] != '\0' ? err : NULL);
 	jb_add(&b, "}");
-	give_back(fr, &d);
+	devh_return(fr->env->reg, &d);
 	free(req);
 	return json_reply(c, MHD_HTTP_OK, &b);
 }
@@ -314,7 +301,7 @@ button(struct front *fr, struct MHD_Connection *c, struct device *dev, const cha
 		    MHD_HTTP_SERVICE_UNAVAILABLE, "the scanner is in use") :
 		    json_error(c, MHD_HTTP_INTERNAL_SERVER_ERROR, device_status_string(st));
 	st = opt_set_text(&d, name, "", err, sizeof(err));
-	give_back(fr, &d);
+	devh_return(fr->env->reg, &d);
 	if (st != SANE_STATUS_GOOD)
 		return json_error(c, MHD_HTTP_CONFLICT, err);
 	log_info("http: %s: %s pressed", dev->name, name);
@@ -370,15 +357,12 @@ scanner_route(struct front *fr, struct MHD_Connection *c, const char *rest,
     const char *method)
 {
 	char name[CONFIG_NAME_MAX + 1];
-	const char *what = strchr(rest, '/');
+	const char *what;
 	struct device *dev;
-	size_t n = what != NULL ? (size_t)(what - rest) : strlen(rest);
 	int queued;
 
-	if (n == 0 || n >= sizeof(name))
+	if (front_path_head(rest, name, sizeof(name), &what) < 0)
 		return json_error(c, MHD_HTTP_NOT_FOUND, "no such scanner");
-	memcpy(name, rest, n);
-	name[n] = '\0';
 	if ((dev = devreg_find(fr->env->reg, name)) == NULL)
 		return json_error(c, MHD_HTTP_NOT_FOUND, "no such scanner");
 	if (!front_auth(fr, c, dev, &queued))
@@ -409,15 +393,12 @@ job_route(struct front *fr, struct MHD_Connection *c, const char *rest,
 	struct job *j;
 	struct jbuf b;
 	char id[40];
-	const char *what = strchr(rest, '/');
-	size_t n = what != NULL ? (size_t)(what - rest) : strlen(rest);
+	const char *what;
 	enum MHD_Result rc;
 	int queued;
 
-	if (n == 0 || n >= sizeof(id))
+	if (front_path_head(rest, id, sizeof(id), &what) < 0)
 		return json_error(c, MHD_HTTP_NOT_FOUND, "no such job");
-	memcpy(id, rest, n);
-	id[n] = '\0';
 	if ((j = job_get(fr, id)) == NULL)
 		return json_error(c, MHD_HTTP_NOT_FOUND, "no such job");
 	if (!front_auth(fr, c, j->dev, &queued)) {
