@@ -74,7 +74,6 @@ after_bind(void)
 	http_env.conf = server.conf;
 	http_env.acl = &server.acl;
 	http_env.auth = &server.auth;
-	http_env.stopping = &server.stopping;
 	/* As the SANE front's: SCSANED_DNSSD=no overrides the config. */
 	http_env.dnssd = server.conf->dnssd && (getenv("SCSANED_DNSSD") == NULL ||
 	    strcmp(getenv("SCSANED_DNSSD"), "no") != 0);

@@ -9,8 +9,6 @@
 #ifndef SCSANED_HTTP_H
 #define SCSANED_HTTP_H
 
-#include <stdatomic.h>
-
 #include "access.h"
 #include "auth.h"
 #include "config.h"
@@ -21,7 +19,6 @@ struct http_env {
 	const struct config *conf;
 	const struct access_list *acl;
 	const struct auth_db *auth;
-	atomic_int *stopping;
 	int dnssd;		/* announce _uscan._tcp through Avahi */
 };
 

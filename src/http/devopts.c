@@ -482,39 +482,18 @@ apply_mode(struct devh *d, const struct escl_settings *s, char *err, size_t errl
 SANE_Status
 opt_apply_escl(struct devh *d, const struct escl_settings *s, char *err, size_t errlen)
 {
-	const SANE_Option_Descriptor *o;
-	struct escl_caps c;
-	struct caps_text t;
 	char res[16];
-	SANE_Int n;
-	unsigned i;
 
-	memset(&t, 0, sizeof(t));
+	/* The front checked the ticket against the capabilities (escl_api.c). */
 	if (s->have_mode && apply_mode(d, s, err, errlen) != SANE_STATUS_GOOD)
 		return SANE_STATUS_INVAL;
 	if (s->xres != 0) {
-		/* Only what the capabilities offered: a client asks for those. */
-		memset(&c, 0, sizeof(c));
-		resolutions(d, &c);
-		for (i = 0; i < c.nres && c.res[i] != s->xres; i++)
-			;
-		if (i == c.nres) {
-			snprintf(err, errlen, "%u dpi is not one of the scanner's", s->xres);
-			return SANE_STATUS_INVAL;
-		}
-		o = opt_find(d, SANE_NAME_SCAN_RESOLUTION, &n);
 		snprintf(res, sizeof(res), "%u", s->xres);
-		if (o == NULL || opt_set_text(d, SANE_NAME_SCAN_RESOLUTION, res, err,
-		    errlen) != SANE_STATUS_GOOD)
+		if (opt_set_text(d, SANE_NAME_SCAN_RESOLUTION, res, err, errlen) !=
+		    SANE_STATUS_GOOD)
 			return SANE_STATUS_INVAL;
 	}
 	if (s->have_region) {
-		if (opt_caps(d, &c, &t) < 0 || s->x + s->w > c.max_w + 1 ||
-		    s->y + s->h > c.max_h + 1 || s->w == 0 || s->h == 0) {
-			snprintf(err, errlen, "the region %ux%u+%u+%u (1/300 in) is outside "
-			    "the scanner's area", s->w, s->h, s->x, s->y);
-			return SANE_STATUS_INVAL;
-		}
 		/* Top-left first: some drivers keep bottom-right past it. */
 		set_number(d, SANE_NAME_SCAN_TL_X, s->x * MM_PER_300);
 		set_number(d, SANE_NAME_SCAN_TL_Y, s->y * MM_PER_300);

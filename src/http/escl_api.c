@@ -233,7 +233,7 @@ post_job(struct eport *ep, struct MHD_Connection *c, struct req *r)
 }
 
 static enum MHD_Result
-next_document(struct eport *ep, struct MHD_Connection *c, struct job *j)
+next_document(struct MHD_Connection *c, struct job *j)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result rc;
@@ -251,7 +251,6 @@ next_document(struct eport *ep, struct MHD_Connection *c, struct job *j)
 	if ((resp = job_response(j)) == NULL)
 		/* The platen's one document has gone: no more (escl.md). */
 		return front_error(c, MHD_HTTP_NOT_FOUND, "no more documents");
-	(void)ep;
 	rc = MHD_queue_response(c, MHD_HTTP_OK, resp);
 	MHD_destroy_response(resp);
 	return rc;
@@ -301,7 +300,7 @@ job_route(struct eport *ep, struct MHD_Connection *c, const char *rest,
 		rc = front_reply(c, MHD_HTTP_OK, NULL, "", 0);
 	} else if (what != NULL && strcmp(what, "/NextDocument") == 0 &&
 	    strcmp(method, "GET") == 0) {
-		rc = next_document(ep, c, j);
+		rc = next_document(c, j);
 	} else if (what != NULL && strcmp(what, "/ScanImageInfo") == 0 &&
 	    strcmp(method, "GET") == 0) {
 		rc = image_info(c, j);

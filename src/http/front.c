@@ -27,7 +27,6 @@
 #define PORT_TRIES	64		/* ports tried past a taken one */
 
 static struct front *front;		/* one per process */
-static atomic_uint http_clients;	/* connections open, all daemons */
 
 /* ---- helpers the routes share ------------------------------------------ */
 
@@ -223,7 +222,7 @@ admit(void *cls, const struct sockaddr *sa, socklen_t len)
 		log_info("http: refused %s: %s", a, why[0] ? why : "not in the access list");
 		return MHD_NO;
 	}
-	if (atomic_load(&http_clients) >= fr->env->conf->max_clients) {
+	if (atomic_load(&fr->clients) >= fr->env->conf->max_clients) {
 		log_warn("http: refused %s: max_clients (%u) reached", a,
 		    fr->env->conf->max_clients);
 		return MHD_NO;
@@ -235,13 +234,14 @@ static void
 connection_note(void *cls, struct MHD_Connection *c, void **socket_ctx,
     enum MHD_ConnectionNotificationCode code)
 {
-	(void)cls;
+	struct front *fr = cls;
+
 	(void)c;
 	(void)socket_ctx;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED)
-		atomic_fetch_add(&http_clients, 1);
+		atomic_fetch_add(&fr->clients, 1);
 	else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
-		atomic_fetch_sub(&http_clients, 1);
+		atomic_fetch_sub(&fr->clients, 1);
 }
 
 static void
@@ -378,7 +378,7 @@ listen_on(struct front *fr, unsigned port, MHD_AccessHandlerCallback cb, void *c
 	    MHD_OPTION_CONNECTION_TIMEOUT, conf->request_timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HEADER_BYTES,
 	    MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-	    MHD_OPTION_NOTIFY_CONNECTION, connection_note, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, connection_note, fr,
 	    MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 	    MHD_OPTION_END);
 	return d;
@@ -419,8 +419,9 @@ reserved(struct front *fr, unsigned port, const struct device *self)
 }
 
 static void
-add_device(struct front *fr, struct device *dev, unsigned *next)
+add_device(struct front *fr, struct device *dev)
 {
+	unsigned *next = &fr->next_port;
 	struct eport *ep;
 	unsigned port = dev->escl_port, tries;
 
@@ -465,15 +466,12 @@ add_device(struct front *fr, struct device *dev, unsigned *next)
 static void
 add_new_devices(struct front *fr)
 {
-	static unsigned next;
 	struct devreg *reg = fr->env->reg;
 	int i, n = devreg_count(reg);
 
-	if (next == 0)
-		next = fr->env->conf->http_port + 1;
 	for (i = 0; i < n && !atomic_load(&fr->stop); i++)
 		if (front_eport_of(fr, &reg->devs[i]) == NULL)
-			add_device(fr, &reg->devs[i], &next);
+			add_device(fr, &reg->devs[i]);
 }
 
 /* Devices discovery adds later get their port too, within a second. */
@@ -503,6 +501,7 @@ http_start(const struct http_env *env)
 	if ((fr = calloc(1, sizeof(*fr))) == NULL)
 		return -1;
 	fr->env = env;
+	fr->next_port = env->conf->http_port + 1;
 	pthread_mutex_init(&fr->ports_lock, NULL);
 	pthread_mutex_init(&fr->jobs_lock, NULL);
 	pthread_cond_init(&fr->jobs_cond, NULL);
@@ -542,7 +541,6 @@ http_stop(void)
 	if (fr->running > 0)
 		return;		/* a job stuck in a driver still reads FR */
 	for (i = 0; i < fr->nports; i++) {
-		free(fr->ports[i]->caps_xml);
 		pthread_mutex_destroy(&fr->ports[i]->caps_lock);
 		free(fr->ports[i]);
 	}

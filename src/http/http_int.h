@@ -90,9 +90,9 @@ struct caps_text {
 int opt_caps(struct devh *d, struct escl_caps *c, struct caps_text *t);
 
 /*
- * Apply an eSCL ticket: colour mode and depth, resolution, region (1/300
- * in into the options' unit).  GOOD, or INVAL with why in ERR (a mode or
- * resolution the device does not have).
+ * Apply an eSCL ticket already checked against the capabilities: colour
+ * mode and depth, resolution, region (1/300 in into millimetres).  GOOD,
+ * or INVAL with why in ERR (the driver refused a value).
  */
 SANE_Status opt_apply_escl(struct devh *d, const struct escl_settings *s,
     char *err, size_t errlen);
@@ -122,11 +122,9 @@ struct job {
 	struct job_request req;
 	time_t created;
 
-	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;		/* bytes in, bytes out, cancel */
 	enum job_state state;
-	SANE_Status status;
 	char why[160];			/* the failure, for the log and the page */
 	uint8_t *q;			/* the byte ring between encoder and client */
 	size_t qcap, qhead, qlen;
@@ -182,9 +180,7 @@ struct eport {			/* one device's eSCL daemon */
 	struct MHD_Daemon *d;
 	char uuid[40];
 	pthread_mutex_t caps_lock;
-	char *caps_xml;		/* cached ScannerCapabilities */
-	size_t caps_len;
-	struct escl_caps caps;
+	struct escl_caps caps;	/* read once (escl_load_caps) */
 	struct caps_text caps_text;
 	int have_caps;
 };
@@ -204,6 +200,8 @@ struct front {
 	int running;		/* job threads alive */
 	pthread_t watcher;
 	int watching;
+	unsigned next_port;	/* where the next device without escl_port= looks */
+	atomic_uint clients;	/* connections open, all the front's daemons */
 	atomic_int stop;
 	char host[80];		/* the address pages name when no Host came */
 };

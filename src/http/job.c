@@ -73,11 +73,10 @@ ended(const struct job *j)
 }
 
 static void
-finish(struct job *j, enum job_state st, SANE_Status status, const char *why)
+finish(struct job *j, enum job_state st, const char *why)
 {
 	pthread_mutex_lock(&j->lock);
 	j->state = st;
-	j->status = status;
 	if (why != NULL && j->why[0] == '\0')
 		snprintf(j->why, sizeof(j->why), "%s", why);
 	pthread_cond_broadcast(&j->cond);
@@ -294,14 +293,14 @@ job_main(void *arg)
 		pthread_mutex_lock(&j->lock);
 		j->eof = 1;
 		pthread_mutex_unlock(&j->lock);
-		finish(j, JOB_COMPLETED, st, NULL);
+		finish(j, JOB_COMPLETED, NULL);
 	} else if (st == SANE_STATUS_CANCELLED || atomic_load(&j->cancel)) {
 		log_info("http: %s for %s: cancelled", j->dev->name, j->who);
-		finish(j, JOB_CANCELED, SANE_STATUS_CANCELLED, "cancelled");
+		finish(j, JOB_CANCELED, "cancelled");
 	} else {
 		log_warn("http: %s for %s: %s%s%s", j->dev->name, j->who,
 		    device_status_string(st), j->why[0] ? ": " : "", j->why);
-		finish(j, JOB_ABORTED, st, device_status_string(st));
+		finish(j, JOB_ABORTED, device_status_string(st));
 	}
 	job_put(j);
 	pthread_mutex_lock(&fr->jobs_lock);
@@ -339,6 +338,7 @@ job_create(struct front *fr, struct device *dev, const char *who,
     const struct job_request *req, struct job **out)
 {
 	pthread_attr_t attr;
+	pthread_t t;
 	struct job *j;
 	SANE_Status st;
 	int rc;
@@ -364,7 +364,7 @@ job_create(struct front *fr, struct device *dev, const char *who,
 	pthread_mutex_lock(&fr->jobs_lock);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	rc = pthread_create(&j->thread, &attr, job_main, j);
+	rc = pthread_create(&t, &attr, job_main, j);
 	pthread_attr_destroy(&attr);
 	if (rc != 0) {
 		pthread_mutex_unlock(&fr->jobs_lock);
