@@ -32,21 +32,28 @@ median_rtt() {
 	"$BUILD/tests/rtt_probe" ping "$1" 15 | sed -n 's/^rtt min [0-9.]* median \([0-9.]*\) .*/\1/p'
 }
 
-# within WANT GOT: GOT is at least WANT and at most 10 % more.
+# within WANT GOT [BASE]: GOT is at least WANT, and what the relay added
+# (GOT less BASE, its own round trip with no delay, measured in the same
+# run; 0 if not given) at most 10 % more.  Under ASan on a busy machine the
+# relay alone costs milliseconds; that is not the delay it was asked for.
 within() {
-	awk -v w="$1" -v g="$2" 'BEGIN { exit !(g != "" && g >= w && g <= w * 1.1) }'
+	awk -v w="$1" -v g="$2" -v b="${3:-0}" \
+	    'BEGIN { exit !(g != "" && b != "" && g >= w && g - b <= w * 1.1) }'
 }
 
 "$BUILD/tests/rtt_probe" echo "$ECHO:7000" > "$TMP/echo.out" 2>&1 &
 PIDS+=($!)
 check "the echo server listens" wait_for 10 grep -q "rtt_probe listening" "$TMP/echo.out"
 
+proxy p0 "$PROXY:7001" "$ECHO:7000" 0
+base=$(median_rtt "$PROXY:7001")
+stop_proxy
 for oneway in 10 40; do
 	proxy "p$oneway" "$PROXY:7001" "$ECHO:7000" "$oneway"
 	rtt=$(median_rtt "$PROXY:7001")
-	echo "asked $((2 * oneway)) ms round trip, measured $rtt ms"
+	echo "asked $((2 * oneway)) ms round trip, measured $rtt ms (the relay alone: $base ms)"
 	check "one-way $oneway ms: the round trip is $((2 * oneway)) ms within 10 %" \
-	    within $((2 * oneway)) "$rtt"
+	    within $((2 * oneway)) "$rtt" "$base"
 	stop_proxy
 done
 
