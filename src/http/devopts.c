@@ -61,6 +61,19 @@ devh_return(struct devreg *reg, struct devh *d)
 	devreg_release(reg, d->dev);
 }
 
+/*
+ * Fixed-point values go out to the page with five decimals and come back
+ * rounded to the nearest word: 1/65536 is 0.0000153, so five decimals are
+ * within half a step and every value the page read is the word it was.
+ * SANE_FIX truncates; with it and fewer digits a range's maximum read back
+ * lands outside the range.
+ */
+static SANE_Word
+fixed_word(double v)
+{
+	return (SANE_Word)lround(v * 65536.0);
+}
+
 static double
 word_value(const SANE_Option_Descriptor *o, SANE_Word w)
 {
@@ -99,7 +112,7 @@ parse_word(const SANE_Option_Descriptor *o, const char *text, SANE_Word *w)
 		if (end == text || *end != '\0' || errno != 0 || !isfinite(v) ||
 		    v < -32767.0 || v > 32767.0)
 			return -1;
-		*w = SANE_FIX(v);
+		*w = fixed_word(v);
 		return 0;
 	default:
 		return -1;
@@ -239,7 +252,7 @@ set_number(struct devh *d, const char *name, double v)
 	if ((o = opt_find(d, name, &n)) == NULL || o->size != sizeof(SANE_Word) ||
 	    (o->type != SANE_TYPE_INT && o->type != SANE_TYPE_FIXED))
 		return SANE_STATUS_INVAL;
-	w = o->type == SANE_TYPE_FIXED ? SANE_FIX(v) : (SANE_Word)lround(v);
+	w = o->type == SANE_TYPE_FIXED ? fixed_word(v) : (SANE_Word)lround(v);
 	if (o->constraint_type == SANE_CONSTRAINT_RANGE && (r = o->constraint.range) != NULL) {
 		if (w < r->min)
 			w = r->min;
@@ -530,9 +543,17 @@ unit_name(SANE_Unit u)
 static void
 json_number(struct jbuf *b, const SANE_Option_Descriptor *o, SANE_Word w)
 {
-	if (o->type == SANE_TYPE_FIXED)
-		jb_add(b, "%.6g", SANE_UNFIX(w));
-	else
+	char t[32];
+	size_t n;
+
+	if (o->type == SANE_TYPE_FIXED) {
+		n = (size_t)snprintf(t, sizeof(t), "%.5f", SANE_UNFIX(w));
+		while (n > 1 && t[n - 1] == '0')
+			t[--n] = '\0';
+		if (n > 0 && t[n - 1] == '.')
+			t[--n] = '\0';
+		jb_add(b, "%s", t);
+	} else
 		jb_add(b, "%d", (int)w);
 }
 
