@@ -2,7 +2,7 @@
 // descriptors, so a new driver needs nothing here.
 'use strict';
 const $ = (id) => document.getElementById(id);
-let dev = null, opts = [], job = null, crop = null, previewSize = null;
+let dev = null, opts = [], job = null, crop = null, previewSize = null, scanners = [];
 
 function say(text) { $('status').textContent = text; }
 
@@ -15,6 +15,7 @@ async function api(method, url) {
 
 async function listScanners() {
   const list = await api('GET', '/api/scanners');
+  scanners = list;
   const ul = $('list');
   ul.textContent = '';
   for (const s of list) {
@@ -125,6 +126,9 @@ async function choose(name) {
   $('crop').hidden = true;
   $('scanner').hidden = false;
   $('title').textContent = name;
+  // The address an AirScan client that does not browse DNS-SD needs.
+  const s = scanners.find(x => x.name === name);
+  $('escl').textContent = s && s.escl ? `AirScan (eSCL) address: ${s.escl}` : '';
   location.hash = name;
   await loadOptions().catch(e => say(e.message));
 }
@@ -143,17 +147,20 @@ async function runScan(format, extra, show) {
   job = j.id;
   $('cancel').disabled = false;
   const started = Date.now();
+  // Lines come from the device as it reads them; the ETA is their rate.
+  const progress = (p) => {
+    if (!p || !p.height) return;
+    $('progress').max = p.height;
+    $('progress').value = p.lines;
+    const rate = p.lines / ((Date.now() - started) / 1000);
+    const kib = Math.round(p.sent / 1024);
+    $('eta').textContent = `${p.lines} of ${p.height} lines, ${kib} KiB of file` +
+      (rate > 0 && p.lines < p.height ? `, ${Math.ceil((p.height - p.lines) / rate)} s left` : '');
+  };
   const timer = setInterval(async () => {
     const p = await api('GET', '/api/jobs/' + j.id).catch(() => null);
-    if (!p) return;
-    if (p.height) {
-      $('progress').max = p.height;
-      $('progress').value = p.lines;
-      const rate = p.lines / ((Date.now() - started) / 1000);
-      $('eta').textContent = `${p.lines} of ${p.height} lines, ${p.sent} bytes` +
-        (rate > 0 && p.lines < p.height ? `, ${Math.ceil((p.height - p.lines) / rate)} s left` : '');
-    }
-    if (p.state !== 'processing' && p.state !== 'pending') clearInterval(timer);
+    progress(p);
+    if (p && p.state !== 'processing' && p.state !== 'pending') clearInterval(timer);
   }, 250);
   try {
     if (show) {
@@ -171,8 +178,7 @@ async function runScan(format, extra, show) {
     return await r.blob();
   } finally {
     clearInterval(timer);
-    const p = await api('GET', '/api/jobs/' + j.id).catch(() => null);
-    if (p && p.height) { $('progress').max = p.height; $('progress').value = p.lines; }
+    progress(await api('GET', '/api/jobs/' + j.id).catch(() => null));
     $('cancel').disabled = true;
     job = null;
   }
@@ -216,7 +222,7 @@ $('scan').onclick = async () => {
   const fmt = $('format').value;
   say('scanning');
   try {
-    const blob = await runScan(fmt, cropSettings(), false);
+    const blob = await runScan(fmt, [], false);
     offer(blob, `${dev}.${fmt === 'jpeg' ? 'jpg' : fmt === 'tiff' ? 'tif' : fmt}`);
     say('scan done');
   } catch (e) { say(e.message); }
@@ -228,7 +234,7 @@ $('batch').onclick = async () => {
   for (let f = fo.range[0]; f <= fo.range[1]; f++) {
     say(`frame ${f}`);
     try {
-      const blob = await runScan(fmt, [['set.frame', String(f)], ...cropSettings()], false);
+      const blob = await runScan(fmt, [['set.frame', String(f)]], false);
       offer(blob, `${dev}-frame${String(f).padStart(2, '0')}.${fmt === 'jpeg' ? 'jpg' : fmt === 'tiff' ? 'tif' : fmt}`);
     } catch (e) { say(`frame ${f}: ${e.message}`); break; }
   }
@@ -250,7 +256,20 @@ $('cancel').onclick = () => { if (job) api('DELETE', '/api/jobs/' + job).catch((
     Object.assign(box.style, { left: crop.x + 'px', top: crop.y + 'px', width: crop.w + 'px', height: crop.h + 'px' });
     box.hidden = false;
   });
-  stage.addEventListener('pointerup', () => { start = null; if (crop && (crop.w < 3 || crop.h < 3)) { crop = null; box.hidden = true; } });
+  // An image's own drag would cancel the pointer and end with no pointerup.
+  stage.addEventListener('pointercancel', () => { start = null; });
+  stage.addEventListener('pointerup', () => {
+    if (!start) return;
+    start = null;
+    if (crop && (crop.w < 3 || crop.h < 3)) { crop = null; box.hidden = true; return; }
+    // The crop becomes the geometry options, shown in their fields, where
+    // the keyboard can refine it and from where every scan takes it.
+    for (const [k, v] of cropSettings()) {
+      const o = opts.find(x => x.name === k.slice(4));
+      if (o) o.changed = v;
+    }
+    loadOptions().catch(e => say(e.message));
+  });
 })();
 
 listScanners().then((list) => {

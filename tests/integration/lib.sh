@@ -107,6 +107,15 @@ scan() {
 	SANE_CONFIG_DIR=$(sane_dir) timeout 120 scanimage "$@"
 }
 
+# web_conf FILE DEVICE-LINE...: a config with those devices and the HTTP
+# front on $ADDR:8090 serving the page from this tree, announcing nothing.
+web_conf() {
+	local f=$1
+	shift
+	printf 'device %s\n' "$@" > "$f"
+	printf 'http %s:8090\nweb_root %s/src/www\ndnssd no\n' "$ADDR" "$PWD" >> "$f"
+}
+
 # start_server CONF [extra flags]: run scsaned on $ADDR, wait until it listens.
 SERVER_LOG=$TMP/server.log
 start_server() {

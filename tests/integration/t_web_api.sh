@@ -9,13 +9,7 @@ lease ADDR addr
 for tool in curl pngtopnm; do
 	command -v "$tool" > /dev/null || { skip "$tool is not installed"; finish; }
 done
-cat > "$TMP/scsaned.conf" <<CONF
-device fb sim:scsi2-flatbed
-device ls2000 sim:coolscan-ls2000?holder=strip
-http $ADDR:8090
-web_root $PWD/src/www
-dnssd no
-CONF
+web_conf "$TMP/scsaned.conf" "fb sim:scsi2-flatbed" "ls2000 sim:coolscan-ls2000?holder=strip"
 start_server "$TMP/scsaned.conf"
 WEB=http://$ADDR:8090
 check "the web page is announced" wait_for 10 grep -qs "the web page at $WEB/" "$SERVER_LOG"
