@@ -24,7 +24,7 @@
 
 enum { T_SHORT = 3, T_LONG = 4, T_RATIONAL = 5 };
 
-#define TIFF_NENTRIES	13
+#define TIFF_NENTRIES	14	/* the entry() calls in etiff_start */
 #define OFF_IFD		8
 #define OFF_BPS		(OFF_IFD + 2 + 12 * TIFF_NENTRIES + 4)
 #define OFF_XRES	(OFF_BPS + 8)
@@ -153,6 +153,16 @@ etiff_start(struct enc *e)
 	/* ResolutionUnit: inch, or none when the dpi is not known. */
 	unit = e->img.dpi_x != 0 && e->img.dpi_y != 0 ? 2 : 1;
 	p = entry(p, 296, T_SHORT, 1, unit);
+	/*
+	 * The directory's count is a constant the entries above must match:
+	 * one entry more than it counts once overlaid the next-IFD pointer,
+	 * and readers went looking for a second image.
+	 */
+	if (p != h + OFF_BPS - 4) {
+		log_err("encode: the TIFF directory holds %d entries, not %d",
+		    (int)((p - (h + OFF_IFD + 2)) / 12), TIFF_NENTRIES);
+		return -1;
+	}
 	put32(p, 0);					/* no next IFD */
 	put16(h + OFF_BPS, (uint16_t)e->img.depth);
 	put16(h + OFF_BPS + 2, (uint16_t)e->img.depth);

@@ -185,7 +185,7 @@ check_tiff(unsigned ch, unsigned depth)
 	char path[] = "/tmp/test_encode_XXXXXX";
 	uint8_t *want = image(ch, depth), *row;
 	uint32_t w, h;
-	uint16_t bps, spp, photo;
+	uint16_t bps, spp, photo, unit;
 	float xres;
 	size_t bpl = row_bytes(ch, depth);
 	unsigned y;
@@ -208,6 +208,10 @@ check_tiff(unsigned ch, unsigned depth)
 	assert_int_equal(bps, depth);
 	assert_int_equal(spp, ch);
 	assert_int_equal((int)(xres + 0.5f), 300);
+	assert_int_equal(TIFFGetField(t, TIFFTAG_RESOLUTIONUNIT, &unit), 1);
+	assert_int_equal(unit, RESUNIT_INCH);
+	/* One image, one directory: no pointer to a next one. */
+	assert_int_equal(TIFFNumberOfDirectories(t), 1);
 	/* Lineart as SANE sends it: 1 = black. */
 	assert_int_equal(photo, depth == 1 ? PHOTOMETRIC_MINISWHITE :
 	    ch == 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK);
