@@ -230,18 +230,58 @@ admit(void *cls, const struct sockaddr *sa, socklen_t len)
 	return MHD_YES;
 }
 
+/*
+ * What a connection did, so that one closed by request_timeout before it
+ * sent a whole request (a slowloris, or headers that never end) leaves a
+ * log line: MHD closes it without calling the request hooks, since no
+ * request began.
+ */
+struct conn_note {
+	struct timespec since;
+	unsigned requests;
+};
+
 static void
 connection_note(void *cls, struct MHD_Connection *c, void **socket_ctx,
     enum MHD_ConnectionNotificationCode code)
 {
 	struct front *fr = cls;
+	struct conn_note *n = *socket_ctx;
+	struct timespec now;
+	char peer[64];
 
-	(void)c;
-	(void)socket_ctx;
-	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		atomic_fetch_add(&fr->clients, 1);
-	else if (code == MHD_CONNECTION_NOTIFY_CLOSED)
-		atomic_fetch_sub(&fr->clients, 1);
+		if ((n = calloc(1, sizeof(*n))) != NULL)
+			clock_gettime(CLOCK_MONOTONIC, &n->since);
+		*socket_ctx = n;
+		return;
+	}
+	if (code != MHD_CONNECTION_NOTIFY_CLOSED)
+		return;
+	atomic_fetch_sub(&fr->clients, 1);
+	if (n == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (n->requests == 0 && fr->env->conf->request_timeout_s > 0 &&
+	    now.tv_sec - n->since.tv_sec >= (time_t)fr->env->conf->request_timeout_s) {
+		front_peer(c, peer, sizeof(peer));
+		log_info("http: %s: no whole request in %lld s: closed (request_timeout)",
+		    peer, (long long)(now.tv_sec - n->since.tv_sec));
+	}
+	free(n);
+	*socket_ctx = NULL;
+}
+
+/* A request has begun on C: its connection is not a stalled one. */
+static void
+connection_used(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci != NULL && ci->socket_context != NULL)
+		((struct conn_note *)ci->socket_context)->requests++;
 }
 
 static void
@@ -291,6 +331,7 @@ handle(struct front *fr, struct eport *ep, struct MHD_Connection *c, const char 
 		if ((r = calloc(1, sizeof(*r))) == NULL)
 			return MHD_NO;
 		*con_cls = r;
+		connection_used(c);
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {

@@ -134,5 +134,6 @@ check "a slow client does not hold up others" \
 # Closed by the server: cat sees the end well before its own limit.
 check "... and is cut off after request_timeout" timeout 10 cat <&$slow
 exec {slow}>&-
+check "... with a log line" wait_for 5 grep -qs "no whole request in [0-9]* s: closed" "$SERVER_LOG"
 stop_server
 finish
