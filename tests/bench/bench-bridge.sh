@@ -28,10 +28,13 @@ CASES=(
 	"epson2|scsi EPSON|epson-perfection1640|epson2:|--mode Color --depth 16 --resolution 800 -x 60 -y 60"
 	"umax|scsi UMAX * Scanner|umax-astra1220s|umax:|--mode Color --depth 12 --resolution 600 -x 80 -y 80"
 )
-# Real line rates: hw-notes/nikon-coolscan.md, canon-fs2710.md.
+# Real line rates: hw-notes/nikon-coolscan.md, canon-fs2710.md,
+# epson-perfection1640.md, umax-astra1220s.md (each about 5 s of lines).
 PACED_CASES=(
 	"coolscan3|auto|coolscan-ls2000?lps=88|coolscan3:scsi:|--resolution 2700 --depth 12 -y 440"
 	"canon|scsi CANON IX|canon-fs2710?lps=64|canon:|--mode Color --resolution 2720 -l 2 -t 3 -x 20 -y 3"
+	"epson2|scsi EPSON|epson-perfection1640?lps=70|epson2:|--mode Color --depth 16 --resolution 800 -x 60 -y 11"
+	"umax|scsi UMAX * Scanner|umax-astra1220s?lps=40|umax:|--mode Color --depth 12 --resolution 600 -x 80 -y 8.5"
 )
 # ONLY="coolscan3 canon": those backends alone.
 if [ -n "${ONLY:-}" ]; then
@@ -187,8 +190,8 @@ done
 [ -n "${EXTRA:-}" ] && printf '%s' "$EXTRA"
 EXTRA="paced: "
 
-# The film scanners at their real line rate (hw-notes), a window of about
-# five seconds of lines: the case the goal is about.
+# Each model at its real line rate (hw-notes), a window of about five
+# seconds of lines: the case the goal is about.
 echo "== paced at the real line rate (goal: iSCSI / local <= 1.15)"
 worst=0
 for c in "${PACED_CASES[@]}"; do

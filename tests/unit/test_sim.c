@@ -459,6 +459,29 @@ test_bad_specs(void **state)
 	assert_null(sim_open("scsi2-flatbed?hang=xyz", err, sizeof(err)));
 	assert_null(sim_open("scsi2-flatbed?linkerr=28:0", err, sizeof(err)));
 	assert_null(sim_open("scsi2-flatbed?nomedia=yes", err, sizeof(err)));
+	assert_null(sim_open("epson-perfection1640?lps=fast", err, sizeof(err)));
+	assert_null(sim_open("umax-astra1220s?lps=-1", err, sizeof(err)));
+}
+
+/* Every model a bench paces takes lps=N. */
+static void
+test_paced_specs(void **state)
+{
+	static const char *const specs[] = {
+		"scsi2-flatbed?lps=100", "coolscan-ls2000?lps=88", "canon-fs2710?lps=64",
+		"canon-fs4000us?lps=24", "epson-perfection1640?lps=70", "umax-astra1220s?lps=40",
+	};
+	struct sim_device *d;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		d = sim_open(specs[i], err, sizeof(err));
+		if (d == NULL)
+			fail_msg("%s: %s", specs[i], err);
+		sim_close(d);
+	}
 }
 
 /* A 72-byte FS2710 window: RES dpi, X, Y, W, L in 1/2720 inch, BPP bits. */
@@ -605,6 +628,7 @@ main(void)
 		cmocka_unit_test(test_coolscan_film),
 		cmocka_unit_test(test_coolscan_odd_pad),
 		cmocka_unit_test(test_bad_specs),
+		cmocka_unit_test(test_paced_specs),
 		cmocka_unit_test(test_fs2710_commands),
 		cmocka_unit_test(test_fs2710_eject),
 	};

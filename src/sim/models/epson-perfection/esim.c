@@ -16,7 +16,8 @@
  * the last.  ESC F also reports FS commands (ext=0 turns them off, as
  * on a firmware without them): FS I, FS F, FS S, FS W (all parameters at
  * once) and FS G (fixed-size blocks each followed by a status byte).
- * The image is esim_image.c's.
+ * The image is esim_image.c's; lps=N makes its READs take as long as a
+ * carriage making N lines a second (0, the default: at once).
  *
  * Every NAK is traced as "check op=0a nak=PPCC[:detail]" with the
  * command's bytes, so trace-check sees it; a READ with nothing queued is
@@ -661,6 +662,7 @@ esim_read(struct sim_device *d, struct esim *es, struct sim_io *io)
 	    (size_t)(es->data_len - es->data_pos) : tl - done;
 	if (take > 0) {
 		esim_scan_copy(&es->scan, es->data_off + es->data_pos, io->buf + done, take);
+		sim_pace(take, es->scan.bpl, es->lps);
 		es->data_pos += take;
 		done += take;
 	}
@@ -761,6 +763,12 @@ esim_option(void *st, const char *key, const char *val)
 	struct esim *es = st;
 	unsigned long v;
 
+	if (strcmp(key, "lps") == 0) {
+		if (sim_kv_uint(val, 1000000, &v) < 0)
+			return -1;
+		es->lps = (unsigned)v;
+		return 0;
+	}
 	if (strcmp(key, "ext") != 0 || sim_kv_uint(val, 1, &v) < 0)
 		return -1;
 	es->ext_commands = (int)v;

@@ -66,6 +66,7 @@ struct esim {
 	struct esim_window win;	/* the settings ESC/I holds */
 	uint8_t sharp, speed, aas, film, option, lcount, zoom[2];
 	int ext_commands;	/* ESC F says FS commands work (ext=0: not) */
+	unsigned lps;		/* image lines a second the carriage makes; 0: at once */
 
 	/* A setter whose parameter block comes in the next WRITE. */
 	uint8_t want_cmd, want_prefix;

@@ -9,7 +9,8 @@
  * the lamp commands.  Every CHECK CONDITION carries UMAX's 31-byte sense.
  *
  * Options: rev=V1.1|V1.3|V1.5 (firmware revision, V1.3 by default),
- * uta=1 (the transparency adapter is attached).
+ * uta=1 (the transparency adapter is attached), lps=N (image READs take as
+ * long as a carriage making N lines a second; 0, the default: at once).
  * Facts and their sources: hw-notes/umax-astra1220s.md.
  */
 #include <stdlib.h>
@@ -284,6 +285,7 @@ static void
 usim_read(struct usim *u, struct sim_io *io)
 {
 	size_t tl = sim_be(io->cdb + 6, 3);
+	uint64_t before;
 
 	switch (io->cdb[2]) {
 	case 0x00:
@@ -291,7 +293,9 @@ usim_read(struct usim *u, struct sim_io *io)
 			usim_check(io, SCSI_SK_ILLEGAL_REQUEST, 0x2c, 0x00);
 			return;
 		}
+		before = u->stream.pos;
 		sim_stream_read(&u->stream, io, tl);
+		sim_pace(u->stream.pos - before, u->geo.bpl, u->lps);
 		usim_widen(io);
 		if (u->stream.pos == u->stream.total)
 			u->scanning = 0;
@@ -507,12 +511,19 @@ static int
 usim_option(void *st, const char *key, const char *val)
 {
 	struct usim *u = st;
+	unsigned long v;
 
 	if (strcmp(key, "rev") == 0) {
 		if (strcmp(val, "V1.1") != 0 && strcmp(val, "V1.3") != 0 &&
 		    strcmp(val, "V1.5") != 0)
 			return -1;
 		memcpy(u->rev, val, 5);
+		return 0;
+	}
+	if (strcmp(key, "lps") == 0) {
+		if (sim_kv_uint(val, 1000000, &v) < 0)
+			return -1;
+		u->lps = (unsigned)v;
 		return 0;
 	}
 	if (strcmp(key, "uta") == 0) {

@@ -67,6 +67,7 @@ struct usim_gamma {
 struct usim {
 	char rev[5];		/* firmware revision, 4 characters */
 	int uta;		/* transparency adapter attached */
+	unsigned lps;		/* image lines a second the carriage makes; 0: at once */
 	int lamp_on;
 
 	int have_window;
