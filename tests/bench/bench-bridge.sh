@@ -21,12 +21,13 @@ RUNS=${RUNS:-3}
 IQN=iqn.2026-12.org.scsaned.bench:bridge
 
 # BACKEND | its config line | model | local device prefix | scan options
-# (each about 20-60 MB of image).
+# (each 60-300 MB of image, a second or so locally, so that the helper's
+# start, the same for a small scan and a big one, does not decide it).
 CASES=(
 	"coolscan3|auto|coolscan-ls2000|coolscan3:scsi:|--resolution 2700 --depth 12"
-	"canon|scsi CANON IX|canon-fs2710|canon:|--mode Color --resolution 2720 -l 2 -t 3 -x 20 -y 15"
-	"epson2|scsi EPSON|epson-perfection1640|epson2:|--mode Color --depth 16 --resolution 800 -x 60 -y 60"
-	"umax|scsi UMAX * Scanner|umax-astra1220s|umax:|--mode Color --depth 12 --resolution 600 -x 80 -y 80"
+	"canon|scsi CANON IX|canon-fs2710|canon:|--mode Color --resolution 2720 -l 1 -t 1 -x 34 -y 22"
+	"epson2|scsi EPSON|epson-perfection1640|epson2:|--mode Color --depth 16 --resolution 800 -x 200 -y 250"
+	"umax|scsi UMAX * Scanner|umax-astra1220s|umax:|--mode Color --depth 12 --resolution 600 -x 200 -y 280"
 )
 # Real line rates: hw-notes/nikon-coolscan.md, canon-fs2710.md,
 # epson-perfection1640.md, umax-astra1220s.md (each about 5 s of lines).
