@@ -180,10 +180,8 @@ post_job(struct eport *ep, struct MHD_Connection *c, struct req *r)
 	const char *why;
 	enum MHD_Result rc;
 	SANE_Status st;
-	int got, queued;
+	int got;
 
-	if (!front_auth(ep->fr, c, ep->dev, &queued))
-		return queued ? MHD_YES : MHD_NO;
 	if ((req = calloc(1, sizeof(*req))) == NULL)
 		return MHD_NO;
 	if (escl_settings_parse(r->body != NULL ? r->body : "", r->len, &req->escl, err,
@@ -283,17 +281,12 @@ job_route(struct eport *ep, struct MHD_Connection *c, const char *rest,
 	const char *what;
 	struct job *j;
 	enum MHD_Result rc;
-	int queued;
 
 	if (front_path_head(rest, id, sizeof(id), &what) < 0)
 		return front_error(c, MHD_HTTP_NOT_FOUND, "no such job");
 	if ((j = job_get(ep->fr, id)) == NULL || j->dev != ep->dev) {
 		job_put(j);
 		return front_error(c, MHD_HTTP_NOT_FOUND, "no such job");
-	}
-	if (!front_auth(ep->fr, c, ep->dev, &queued)) {
-		job_put(j);
-		return queued ? MHD_YES : MHD_NO;
 	}
 	if (what == NULL && strcmp(method, "DELETE") == 0) {
 		job_cancel(j);

@@ -144,6 +144,21 @@ front_path_head(const char *path, char *head, size_t len, const char **rest)
 	return 0;
 }
 
+/*
+ * The saned.users resource that protects DEV, or NULL: its name, or its
+ * driver's (scsi2, ...) for every device it drives, as the SANE front's
+ * OPEN has it (net/session.c).
+ */
+const char *
+front_auth_resource(struct front *fr, const struct device *dev)
+{
+	if (auth_required(fr->env->auth, dev->name))
+		return dev->name;
+	if (dev->driver != NULL && auth_required(fr->env->auth, dev->driver))
+		return dev->driver;
+	return NULL;
+}
+
 int
 front_auth(struct front *fr, struct MHD_Connection *c, const struct device *dev,
     int *queued)
@@ -151,14 +166,15 @@ front_auth(struct front *fr, struct MHD_Connection *c, const struct device *dev,
 	struct MHD_Response *r;
 	char *user, *pass = NULL, peer[64];
 	static const char body[] = "401 this scanner needs a user and password\n";
+	const char *resource = front_auth_resource(fr, dev);
 	int ok;
 
 	*queued = 0;
-	if (!auth_required(fr->env->auth, dev->name))
+	if (resource == NULL)
 		return 1;
 	user = MHD_basic_auth_get_username_password(c, &pass);
 	ok = user != NULL && pass != NULL &&
-	    auth_check_plain(fr->env->auth, dev->name, user, pass);
+	    auth_check_plain(fr->env->auth, resource, user, pass);
 	front_peer(c, peer, sizeof(peer));
 	if (!ok) {
 		log_info("http: %s: %s: %s", peer, dev->name, user == NULL ?
@@ -326,6 +342,7 @@ handle(struct front *fr, struct eport *ep, struct MHD_Connection *c, const char 
     const char *method, const char *upload, size_t *upload_size, void **con_cls)
 {
 	struct req *r = *con_cls;
+	int queued;
 
 	if (r == NULL) {
 		if ((r = calloc(1, sizeof(*r))) == NULL)
@@ -350,6 +367,12 @@ handle(struct front *fr, struct eport *ep, struct MHD_Connection *c, const char 
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	/*
+	 * A protected device's whole eSCL service asks for the password, its
+	 * capabilities and status too, not only its jobs.
+	 */
+	if (ep != NULL && !front_auth(fr, c, ep->dev, &queued))
+		return queued ? MHD_YES : MHD_NO;
 	if (r->too_big)
 		return front_error(c, MHD_HTTP_CONTENT_TOO_LARGE, "the request body is "
 		    "over 64 KiB");
@@ -499,7 +522,7 @@ add_device(struct front *fr, struct device *dev)
 	pthread_mutex_unlock(&fr->ports_lock);
 	log_info("http: %s: eSCL at http://%s:%u/eSCL (UUID %s)", dev->name, fr->host,
 	    port, ep->uuid);
-	if (fr->env->dnssd && !auth_required(fr->env->auth, dev->name))
+	if (fr->env->dnssd && front_auth_resource(fr, dev) == NULL)
 		uscan_add(ep);
 }
 

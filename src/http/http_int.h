@@ -213,8 +213,14 @@ struct eport *front_eport_of(struct front *fr, const struct device *dev);
 /* The peer's address as text, for logs and job owners. */
 void front_peer(struct MHD_Connection *c, char *buf, size_t len);
 /*
+ * The saned.users resource that protects DEV (its name, or its driver's),
+ * or NULL when it needs no password.
+ */
+const char *front_auth_resource(struct front *fr, const struct device *dev);
+/*
  * 1 if the device needs no password or the request's Basic credentials
- * match saned.users; else 0, with a 401 queued.
+ * match saned.users; else 0, with a 401 queued.  Every request to an eSCL
+ * port passes here (front.c's handle), its capabilities and status too.
  */
 int front_auth(struct front *fr, struct MHD_Connection *c, const struct device *dev,
     int *queued);
