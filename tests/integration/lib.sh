@@ -116,6 +116,53 @@ web_conf() {
 	printf 'http %s:8090\nweb_root %s/src/www\ndnssd no\n' "$ADDR" "$PWD" >> "$f"
 }
 
+# private_avahi: for a shell inside a network namespace (export -f it with
+# wait_for), a private /run with a system D-Bus and an avahi-daemon of its
+# own, their pids added to the caller's pids array; 1 with the reason in
+# AVAHI_WHY if this machine cannot run them.
+private_avahi() {
+	mount -t tmpfs tmpfs /run 2> /dev/null || { AVAHI_WHY="no private /run"; return 1; }
+	mkdir -p /run/dbus /run/avahi-daemon
+	dbus-daemon --system --fork --print-pid=3 3> /run/dbus.pid ||
+	    { AVAHI_WHY="no dbus-daemon"; return 1; }
+	pids+=("$(cat /run/dbus.pid)")
+	wait_for 5 test -S /run/dbus/system_bus_socket &&
+	    avahi-daemon --no-drop-root --no-chroot --no-rlimits -D 2> /run/avahi.err &&
+	    wait_for 5 avahi-daemon -c 2> /dev/null && return 0
+	AVAHI_WHY="avahi-daemon cannot start: $(head -1 /run/avahi.err 2> /dev/null)"
+	return 1
+}
+
+# air_conf NAME URL: Debian's sane-airscan, alone in $TMP/air, knowing one
+# eSCL scanner NAME at URL (.../eSCL) by hand, discovery off; `air ARGS`
+# is scanimage with it, its device "airscan:e0:NAME".
+air_conf() {
+	mkdir -p "$TMP/air"
+	echo airscan > "$TMP/air/dll.conf"
+	printf '[devices]\n"%s" = %s/, eSCL\n[options]\ndiscovery = disable\nws-discovery = off\n' \
+	    "$1" "$2" > "$TMP/air/airscan.conf"
+}
+air() {
+	SANE_CONFIG_DIR=$TMP/air timeout 120 scanimage "$@"
+}
+
+# escl_ticket MODE DPI FORMAT WIDTH HEIGHT: an eSCL ScanSettings, as
+# sane-airscan sends it, for the region from the origin in 1/300 inch.
+escl_ticket() {
+	cat <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<scan:ScanSettings xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03" xmlns:pwg="http://www.pwg.org/schemas/2010/12/sm">
+<pwg:Version>2.0</pwg:Version><scan:Intent>Photo</scan:Intent>
+<pwg:ScanRegions><pwg:ScanRegion><pwg:XOffset>0</pwg:XOffset><pwg:YOffset>0</pwg:YOffset>
+<pwg:Width>$4</pwg:Width><pwg:Height>$5</pwg:Height>
+<pwg:ContentRegionUnits>escl:ThreeHundredthsOfInches</pwg:ContentRegionUnits></pwg:ScanRegion></pwg:ScanRegions>
+<pwg:InputSource>Platen</pwg:InputSource><scan:ColorMode>$1</scan:ColorMode>
+<scan:XResolution>$2</scan:XResolution><scan:YResolution>$2</scan:YResolution>
+<pwg:DocumentFormat>$3</pwg:DocumentFormat>
+</scan:ScanSettings>
+XML
+}
+
 # start_server CONF [extra flags]: run scsaned on $ADDR, wait until it listens.
 SERVER_LOG=$TMP/server.log
 start_server() {

@@ -45,21 +45,14 @@ cat > "$TMP/inside.sh" <<'INSIDE'
 set -u
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; avahi-daemon -k 2>/dev/null' EXIT
-mount -t tmpfs tmpfs /run || { echo "SKIP: no private /run"; exit 0; }
-mkdir -p /run/dbus /run/avahi-daemon
-dbus-daemon --system --fork --print-pid=3 3> /run/dbus.pid || { echo "SKIP: no dbus-daemon"; exit 0; }
-pids+=("$(cat /run/dbus.pid)")
-wait_for 5 test -S /run/dbus/system_bus_socket
-avahi-daemon --no-drop-root --no-chroot --no-rlimits -D 2> /run/avahi.err ||
-    { echo "SKIP: avahi-daemon cannot start: $(cat /run/avahi.err)"; exit 0; }
-wait_for 5 avahi-daemon -c 2>/dev/null
+private_avahi || { echo "SKIP: $AVAHI_WHY"; exit 0; }
 SCSANED_DNSSD=yes "$BUILD/scsaned" -l -b "$NET.2" -c "$TMP/scsaned.conf" -d 3 2> "$TMP/server.log" &
 pids+=("$!")
 wait_for 10 grep -q "DNS-SD: published" "$TMP/server.log"
 timeout 20 avahi-browse -rtp _sane-port._tcp > "$TMP/browse.out" 2>&1
 echo "browsed"
 INSIDE
-export -f wait_for
+export -f wait_for private_avahi
 ip netns exec "$NS" env BUILD="$BUILD" TMP="$TMP" NET="$NET" timeout 60 bash "$TMP/inside.sh" \
     > "$TMP/inside.out" 2>&1
 if grep -q "^SKIP:" "$TMP/inside.out"; then

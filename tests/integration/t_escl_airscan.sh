@@ -25,16 +25,7 @@ check "the eSCL port is announced in the log" \
     wait_for 10 grep -qs "fb: eSCL at http://$ADDR:8091/eSCL" "$SERVER_LOG"
 ESCL=http://$ADDR:8091/eSCL
 
-mkdir -p "$TMP/air"
-echo airscan > "$TMP/air/dll.conf"
-cat > "$TMP/air/airscan.conf" <<AIR
-[devices]
-"scsaned fb" = $ESCL/, eSCL
-[options]
-discovery = disable
-ws-discovery = off
-AIR
-air() { SANE_CONFIG_DIR=$TMP/air timeout 120 scanimage "$@"; }
+air_conf "scsaned fb" "$ESCL"
 air -L > "$TMP/list" 2>&1
 check "sane-airscan lists the scanner" grep -q "airscan:e0:scsaned fb" "$TMP/list"
 
@@ -54,20 +45,7 @@ done
 
 # The job rules, with curl.  A big scan fills the 1 MiB ring and waits for
 # its reader, so it holds the scanner for as long as we like.
-ticket() {
-	cat <<XML
-<?xml version="1.0" encoding="UTF-8"?>
-<scan:ScanSettings xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03" xmlns:pwg="http://www.pwg.org/schemas/2010/12/sm">
-<pwg:Version>2.0</pwg:Version><scan:Intent>Photo</scan:Intent>
-<pwg:ScanRegions><pwg:ScanRegion><pwg:XOffset>0</pwg:XOffset><pwg:YOffset>0</pwg:YOffset>
-<pwg:Width>${3:-2550}</pwg:Width><pwg:Height>${4:-3500}</pwg:Height>
-<pwg:ContentRegionUnits>escl:ThreeHundredthsOfInches</pwg:ContentRegionUnits></pwg:ScanRegion></pwg:ScanRegions>
-<pwg:InputSource>Platen</pwg:InputSource><scan:ColorMode>$1</scan:ColorMode>
-<scan:XResolution>$2</scan:XResolution><scan:YResolution>$2</scan:YResolution>
-<pwg:DocumentFormat>image/png</pwg:DocumentFormat>
-</scan:ScanSettings>
-XML
-}
+ticket() { escl_ticket "$1" "$2" image/png "${3:-2550}" "${4:-3500}"; }
 post() {	# post MODE DPI -> headers in $TMP/post.h, status on stdout
 	ticket "$1" "$2" | curl -s -o /dev/null -D "$TMP/post.h" -w '%{http_code}' \
 	    -H 'Content-Type: text/xml' --data-binary @- "$ESCL/ScanJobs"

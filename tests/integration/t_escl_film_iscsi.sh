@@ -32,31 +32,15 @@ net 16 "$TMP/net16.pnm"
 check "SANE net scans it at 8 and 16 bits ($(pnm_size "$TMP/net16.pnm"))" \
     eval 'bigger_than "$TMP/net8.pnm" 1000 && bigger_than "$TMP/net16.pnm" 2000'
 
-mkdir -p "$TMP/air"
-echo airscan > "$TMP/air/dll.conf"
-printf '[devices]\n"film" = %s/, eSCL\n[options]\ndiscovery = disable\nws-discovery = off\n' \
-    "$ESCL" > "$TMP/air/airscan.conf"
-SANE_CONFIG_DIR=$TMP/air timeout 120 scanimage -d "airscan:e0:film" --mode Color \
+air_conf film "$ESCL"
+air -d "airscan:e0:film" --mode Color \
     --resolution 300 -x 10.16 -y 6.773 --format=png -o "$TMP/air.png" 2> "$TMP/air.err"
 pngtopnm "$TMP/air.png" > "$TMP/air.pnm" 2> /dev/null
 check "sane-airscan's 8-bit scan over iSCSI is SANE net's ($(pnm_size "$TMP/air.pnm" | cut -d' ' -f1,2))" \
     same_image "$TMP/net8.pnm" "$TMP/air.pnm"
 
 # 120 x 80 in 1/300 in is 10.16 x 6.773 mm: the window of the scans above.
-ticket() {	# ticket COLORMODE FORMAT
-	cat <<XML
-<?xml version="1.0" encoding="UTF-8"?>
-<scan:ScanSettings xmlns:scan="http://schemas.hp.com/imaging/escl/2011/05/03" xmlns:pwg="http://www.pwg.org/schemas/2010/12/sm">
-<pwg:Version>2.0</pwg:Version><scan:Intent>Photo</scan:Intent>
-<pwg:ScanRegions><pwg:ScanRegion><pwg:XOffset>0</pwg:XOffset><pwg:YOffset>0</pwg:YOffset>
-<pwg:Width>120</pwg:Width><pwg:Height>80</pwg:Height>
-<pwg:ContentRegionUnits>escl:ThreeHundredthsOfInches</pwg:ContentRegionUnits></pwg:ScanRegion></pwg:ScanRegions>
-<pwg:InputSource>Platen</pwg:InputSource><scan:ColorMode>$1</scan:ColorMode>
-<scan:XResolution>300</scan:XResolution><scan:YResolution>300</scan:YResolution>
-<pwg:DocumentFormat>$2</pwg:DocumentFormat>
-</scan:ScanSettings>
-XML
-}
+ticket() { escl_ticket "$1" 300 "$2" 120 80; }	# ticket COLORMODE FORMAT
 escl_scan() {	# escl_scan COLORMODE FORMAT OUT
 	local loc
 	ticket "$1" "$2" | curl -s -D "$TMP/post.h" -o /dev/null \

@@ -40,16 +40,8 @@ fi
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; avahi-daemon -k 2>/dev/null' EXIT
 trap 'exit 1' TERM INT
 mdns=no
-if [ "$AVAHI" = yes ] && mount -t tmpfs tmpfs /run 2>/dev/null; then
-	mkdir -p /run/dbus /run/avahi-daemon
-	if dbus-daemon --system --fork --print-pid=3 3> /run/dbus.pid; then
-		pids+=("$(cat /run/dbus.pid)")
-		wait_for 5 test -S /run/dbus/system_bus_socket &&
-		    avahi-daemon --no-drop-root --no-chroot --no-rlimits -D 2> /run/avahi.err &&
-		    wait_for 5 avahi-daemon -c 2>/dev/null && mdns=yes
-	fi
-fi
-echo "mdns=$mdns $(cat /run/avahi.err 2>/dev/null | head -1)" > "$TMP/mdns.$i"
+[ "$AVAHI" = yes ] && private_avahi && mdns=yes
+echo "mdns=$mdns ${AVAHI_WHY:-}" > "$TMP/mdns.$i"
 if [ "$role" = daemon ]; then
 	SCSANED_DNSSD=$mdns "$BUILD/scsaned" -l -b "$ADDR_I" -c "$TMP/scsaned$i.conf" -d 3 \
 	    2> "$TMP/server$i.log" &
@@ -79,7 +71,7 @@ echo net > "$TMP/dnssd-sane/dll.conf"
 : > "$TMP/dnssd-sane/net.conf"		# nothing named: DNS-SD only
 SANE_CONFIG_DIR=$TMP/dnssd-sane timeout 60 scanimage -L > "$TMP/dnssd.list" 2>&1
 INSIDE
-export -f wait_for
+export -f wait_for private_avahi
 
 for i in 1 2; do
 	cat > "$TMP/scsaned$i.conf" <<CONF
