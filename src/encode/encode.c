@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "scsaned/log.h"
 #include "encode_int.h"
@@ -114,6 +115,21 @@ enc_open(enum enc_format f, const struct enc_image *img, int quality,
 	return e;
 }
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int
+enc_due(const struct enc *e)
+{
+	return now_ms() - e->last_emit_ms >= ENC_FLUSH_MS;
+}
+
 int
 enc_emit(struct enc *e, const void *buf, size_t len)
 {
@@ -128,6 +144,7 @@ enc_emit(struct enc *e, const void *buf, size_t len)
 		return -1;
 	}
 	e->written += len;
+	e->last_emit_ms = now_ms();
 	return 0;
 }
 

@@ -33,6 +33,7 @@ struct enc {
 	enc_sink sink;
 	void *ctx;
 	uint64_t written;	/* bytes handed to the sink (PDF's offsets) */
+	uint64_t last_emit_ms;	/* when bytes last went to the sink */
 	void *state;		/* the format's */
 };
 
@@ -41,6 +42,15 @@ extern const struct enc_ops enc_pnm_ops, enc_png_ops, enc_jpeg_ops,
 
 /* Hand LEN bytes to the sink, counting them; -1 once it has stopped. */
 int enc_emit(struct enc *e, const void *buf, size_t len);
+
+/*
+ * A format holding bytes back (deflate's window, JPEG's buffer) sends what
+ * it has once this is 1: ENC_FLUSH_MS since bytes last went out, so a
+ * client sees a slow scanner's rows about as they come, at the price of a
+ * flush a tenth of a second.
+ */
+#define ENC_FLUSH_MS	100
+int enc_due(const struct enc *e);
 
 /* NSAMPLES host-order 16-bit samples to big-endian. */
 void enc_be16(uint8_t *dst, const uint8_t *src, size_t nsamples);

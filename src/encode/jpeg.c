@@ -1,6 +1,7 @@
 /*
  * jpeg.c - baseline JPEG through libjpeg(-turbo), rows compressed as they
- * come and the output flushed through a small buffer.  The compressor is
+ * come and the output sent through a small buffer, at the latest
+ * ENC_FLUSH_MS after the last bytes.  The compressor is
  * also PDF's (pdf.c embeds its stream as DCTDecode).  Lineart goes in as
  * 8-bit gray; 16-bit is refused before this (enc_supports).
  */
@@ -158,6 +159,18 @@ jpg_row(struct jpg *j, const uint8_t *row)
 	if (setjmp(j->jmp))
 		return -1;
 	jpeg_write_scanlines(&j->cinfo, &r, 1);
+	/*
+	 * libjpeg empties the buffer only when it is full; between calls the
+	 * buffer is ours, so a slow scan's compressed rows go out on time.
+	 * Not before the first band of MCUs is in: the headers alone would
+	 * restart the clock and hold the first image bytes back a flush.
+	 */
+	if (j->dest.free_in_buffer < sizeof(j->outbuf) && enc_due(j->out) &&
+	    j->cinfo.next_scanline >= (JDIMENSION)(j->cinfo.max_v_samp_factor * DCTSIZE)) {
+		if (enc_emit(j->out, j->outbuf, sizeof(j->outbuf) - j->dest.free_in_buffer) != 0)
+			return -1;
+		jpg_init_dest(&j->cinfo);
+	}
 	return 0;
 }
 

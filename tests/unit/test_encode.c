@@ -170,6 +170,67 @@ check_png(unsigned ch, unsigned depth)
 	free(s.buf);
 }
 
+/*
+ * A big noisy RGB48 image: deflate cannot shrink it below many 64 KiB IDAT
+ * chunks, and libpng reads every one back, CRCs and the IEND included.
+ */
+static void
+test_png_many_chunks(void **st)
+{
+	enum { BW = 700, BH = 300 };
+	struct enc_image img = { BW, BH, 3, 16, 0, 0 };
+	struct sink s = { 0 };
+	struct reader r;
+	png_structp png;
+	png_infop info;
+	size_t bpl = (size_t)BW * 6, i, idats = 0;
+	uint8_t *rows = malloc(bpl * BH), *row = malloc(bpl);
+	uint32_t x = 12345;
+	uint16_t v;
+	struct enc *e;
+	unsigned y, k;
+
+	(void)st;
+	assert_non_null(rows);
+	assert_non_null(row);
+	for (i = 0; i < bpl * BH / 2; i++) {
+		x = x * 1103515245u + 12345u;
+		v = (uint16_t)(x >> 16);
+		memcpy(rows + i * 2, &v, 2);	/* host order, as SANE gives it */
+	}
+	assert_non_null(e = enc_open(ENC_PNG, &img, 0, collect, &s));
+	assert_int_equal(enc_rows(e, rows, bpl, BH), 0);
+	assert_int_equal(enc_close(e), 0);
+	enc_free(e);
+	for (i = 8; i + 8 <= s.len; ) {
+		uint32_t n = (uint32_t)s.buf[i] << 24 | s.buf[i + 1] << 16 |
+		    s.buf[i + 2] << 8 | s.buf[i + 3];
+
+		idats += memcmp(s.buf + i + 4, "IDAT", 4) == 0;
+		i += 12 + (size_t)n;
+	}
+	assert_true(idats > 10);
+	r = (struct reader){ s.buf, s.len, 0 };
+	png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	info = png_create_info_struct(png);
+	assert_int_equal(setjmp(png_jmpbuf(png)), 0);
+	png_set_read_fn(png, &r, png_from_mem);
+	png_read_info(png, info);
+	for (y = 0; y < BH; y++) {
+		png_read_row(png, row, NULL);
+		for (k = 0; k < BW * 3; k++) {
+			memcpy(&v, rows + y * bpl + k * 2, 2);
+			assert_int_equal((unsigned)row[k * 2] << 8 | row[k * 2 + 1], v);
+		}
+	}
+	png_read_end(png, NULL);
+	assert_int_equal(r.at, s.len);		/* IEND last, nothing after it */
+	png_destroy_read_struct(&png, &info, NULL);
+	free(rows);
+	free(row);
+	free(s.buf);
+}
+
 static void test_png_gray1(void **st) { (void)st; check_png(1, 1); }
 static void test_png_gray8(void **st) { (void)st; check_png(1, 8); }
 static void test_png_gray16(void **st) { (void)st; check_png(1, 16); }
@@ -421,6 +482,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_png_gray1),
+		cmocka_unit_test(test_png_many_chunks),
 		cmocka_unit_test(test_png_gray8),
 		cmocka_unit_test(test_png_gray16),
 		cmocka_unit_test(test_png_rgb8),
