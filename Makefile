@@ -44,7 +44,7 @@ LIB_MD      := $(call pc,libmd,-lmd)
 LIB_SYSTEMD := $(call pc,libsystemd,-lsystemd)
 LIB_AVAHI   := $(call pc,avahi-client,-lavahi-client -lavahi-common)
 LIB_CMOCKA  := $(call pc,cmocka,-lcmocka)
-LIB_IMAGE   := $(call pc,libpng libtiff-4 libjpeg,-lpng16 -ltiff -ljpeg)
+LIB_IMAGE   := $(call pc,zlib libpng libtiff-4 libjpeg,-lz -lpng16 -ltiff -ljpeg)
 LIB_XML     := $(call pc,libxml-2.0,-lxml2)
 LIB_MHD     := $(call pc,libmicrohttpd,-lmicrohttpd)
 # The HTTP front's libraries (image encoders, the eSCL ticket's XML).
@@ -79,7 +79,7 @@ TOOL_BINS := $(BUILD)/tests/mini_inetd $(BUILD)/tests/garbage_client $(BUILD)/te
     $(BUILD)/tests/delay_proxy $(BUILD)/tests/rtt_probe
 
 .PHONY: all run check check-build check-tsan check-layout tests deps clean \
-        bench bench-saned bench-iscsi bench-lab bench-latency bench-bridge fuzz fuzzers install uninstall
+        bench bench-saned bench-iscsi bench-lab bench-latency bench-bridge bench-escl fuzz fuzzers install uninstall
 all: $(BUILD)/scsaned $(BUILD)/scsaned-sim $(BUILD)/libsgsim.so $(BUILD)/scsaned-backend
 
 $(BUILD)/%.o: %.c
@@ -179,7 +179,7 @@ fuzz: deps
 	done
 
 # Benchmarks: ratios measured side by side in one run, never timed tests.
-bench: bench-saned bench-iscsi bench-lab bench-latency bench-bridge
+bench: bench-saned bench-iscsi bench-lab bench-latency bench-bridge bench-escl
 bench-saned: deps
 	@$(MAKE) --no-print-directory tests
 	@BUILD=$(BUILD) bash tests/bench/bench-saned.sh
@@ -195,6 +195,9 @@ bench-bridge: deps
 bench-lab: deps
 	@$(MAKE) --no-print-directory tests
 	@BUILD=$(BUILD) bash tests/bench/bench-lab.sh
+bench-escl: deps
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) bash tests/bench/bench-escl.sh
 
 deps:
 	@scripts/install-deps
