@@ -168,6 +168,10 @@ SERVER_LOG=$TMP/server.log
 start_server() {
 	local conf=$1
 	shift
+	# Emptied here, not only by the redirection: that happens in the child,
+	# maybe after the wait below has read the last server's "listening on"
+	# (seen under ASan: a scan then found nothing listening).
+	: > "$SERVER_LOG"
 	"$BUILD/scsaned" -l -b "$ADDR" -c "$conf" -d 3 "$@" 2> "$SERVER_LOG" &
 	SERVER_PID=$!
 	PIDS+=("$SERVER_PID")
