@@ -32,7 +32,7 @@ struct service {
 };
 
 static struct {
-	pthread_mutex_t start_lock;	/* the first add starts the client */
+	pthread_mutex_t start_lock;	/* adds and the stop, one at a time */
 	AvahiThreadedPoll *poll;
 	AvahiClient *client;
 	int running, failed;
@@ -145,13 +145,15 @@ client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 	}
 }
 
-/* Start the client once; 0, or -1 for good if Avahi cannot be reached. */
+/*
+ * Start the client once; 0, or -1 for good if Avahi cannot be reached.
+ * start_lock held.
+ */
 static int
 start(void)
 {
 	int err = 0, rc = 0;
 
-	pthread_mutex_lock(&an.start_lock);
 	if (an.failed) {
 		rc = -1;
 	} else if (an.poll == NULL) {
@@ -171,7 +173,6 @@ start(void)
 			rc = -1;
 		}
 	}
-	pthread_mutex_unlock(&an.start_lock);
 	return rc;
 }
 
@@ -182,8 +183,12 @@ announce_add(const char *name, const char *type, unsigned port,
 	struct service *s;
 	int rc = 0;
 
-	if (start() < 0)
+	/* Held throughout, so that a front's stop cannot free the client under us. */
+	pthread_mutex_lock(&an.start_lock);
+	if (start() < 0) {
+		pthread_mutex_unlock(&an.start_lock);
 		return -1;
+	}
 	avahi_threaded_poll_lock(an.poll);
 	if (an.n == SERVICES_MAX) {
 		log_warn("DNS-SD: %s not announced: %d services already", name, SERVICES_MAX);
@@ -199,6 +204,7 @@ announce_add(const char *name, const char *type, unsigned port,
 			publish(s);
 	}
 	avahi_threaded_poll_unlock(an.poll);
+	pthread_mutex_unlock(&an.start_lock);
 	return rc;
 }
 
