@@ -37,6 +37,18 @@ int auth_load(struct auth_db *db, const char *path, char *err, size_t errlen);
 int auth_required(const struct auth_db *db, const char *resource);
 
 /*
+ * The saned.users resource that protects a device called NAME driven by
+ * DRIVER (NULL: none): its own name, else its driver's, which then covers
+ * every device that driver drives; NULL when it needs no password.  Both
+ * fronts ask this, so a line means the same over SANE and over HTTP.
+ */
+const char *auth_resource(const struct auth_db *db, const char *name,
+    const char *driver);
+
+/* Fill BUF with LEN bytes from the kernel's random source; 0, or -1. */
+int auth_random(void *buf, size_t len);
+
+/*
  * "RESOURCE$MD5$SALT" with 32 hex digits of salt from the kernel's random
  * source.  0, or -1 if no randomness could be had.
  */

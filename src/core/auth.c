@@ -117,22 +117,42 @@ auth_required(const struct auth_db *db, const char *resource)
 	return 0;
 }
 
-int
-auth_challenge(const char *resource, char *out, size_t len)
+const char *
+auth_resource(const struct auth_db *db, const char *name, const char *driver)
 {
-	unsigned char r[16];
-	char hex[33];
+	if (auth_required(db, name))
+		return name;
+	if (driver != NULL && auth_required(db, driver))
+		return driver;
+	return NULL;
+}
+
+int
+auth_random(void *buf, size_t len)
+{
+	unsigned char *p = buf;
 	size_t got = 0;
 	ssize_t n;
-	int i;
 
-	while (got < sizeof(r)) {
-		n = getrandom(r + got, sizeof(r) - got, 0);
+	while (got < len) {
+		n = getrandom(p + got, len - got, 0);
 		if (n < 0 && errno != EINTR)
 			return -1;
 		if (n > 0)
 			got += (size_t)n;
 	}
+	return 0;
+}
+
+int
+auth_challenge(const char *resource, char *out, size_t len)
+{
+	unsigned char r[16];
+	char hex[33];
+	int i;
+
+	if (auth_random(r, sizeof(r)) < 0)
+		return -1;
 	for (i = 0; i < 16; i++)
 		snprintf(hex + 2 * i, 3, "%02x", r[i]);
 	snprintf(out, len, "%s$MD5$%s", resource, hex);

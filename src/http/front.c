@@ -144,21 +144,6 @@ front_path_head(const char *path, char *head, size_t len, const char **rest)
 	return 0;
 }
 
-/*
- * The saned.users resource that protects DEV, or NULL: its name, or its
- * driver's (scsi2, ...) for every device it drives, as the SANE front's
- * OPEN has it (net/session.c).
- */
-const char *
-front_auth_resource(struct front *fr, const struct device *dev)
-{
-	if (auth_required(fr->env->auth, dev->name))
-		return dev->name;
-	if (dev->driver != NULL && auth_required(fr->env->auth, dev->driver))
-		return dev->driver;
-	return NULL;
-}
-
 int
 front_auth(struct front *fr, struct MHD_Connection *c, const struct device *dev,
     int *queued)
@@ -166,7 +151,7 @@ front_auth(struct front *fr, struct MHD_Connection *c, const struct device *dev,
 	struct MHD_Response *r;
 	char *user, *pass = NULL, peer[64];
 	static const char body[] = "401 this scanner needs a user and password\n";
-	const char *resource = front_auth_resource(fr, dev);
+	const char *resource = auth_resource(fr->env->auth, dev->name, dev->driver);
 	int ok;
 
 	*queued = 0;
@@ -522,7 +507,8 @@ add_device(struct front *fr, struct device *dev)
 	pthread_mutex_unlock(&fr->ports_lock);
 	log_info("http: %s: eSCL at http://%s:%u/eSCL (UUID %s)", dev->name, fr->host,
 	    port, ep->uuid);
-	if (fr->env->dnssd && front_auth_resource(fr, dev) == NULL)
+	if (fr->env->dnssd &&
+	    auth_resource(fr->env->auth, dev->name, dev->driver) == NULL)
 		uscan_add(ep);
 }
 

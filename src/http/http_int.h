@@ -47,7 +47,8 @@ void jb_str(struct jbuf *b, const char *s);
 
 /* B as 8-4-4-4-12 hex with VERSION (3 name-based, 4 random) and variant set. */
 void uuid_format(const unsigned char b[16], unsigned version, char out[40]);
-void uuid_random(char out[40]);
+/* A random (version 4) UUID; 0, or -1 if the kernel gave no randomness. */
+int uuid_random(char out[40]);
 
 /* ---- options (devopts.c) ------------------------------------------------ */
 
@@ -212,11 +213,6 @@ struct eport *front_eport_of(struct front *fr, const struct device *dev);
 
 /* The peer's address as text, for logs and job owners. */
 void front_peer(struct MHD_Connection *c, char *buf, size_t len);
-/*
- * The saned.users resource that protects DEV (its name, or its driver's),
- * or NULL when it needs no password.
- */
-const char *front_auth_resource(struct front *fr, const struct device *dev);
 /*
  * 1 if the device needs no password or the request's Basic credentials
  * match saned.users; else 0, with a 401 queued.  Every request to an eSCL

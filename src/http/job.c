@@ -438,12 +438,14 @@ job_create(struct front *fr, struct device *dev, const char *who,
 
 	if ((st = devreg_acquire_by(fr->env->reg, dev, who)) != SANE_STATUS_GOOD)
 		return st;
-	if ((j = calloc(1, sizeof(*j))) == NULL || (j->q = malloc(QUEUE_BYTES)) == NULL) {
+	if ((j = calloc(1, sizeof(*j))) == NULL || (j->q = malloc(QUEUE_BYTES)) == NULL ||
+	    uuid_random(j->id) < 0) {
+		if (j != NULL)
+			free(j->q);
 		free(j);
 		devreg_release(fr->env->reg, dev);
 		return SANE_STATUS_NO_MEM;
 	}
-	uuid_random(j->id);
 	j->dev = dev;
 	j->fr = fr;
 	snprintf(j->who, sizeof(j->who), "%s", who);

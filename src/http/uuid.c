@@ -2,10 +2,9 @@
  * uuid.c - UUIDs in RFC 4122's text form: a job's random one, and the
  * name-based one a device keeps across restarts (front.c).
  */
-#include <errno.h>
 #include <stdio.h>
-#include <sys/random.h>
 
+#include "scsaned/auth.h"
 #include "http_int.h"
 
 void
@@ -19,19 +18,13 @@ uuid_format(const unsigned char b[16], unsigned version, char out[40])
 	    b[7], v8, b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
-void
+int
 uuid_random(char out[40])
 {
 	unsigned char r[16];
-	size_t got = 0;
-	ssize_t n;
 
-	while (got < sizeof(r)) {
-		n = getrandom(r + got, sizeof(r) - got, 0);
-		if (n < 0 && errno != EINTR)
-			break;
-		if (n > 0)
-			got += (size_t)n;
-	}
+	if (auth_random(r, sizeof(r)) < 0)
+		return -1;
 	uuid_format(r, 4, out);
+	return 0;
 }

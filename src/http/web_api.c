@@ -213,7 +213,8 @@ list_scanners(struct front *fr, struct MHD_Connection *c)
 		jb_str(&b, d->type);
 		jb_add(&b, ",\"state\":\"%s\",\"holder\":", busy ? "busy" : "idle");
 		jb_str(&b, who);
-		jb_add(&b, ",\"locked\":%s", front_auth_resource(fr, d) != NULL ?
+		jb_add(&b, ",\"locked\":%s",
+		    auth_resource(fr->env->auth, d->name, d->driver) != NULL ?
 		    "true" : "false");
 		if ((port = front_port_of(fr, d)) != 0) {
 			front_origin(fr, c, port, origin, sizeof(origin));

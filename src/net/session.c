@@ -383,15 +383,9 @@ rpc_open(struct session *s, struct wire_request *q)
 	const char *resource = NULL;
 	int rc;
 
-	/*
-	 * saned.users names a backend or a device.  Ours: a device name, or
-	 * a driver's (scsi2, ...) for every device it drives.
-	 */
-	if (dev != NULL && auth_required(&s->srv->auth, dev->name))
-		resource = dev->name;
-	else if (dev != NULL && dev->driver != NULL &&
-	    auth_required(&s->srv->auth, dev->driver))
-		resource = dev->driver;
+	/* saned.users names a backend or a device: ours, a device or a driver. */
+	if (dev != NULL)
+		resource = auth_resource(&s->srv->auth, dev->name, dev->driver);
 	if (resource != NULL && (rc = authorize(s, resource)) <= 0)
 		return rc;
 	rep.status = open_device(s, q->name, &rep.handle);

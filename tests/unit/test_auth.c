@@ -107,6 +107,21 @@ test_plain_and_required(void **state)
 	auth_free(&db);
 }
 
+/* A device's own line first, else its driver's; nothing for the rest. */
+static void
+test_resource(void **state)
+{
+	struct auth_db db;
+
+	(void)state;
+	load(&db, "alice:pw1:fb\nbob:pw2:scsi2\n");
+	assert_string_equal(auth_resource(&db, "fb", "scsi2"), "fb");
+	assert_string_equal(auth_resource(&db, "open", "scsi2"), "scsi2");
+	assert_null(auth_resource(&db, "film", "coolscan"));
+	assert_null(auth_resource(&db, "film", NULL));
+	auth_free(&db);
+}
+
 static void
 test_errors_hide_passwords(void **state)
 {
@@ -128,6 +143,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_scanimage_answer),
 		cmocka_unit_test(test_plain_and_required),
+		cmocka_unit_test(test_resource),
 		cmocka_unit_test(test_errors_hide_passwords),
 	};
 
