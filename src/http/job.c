@@ -20,6 +20,7 @@
 #include <sane/saneopts.h>
 
 #include "scsaned/log.h"
+#include "scsaned/slots.h"
 #include "http_int.h"
 
 #define QUEUE_BYTES	(1024 * 1024)
@@ -164,26 +165,20 @@ bad:
 }
 
 /*
- * The device's bytes pass to the encoder through FEED_SLOTS buffers of
- * one device read each, so that reading the scanner (the driver, its
- * transport, a simulator in-process) and encoding (deflate above all) run
- * on two cores at once: a PNG of an unpaced 1200 dpi flatbed otherwise
- * took the sum of both.  The job thread reads; a thread of the scan's own
- * cuts rows and encodes.  Memory: FEED_SLOTS x DEVICE_XFER_MAX.
+ * The device's bytes pass to the encoder through FEED_SLOTS slots of one
+ * device read each (core/slots.c, as the SANE front's reader and pump), so
+ * that reading the scanner (the driver, its transport, a simulator
+ * in-process) and encoding (deflate above all) run on two cores at once: a
+ * PNG of an unpaced 1200 dpi flatbed otherwise took the sum of both.  The
+ * job thread reads; a thread of the scan's own cuts rows and encodes.
  */
 #define FEED_SLOTS	4
 
 struct feed {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	uint8_t *buf[FEED_SLOTS];
-	size_t len[FEED_SLOTS];
-	int head, count;	/* full slots, oldest first */
-	int done;		/* the reader has put its last slot */
-	int failed;		/* the encoder stopped: the sink is gone */
-	struct job *j;
+	struct slots ring;
 	struct enc *e;
 	size_t bpl;
+	int failed;		/* the encoder stopped: the sink is gone */
 };
 
 /* The encoder's side: whole rows from the slots, a split one carried. */
@@ -191,25 +186,17 @@ static void *
 feed_encode(void *arg)
 {
 	struct feed *f = arg;
-	uint8_t *row = malloc(f->bpl), *b;
+	uint8_t *row = malloc(f->bpl);
+	struct slot *s;
 	size_t have = 0, off, whole, len;
 	int bad = row == NULL;
 
-	for (;;) {
-		pthread_mutex_lock(&f->lock);
-		while (f->count == 0 && !f->done)
-			pthread_cond_wait(&f->cond, &f->lock);
-		if (f->count == 0) {
-			pthread_mutex_unlock(&f->lock);
-			break;
-		}
-		b = f->buf[f->head];
-		len = f->len[f->head];
-		pthread_mutex_unlock(&f->lock);
+	while (!bad && (s = slots_oldest(&f->ring)) != NULL && s->status == SANE_STATUS_GOOD) {
+		len = (size_t)s->len;
 		off = 0;
-		if (!bad && have > 0) {
+		if (have > 0) {
 			off = f->bpl - have < len ? f->bpl - have : len;
-			memcpy(row + have, b, off);
+			memcpy(row + have, s->data, off);
 			have += off;
 			if (have == f->bpl) {
 				bad = enc_rows(f->e, row, f->bpl, 1) < 0;
@@ -218,60 +205,50 @@ feed_encode(void *arg)
 		}
 		whole = (len - off) / f->bpl;
 		if (!bad && whole > 0) {
-			bad = enc_rows(f->e, b + off, f->bpl, whole) < 0;
+			bad = enc_rows(f->e, s->data + off, f->bpl, whole) < 0;
 			off += whole * f->bpl;
 		}
 		if (!bad && off < len) {
-			memcpy(row, b + off, len - off);
+			memcpy(row, s->data + off, len - off);
 			have = len - off;
 		}
-		pthread_mutex_lock(&f->lock);
-		f->head = (f->head + 1) % FEED_SLOTS;
-		f->count--;
-		if (bad)
-			f->failed = 1;
-		pthread_cond_broadcast(&f->cond);
-		pthread_mutex_unlock(&f->lock);
+		slots_release(&f->ring);
+	}
+	if (bad) {
+		f->failed = 1;		/* read after the join */
+		slots_stop(&f->ring);	/* the reader stops at its next slot */
 	}
 	free(row);
 	return NULL;
 }
 
-/* The reader's side: device reads into free slots until the frame ends. */
+/*
+ * The reader's side: device reads into free slots; the last slot carries
+ * the frame's end (EOF) or the error, so the encoder drains all before it.
+ */
 static SANE_Status
 feed_read(struct job *j, struct devh *d, struct feed *f)
 {
-	SANE_Status st = SANE_STATUS_GOOD;
 	unsigned long long total = 0;
+	struct slot *s;
+	SANE_Status st;
 	SANE_Int len;
-	int slot;
 
-	while (!atomic_load(&j->cancel)) {
-		pthread_mutex_lock(&f->lock);
-		while (f->count == FEED_SLOTS && !f->failed)
-			pthread_cond_wait(&f->cond, &f->lock);
-		slot = (f->head + f->count) % FEED_SLOTS;
-		if (f->failed) {
-			pthread_mutex_unlock(&f->lock);
-			return SANE_STATUS_IO_ERROR;
+	do {
+		if ((s = slots_empty(&f->ring)) == NULL)
+			return SANE_STATUS_IO_ERROR;	/* the encoder stopped */
+		st = atomic_load(&j->cancel) ? SANE_STATUS_CANCELLED :
+		    d->dev->ops->read(d->h, s->data, DEVICE_XFER_MAX, &len);
+		if (st == SANE_STATUS_GOOD && (len < 0 || len > DEVICE_XFER_MAX))
+			st = SANE_STATUS_IO_ERROR;
+		s->status = st;
+		s->len = st == SANE_STATUS_GOOD ? len : 0;
+		if (st == SANE_STATUS_GOOD) {
+			total += (unsigned long long)len;
+			atomic_store(&j->lines, (unsigned)(total / f->bpl));
 		}
-		pthread_mutex_unlock(&f->lock);
-		/* The slot is the reader's until it is counted in. */
-		st = d->dev->ops->read(d->h, f->buf[slot], DEVICE_XFER_MAX, &len);
-		if (st != SANE_STATUS_GOOD)
-			break;
-		if (len < 0 || len > DEVICE_XFER_MAX)
-			return SANE_STATUS_IO_ERROR;
-		total += (unsigned long long)len;
-		atomic_store(&j->lines, (unsigned)(total / f->bpl));
-		pthread_mutex_lock(&f->lock);
-		f->len[slot] = (size_t)len;
-		f->count++;
-		pthread_cond_broadcast(&f->cond);
-		pthread_mutex_unlock(&f->lock);
-	}
-	if (atomic_load(&j->cancel))
-		return SANE_STATUS_CANCELLED;
+		slots_put(&f->ring);
+	} while (st == SANE_STATUS_GOOD);
 	return st == SANE_STATUS_EOF ? SANE_STATUS_GOOD : st;
 }
 
@@ -279,34 +256,20 @@ feed_read(struct job *j, struct devh *d, struct feed *f)
 static SANE_Status
 pump(struct job *j, struct devh *d, struct enc *e, const SANE_Parameters *p)
 {
-	struct feed f = { .j = j, .e = e, .bpl = (size_t)p->bytes_per_line };
+	struct feed f = { .e = e, .bpl = (size_t)p->bytes_per_line };
 	SANE_Status st = SANE_STATUS_NO_MEM;
 	pthread_t t;
-	int i, failed;
 
-	pthread_mutex_init(&f.lock, NULL);
-	pthread_cond_init(&f.cond, NULL);
-	for (i = 0; i < FEED_SLOTS; i++)
-		if ((f.buf[i] = malloc(DEVICE_XFER_MAX)) == NULL)
-			goto out;
-	if (pthread_create(&t, NULL, feed_encode, &f) != 0)
-		goto out;
-	st = feed_read(j, d, &f);
-	pthread_mutex_lock(&f.lock);
-	f.done = 1;
-	pthread_cond_broadcast(&f.cond);
-	pthread_mutex_unlock(&f.lock);
-	pthread_join(t, NULL);
-	failed = f.failed;
-	if (st == SANE_STATUS_GOOD && failed)
-		st = SANE_STATUS_IO_ERROR;
-	if (atomic_load(&j->cancel))
-		st = SANE_STATUS_CANCELLED;
-out:
-	for (i = 0; i < FEED_SLOTS; i++)
-		free(f.buf[i]);
-	pthread_cond_destroy(&f.cond);
-	pthread_mutex_destroy(&f.lock);
+	if (slots_init(&f.ring, FEED_SLOTS, DEVICE_XFER_MAX) == 0 &&
+	    pthread_create(&t, NULL, feed_encode, &f) == 0) {
+		st = feed_read(j, d, &f);
+		pthread_join(t, NULL);
+		if (st == SANE_STATUS_GOOD && f.failed)
+			st = SANE_STATUS_IO_ERROR;
+		if (atomic_load(&j->cancel))
+			st = SANE_STATUS_CANCELLED;
+	}
+	slots_free(&f.ring);
 	return st;
 }
 

@@ -41,7 +41,7 @@ scan_listen(int ctl_fd, int lo, int hi, int *port)
 	struct sockaddr_storage local;
 	socklen_t len = sizeof(local);
 	struct scan *sc;
-	int fd = -1, one = 1, i;
+	int fd = -1, one = 1;
 
 	if (getsockname(ctl_fd, (struct sockaddr *)&local, &len) < 0)
 		return NULL;
@@ -56,11 +56,8 @@ scan_listen(int ctl_fd, int lo, int hi, int *port)
 	sc->wake[0] = sc->wake[1] = -1;
 	sc->res.status = SANE_STATUS_CANCELLED;	/* as far as a pump never started */
 	sc->res.first_data_ms = -1;
-	pthread_mutex_init(&sc->ring_lock, NULL);
-	pthread_cond_init(&sc->ring_cond, NULL);
-	for (i = 0; i < SCAN_RING; i++)
-		if ((sc->ring[i].data = malloc(RECORD_MAX)) == NULL)
-			goto fail;
+	if (slots_init(&sc->ring, SCAN_RING, RECORD_MAX) < 0)
+		goto fail;
 	/* The client dials the address it reached us on: listen right there. */
 	fd = socket(local.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -193,7 +190,7 @@ static unsigned elapsed_ms(const struct timespec *t0);
 
 /* One driver read into SLOT; a length the buffer cannot hold is an error. */
 static SANE_Status
-read_once(struct scan *sc, struct scan_slot *slot, SANE_Int *len)
+read_once(struct scan *sc, struct slot *slot, SANE_Int *len)
 {
 	SANE_Status st;
 
@@ -222,7 +219,7 @@ read_once(struct scan *sc, struct scan_slot *slot, SANE_Int *len)
  * and a false end of frame.
  */
 static SANE_Status
-read_some(struct scan *sc, struct scan_slot *slot, SANE_Int *len)
+read_some(struct scan *sc, struct slot *slot, SANE_Int *len)
 {
 	struct timespec t0, nap = { 0, 10 * 1000000L };
 	struct pollfd p[2] = {
@@ -255,54 +252,20 @@ static void *
 reader(void *arg)
 {
 	struct scan *sc = arg;
-	struct scan_slot *slot;
+	struct slot *slot;
 	SANE_Status st;
 	SANE_Int len;
 
 	for (;;) {
-		pthread_mutex_lock(&sc->ring_lock);
-		while (sc->count == SCAN_RING && !atomic_load(&sc->stop))
-			pthread_cond_wait(&sc->ring_cond, &sc->ring_lock);
-		slot = &sc->ring[sc->head];
-		pthread_mutex_unlock(&sc->ring_lock);
-		if (atomic_load(&sc->stop))
+		if ((slot = slots_empty(&sc->ring)) == NULL)
 			return NULL;
-		/* Only this thread touches a slot between its turns in the ring. */
 		st = read_some(sc, slot, &len);
 		slot->status = st;
 		slot->len = st == SANE_STATUS_GOOD ? len : 0;	/* read_once checked it */
-		pthread_mutex_lock(&sc->ring_lock);
-		sc->head = (sc->head + 1) % SCAN_RING;
-		sc->count++;
-		pthread_cond_broadcast(&sc->ring_cond);
-		pthread_mutex_unlock(&sc->ring_lock);
+		slots_put(&sc->ring);
 		if (st != SANE_STATUS_GOOD)
 			return NULL;	/* the frame is over */
 	}
-}
-
-/* The oldest filled slot, waiting for one; NULL when stopped. */
-static struct scan_slot *
-ring_oldest(struct scan *sc)
-{
-	struct scan_slot *slot = NULL;
-
-	pthread_mutex_lock(&sc->ring_lock);
-	while (sc->count == 0 && !atomic_load(&sc->stop))
-		pthread_cond_wait(&sc->ring_cond, &sc->ring_lock);
-	if (!atomic_load(&sc->stop))
-		slot = &sc->ring[(sc->head - sc->count + SCAN_RING) % SCAN_RING];
-	pthread_mutex_unlock(&sc->ring_lock);
-	return slot;
-}
-
-static void
-ring_release(struct scan *sc)
-{
-	pthread_mutex_lock(&sc->ring_lock);
-	sc->count--;
-	pthread_cond_broadcast(&sc->ring_cond);
-	pthread_mutex_unlock(&sc->ring_lock);
 }
 
 /* ---- the pump: ring to client ---------------------------------------------- */
@@ -311,12 +274,12 @@ ring_release(struct scan *sc)
 static void
 pump_stream(struct scan *sc, int fd, const struct timespec *t0)
 {
-	struct scan_slot *slot;
+	struct slot *slot;
 	struct iovec iov[2];
 	uint8_t hdr[5];
 
 	for (;;) {
-		if ((slot = ring_oldest(sc)) == NULL) {
+		if ((slot = slots_oldest(&sc->ring)) == NULL) {
 			sc->res.status = SANE_STATUS_CANCELLED;
 			return;		/* cancelled: no marker, as saned */
 		}
@@ -334,7 +297,7 @@ pump_stream(struct scan *sc, int fd, const struct timespec *t0)
 		if (atomic_load(&sc->bytes) == 0 && slot->len > 0)
 			sc->res.first_data_ms = (long)elapsed_ms(t0);
 		atomic_fetch_add(&sc->bytes, (unsigned long long)slot->len);
-		ring_release(sc);
+		slots_release(&sc->ring);
 	}
 	/* The end: the marker and exactly one status byte, nothing after. */
 	sc->res.status = slot->status;
@@ -352,10 +315,8 @@ stop_reader(struct scan *sc)
 {
 	if (!sc->reader_started)
 		return;
-	pthread_mutex_lock(&sc->ring_lock);
 	atomic_store(&sc->stop, 1);
-	pthread_cond_broadcast(&sc->ring_cond);
-	pthread_mutex_unlock(&sc->ring_lock);
+	slots_stop(&sc->ring);
 	pthread_join(sc->reader, NULL);
 	sc->reader_started = 0;
 }
@@ -443,14 +404,11 @@ void
 scan_free(struct scan *sc, struct scan_result *res)
 {
 	char c = 1;
-	int i;
 
 	if (sc == NULL)
 		return;
-	pthread_mutex_lock(&sc->ring_lock);
 	atomic_store(&sc->stop, 1);
-	pthread_cond_broadcast(&sc->ring_cond);
-	pthread_mutex_unlock(&sc->ring_lock);
+	slots_stop(&sc->ring);
 	if (sc->wake[1] >= 0 && write(sc->wake[1], &c, 1) < 0 && errno != EAGAIN)
 		log_debug("%s: wake: %s", sc->what, strerror(errno));
 	if (sc->started)
@@ -464,9 +422,6 @@ scan_free(struct scan *sc, struct scan_result *res)
 		close(sc->wake[0]);
 	if (sc->wake[1] >= 0)
 		close(sc->wake[1]);
-	for (i = 0; i < SCAN_RING; i++)
-		free(sc->ring[i].data);
-	pthread_cond_destroy(&sc->ring_cond);
-	pthread_mutex_destroy(&sc->ring_lock);
+	slots_free(&sc->ring);
 	free(sc);
 }

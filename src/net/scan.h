@@ -20,14 +20,9 @@
 #include <sys/socket.h>
 
 #include "scsaned/device.h"
+#include "scsaned/slots.h"
 
 #define SCAN_RING	3		/* buffers in the ring */
-
-struct scan_slot {
-	uint8_t *data;
-	SANE_Int len;
-	SANE_Status status;	/* GOOD: data; anything else ends the frame */
-};
 
 /*
  * How a scan ended.  The pump writes it until its very end, so nobody
@@ -46,10 +41,7 @@ struct scan {
 	/* The ring between the reader and the pump. */
 	pthread_t reader;
 	int reader_started;
-	pthread_mutex_t ring_lock;
-	pthread_cond_t ring_cond;	/* a slot was filled or freed, or stop */
-	struct scan_slot ring[SCAN_RING];
-	int head, count;	/* next slot to fill; slots filled, unsent */
+	struct slots ring;	/* SCAN_RING slots of RECORD_MAX */
 	int listen_fd;
 	int wake[2];		/* a byte here interrupts the pump's waits */
 	atomic_int stop;
